@@ -1,0 +1,84 @@
+//! Settings, read once from the environment (or the matching command-line flags) and validated
+//! before anything starts: a bad value stops start-up with one clear line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::db::PoolOptions;
+
+/// Where the service keeps its data and where it listens.
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
+    /// Database: `postgres://user@host/db`, or `sqlite://path` / a path for SQLite.
+    /// Default: the SQLite file `enterprise-assist.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for local state (the default SQLite database), created on first run.
+    #[arg(long, env = "DATA_DIR", default_value = "var", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+
+    /// Database connections per instance.
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=500), global = true)]
+    pub db_pool_size: u32,
+
+    /// Seconds a request waits for a database connection before it is answered 503.
+    #[arg(long, env = "DB_TIMEOUT_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub db_timeout_secs: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "WORKERS", value_parser = clap::value_parser!(u16).range(1..=512), global = true)]
+    pub workers: Option<u16>,
+}
+
+impl Settings {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("enterprise-assist.db").display()
+            )
+        })
+    }
+
+    pub fn pool_options(&self) -> PoolOptions {
+        PoolOptions {
+            max_size: self.db_pool_size,
+            checkout_timeout: Duration::from_secs(self.db_timeout_secs),
+        }
+    }
+}
+
+/// How the service logs.
+#[derive(Args, Debug, Clone)]
+pub struct LogSettings {
+    /// Log filter: a level (`info`) or `tracing` directives (`info,enterprise_assist=debug`).
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", value_parser = parse_filter, global = true)]
+    pub log_level: String,
+
+    /// `human` for a terminal, `json` for a log collector.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+fn parse_filter(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::builder()
+        .parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
+}

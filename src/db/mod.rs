@@ -1,0 +1,10 @@
+//! Storage: one connection type over PostgreSQL and SQLite, its pool, migrations, and the
+//! query modules (one per table group). Nothing here knows about HTTP.
+
+mod connection;
+mod error;
+pub mod regions;
+pub mod schema;
+
+pub use connection::{Backend, Database, DbConnection, PoolOptions, migrate, write_transaction};
+pub use error::DbError;

@@ -1,0 +1,163 @@
+//! Regions: the bundled national list and the queries over it.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::schema::regions;
+use super::{DbConnection, DbError};
+use crate::domain::page::PageRequest;
+use crate::domain::region::{RegionCode, RegionLevel};
+
+/// GB/T 2260 divisions as shipped (`code,name,level,parent_code`).
+const BUNDLED_REGIONS: &str = include_str!("../../data/regions-cn.csv");
+
+/// A region as stored and as the API shows it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
+#[diesel(table_name = regions)]
+pub struct Region {
+    /// GB/T 2260 code.
+    #[schema(example = "411600")]
+    pub code: String,
+    #[schema(example = "周口市")]
+    pub name: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub level: RegionLevel,
+    /// Null for a province.
+    #[schema(example = "410000")]
+    pub parent_code: Option<String>,
+}
+
+impl TryFrom<String> for RegionLevel {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        RegionLevel::parse(&text).ok_or_else(|| format!("unknown region level {text:?}"))
+    }
+}
+
+impl From<RegionLevel> for String {
+    fn from(level: RegionLevel) -> String {
+        level.as_str().to_owned()
+    }
+}
+
+/// Filters of the region list.
+#[derive(Debug, Default)]
+pub struct RegionFilter {
+    pub parent: Option<RegionCode>,
+    pub level: Option<RegionLevel>,
+}
+
+/// Loads the bundled list into an empty table; does nothing once regions exist.
+///
+/// The source repeats three prefecture-level cities without counties (Dongguan, Zhongshan,
+/// Danzhou) as a county under themselves with the same code; a code names one region, so
+/// those self-parented rows are skipped and the city itself holds its enterprises.
+pub fn seed_if_empty(conn: &mut DbConnection) -> Result<(), DbError> {
+    let present: i64 = regions::table.count().get_result(conn)?;
+    if present > 0 {
+        return Ok(());
+    }
+    let mut rows = parse_bundled();
+    // Parents before children, for the foreign key.
+    rows.sort_by_key(|r| r.level);
+    for chunk in rows.chunks(500) {
+        let insert = diesel::insert_into(regions::table).values(chunk.to_vec());
+        crate::on_backend!(conn, |c| insert.execute(c))?;
+    }
+    Ok(())
+}
+
+fn parse_bundled() -> Vec<Region> {
+    let mut reader = csv::Reader::from_reader(BUNDLED_REGIONS.as_bytes());
+    reader
+        .records()
+        .map(|record| record.expect("bundled regions CSV is well formed"))
+        .filter(|record| record.get(0) != record.get(3))
+        .map(|record| Region {
+            code: record[0].to_owned(),
+            name: record[1].to_owned(),
+            level: RegionLevel::parse(&record[2]).expect("bundled level is valid"),
+            parent_code: Some(record[3].to_owned()).filter(|p| !p.is_empty()),
+        })
+        .collect()
+}
+
+/// One page of regions in code order.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &RegionFilter,
+    page: &PageRequest<String>,
+) -> Result<Vec<Region>, DbError> {
+    let mut query = regions::table
+        .select(Region::as_select())
+        .order(regions::code)
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(parent) = &filter.parent {
+        query = query.filter(regions::parent_code.eq(parent.as_str().to_owned()));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(regions::level.eq(level.as_str()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(regions::code.gt(after.clone()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// One region and its ancestors, the province first.
+pub fn get_with_ancestors(
+    conn: &mut DbConnection,
+    code: &RegionCode,
+) -> Result<(Region, Vec<Region>), DbError> {
+    let region = find(conn, code.as_str())?;
+    let mut ancestors = Vec::new();
+    let mut parent = region.parent_code.clone();
+    while let Some(code) = parent {
+        let next = find(conn, &code)?;
+        parent = next.parent_code.clone();
+        ancestors.push(next);
+    }
+    ancestors.reverse();
+    Ok((region, ancestors))
+}
+
+fn find(conn: &mut DbConnection, code: &str) -> Result<Region, DbError> {
+    Ok(regions::table
+        .find(code)
+        .select(Region::as_select())
+        .first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_list_has_one_row_per_code() {
+        let rows = parse_bundled();
+        let mut codes: Vec<_> = rows.iter().map(|r| r.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), rows.len());
+        // 3,351 rows in the source, less the three self-parented repeats.
+        assert_eq!(rows.len(), 3348);
+        let zhoukou = rows
+            .iter()
+            .filter(|r| r.parent_code.as_deref() == Some("411600"))
+            .count();
+        assert_eq!(zhoukou, 11);
+    }
+
+    #[test]
+    fn every_code_sits_inside_its_parent_range() {
+        for row in parse_bundled() {
+            let code = RegionCode::parse(&row.code).unwrap();
+            assert_eq!(code.level(), row.level, "{}", row.code);
+            if let Some(parent) = row.parent_code {
+                assert!(RegionCode::parse(&parent).unwrap().contains(&code));
+            }
+        }
+    }
+}

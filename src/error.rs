@@ -1,0 +1,188 @@
+//! The application's error type and its one mapping to RFC 9457 problem documents.
+//! Every failure a client can see, the framework's own included, passes through here.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::DbError;
+use crate::domain::page::PageError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+const TYPE_BASE: &str = "https://enterprise-assist.example/problems/";
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as named in the request (`title`, `cadres[0].user_id`).
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// Identifies the kind of problem.
+    #[schema(example = "https://enterprise-assist.example/problems/not-found")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[schema(example = "Not Found")]
+    pub title: String,
+    #[schema(example = 404)]
+    pub status: u16,
+    #[schema(example = "no region has code 999999")]
+    pub detail: String,
+    /// For validation problems: each bad field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400: the request cannot be read (malformed JSON, a bad query or path parameter).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404: no such thing, or not one the caller may see.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the path exists but not with this method.
+    #[error("{method} is not allowed here")]
+    MethodNotAllowed { method: Method, allow: Vec<Method> },
+    /// 413: the body is over the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 415: the body is not of a media type this operation reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: the request was read but its content is invalid; names each bad field.
+    #[error("{} invalid field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    /// 503: the database cannot be reached now; retry later. Holds the cause, for the log only.
+    #[error("the service is unavailable, retry later")]
+    Unavailable(String),
+    /// 500: a fault of ours; logged, never described to the client.
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}
+
+impl Error {
+    pub fn not_found(what: impl std::fmt::Display) -> Error {
+        Error::NotFound(what.to_string())
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Error {
+        Error::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The problem type's slug (the last part of its URI).
+    fn slug(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad-request",
+            Error::NotFound(_) => "not-found",
+            Error::MethodNotAllowed { .. } => "method-not-allowed",
+            Error::PayloadTooLarge(_) => "payload-too-large",
+            Error::UnsupportedMediaType(_) => "unsupported-media-type",
+            Error::Validation(_) => "validation",
+            Error::Unavailable(_) => "unavailable",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            Error::Internal(_) => "an internal error occurred; it has been logged".to_owned(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("{TYPE_BASE}{}", self.slug()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors: match self {
+                Error::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Error::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
+            Error::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        match self {
+            Error::MethodNotAllowed { allow, .. } => {
+                let allow = allow
+                    .iter()
+                    .map(Method::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                response.insert_header((header::ALLOW, allow));
+            }
+            Error::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&self.problem()).expect("problems serialise"))
+    }
+}
+
+/// A problem response for a failure the framework produced itself (no route matched its own
+/// error type): the status and, for client errors, the framework's own explanation.
+pub fn framework_problem(status: StatusCode, detail: Option<String>) -> HttpResponse {
+    let title = status.canonical_reason().unwrap_or("Error").to_owned();
+    let detail = detail
+        .filter(|_| status.is_client_error())
+        .unwrap_or_else(|| title.to_lowercase());
+    let problem = Problem {
+        kind: "about:blank".to_owned(),
+        title,
+        status: status.as_u16(),
+        detail,
+        errors: None,
+    };
+    HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .body(serde_json::to_string(&problem).expect("problems serialise"))
+}
+
+impl From<DbError> for Error {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NotFound => Error::NotFound("not found".into()),
+            DbError::Unavailable(cause) => Error::Unavailable(cause),
+            other => Error::Internal(other.into()),
+        }
+    }
+}
+
+impl From<PageError> for Error {
+    fn from(error: PageError) -> Self {
+        Error::BadRequest(error.to_string())
+    }
+}

@@ -1,0 +1,16 @@
+//! Enterprise Assist: the service behind an enterprise-assistance programme.
+//!
+//! Layers, outside in: `routes` (HTTP handlers: parse, authorize, call, respond), `domain`
+//! (pure rules), `db` (storage with diesel on PostgreSQL or SQLite), and the wiring
+//! (`config`, `startup`, `telemetry`, `metrics`, `openapi`). `error` maps every failure to a
+//! problem document in one place.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,106 @@
+//! The OpenAPI document, generated from the same calls that register the routes, and the
+//! lookup that tells an unknown path (404) from a known path with the wrong method (405).
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+use utoipa::OpenApi;
+use utoipa::openapi::path::PathItem;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{Error, FieldError, Problem};
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Enterprise Assist API",
+        description = "Enterprises file demands; assistance cadres resolve them; what a county \
+                       cannot solve escalates to the city, then the province; supervisors watch \
+                       completion rates rolled up county → city → province. Errors are RFC 9457 \
+                       problem documents (`application/problem+json`).",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "regions", description = "GB/T 2260 administrative divisions"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+/// The whole document, as the running server's routes describe it.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    api
+}
+
+/// The document as YAML, as committed in `openapi.yaml`.
+pub fn yaml() -> String {
+    document().to_yaml().expect("the document serialises")
+}
+
+/// Every documented path with the methods it answers.
+pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+
+impl RouteTable {
+    pub fn new() -> RouteTable {
+        let doc = document();
+        RouteTable(
+            doc.paths
+                .paths
+                .iter()
+                .map(|(path, item)| (ResourceDef::new(path.as_str()), methods(item)))
+                .collect(),
+        )
+    }
+
+    fn allowed(&self, path: &str) -> Vec<Method> {
+        self.0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .flat_map(|(_, methods)| methods.iter().cloned())
+            .collect()
+    }
+}
+
+impl Default for RouteTable {
+    fn default() -> Self {
+        RouteTable::new()
+    }
+}
+
+fn methods(item: &PathItem) -> Vec<Method> {
+    [
+        (Method::GET, &item.get),
+        (Method::POST, &item.post),
+        (Method::PUT, &item.put),
+        (Method::PATCH, &item.patch),
+        (Method::DELETE, &item.delete),
+    ]
+    .into_iter()
+    .filter(|(_, operation)| operation.is_some())
+    .map(|(method, _)| method)
+    .collect()
+}
+
+/// Answers every request no route took: 405 with `Allow` when the path exists, else 404.
+pub async fn no_route(
+    req: HttpRequest,
+    table: web::Data<RouteTable>,
+) -> Result<HttpResponse, Error> {
+    let allow = table.allowed(req.path());
+    Err(if allow.is_empty() {
+        Error::not_found(format!("no resource at {}", req.path()))
+    } else {
+        Error::MethodNotAllowed {
+            method: req.method().clone(),
+            allow,
+        }
+    })
+}

@@ -1,0 +1,70 @@
+//! Operations: liveness, readiness, metrics, and the API contract itself.
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, get, web};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::db::DbError;
+use crate::error::{Error, Problem};
+
+/// The contract, exactly as committed at the repository root.
+pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Up", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve", body = Health),
+        (status = 503, description = "The database cannot be reached", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Error> {
+    state
+        .db
+        .run(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))
+        .await?;
+    Ok(web::Json(Health { status: "ready" }))
+}
+
+/// Prometheus metrics.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::metrics::render(&state.db))
+}
+
+/// This API's OpenAPI 3.1 document.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI document", body = String, content_type = "application/yaml"))
+)]
+#[get("/openapi.yaml")]
+pub async fn openapi_yaml() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(ContentType(
+            "application/yaml".parse().expect("a valid media type"),
+        ))
+        .body(OPENAPI_YAML)
+}

@@ -1,0 +1,101 @@
+//! Builds the application: pool, migrations, middleware, routes, and the HTTP server.
+//! Tests build it the same way on port 0.
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use utoipa_actix_web::AppExt;
+
+use crate::config::Settings;
+use crate::db::{self, Database};
+use crate::error::{PROBLEM_JSON, framework_problem};
+use crate::openapi::{self, RouteTable};
+use crate::routes::{self, AppState};
+use crate::telemetry;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates and binds; the server runs once [`Application::run_until_stopped`] is awaited.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        let db = open_database(settings).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { db });
+        let route_table = web::Data::new(RouteTable::new());
+        crate::metrics::handle();
+
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(state.clone())
+                .app_data(route_table.clone())
+                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
+                .wrap(from_fn(telemetry::trace_request))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.default_service(web::to(openapi::no_route))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers.into());
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from elsewhere (tests, signal handlers).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Builds the pool and applies migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let url = settings.database_url();
+    let db = Database::new(&url, &settings.pool_options())?;
+    db.run(db::migrate)
+        .await
+        .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
+    Ok(db)
+}
+
+/// Rewrites any error response that is not yet a problem document into one, so no failure the
+/// framework produces on its own (an extractor it runs, a panic guard) reaches a client as HTML
+/// or plain text.
+fn problem_for_framework_errors<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = res.response().error().map(|e| e.to_string());
+    let (req, _) = res.into_parts();
+    let response = ServiceResponse::new(req, framework_problem(status, detail));
+    Ok(ErrorHandlerResponse::Response(
+        response.map_into_right_body(),
+    ))
+}

@@ -1,0 +1,190 @@
+//! The test harness: the real application on a free port against a fresh database of either
+//! backend, dropped when the test ends. PostgreSQL is found through `TEST_DATABASE_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`); the test creates a database of its
+//! own there and drops it.
+
+use std::path::PathBuf;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use enterprise_assist::config::Settings;
+use enterprise_assist::db::Backend;
+use enterprise_assist::startup::Application;
+use serde_json::Value;
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Runs each named test (an `async fn(&TestApp)` of the enclosing module) once per backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   $crate::helpers::run_test(enterprise_assist::db::Backend::Sqlite, super::$name).await
+               } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   $crate::helpers::run_test(enterprise_assist::db::Backend::Postgres, super::$name).await
+               } )*
+        }
+    };
+}
+
+/// Builds an app, runs the test, and always tears the app down, the test's panic included.
+pub async fn run_test<F>(backend: Backend, test: F)
+where
+    F: AsyncFnOnce(&TestApp),
+{
+    use futures_util::FutureExt;
+    let app = TestApp::spawn(backend).await;
+    let outcome = std::panic::AssertUnwindSafe(test(&app))
+        .catch_unwind()
+        .await;
+    app.server.stop(false).await;
+    drop(app);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    server: actix_web::dev::ServerHandle,
+    /// Held for its `Drop`, which drops the database.
+    _database: TestDatabase,
+}
+
+enum TestDatabase {
+    /// Held for its `Drop`, which deletes the directory.
+    Sqlite {
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            enterprise_assist::telemetry::init(&enterprise_assist::config::LogSettings {
+                log_level: "info".into(),
+                log_format: enterprise_assist::config::LogFormat::Human,
+            });
+        }
+        let (url, database) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let path: PathBuf = dir.path().join("test.db");
+                (
+                    format!("sqlite://{}", path.display()),
+                    TestDatabase::Sqlite { _dir: dir },
+                )
+            }
+            Backend::Postgres => create_postgres_database(),
+        };
+        let settings = test_settings(url);
+        let app = Application::build(&settings)
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let server = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            server,
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET expecting `status`, returning the JSON body.
+    pub async fn get_json(&self, path: &str, status: u16) -> Value {
+        let response = self.get(path).await;
+        expect_json(response, status).await
+    }
+}
+
+/// Asserts the status and returns the body as JSON; a problem body must say `application/problem+json`.
+pub async fn expect_json(response: reqwest::Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response.text().await.expect("a body");
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    let expected_type = if status >= 400 {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    assert!(
+        content_type.starts_with(expected_type),
+        "content type {content_type:?} for {status}: {body}"
+    );
+    serde_json::from_str(&body).expect("a JSON body")
+}
+
+fn test_settings(database_url: String) -> Settings {
+    Settings {
+        database_url: Some(database_url),
+        data_dir: std::env::temp_dir(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        db_pool_size: 8,
+        db_timeout_secs: 5,
+        workers: Some(2),
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned())
+}
+
+fn create_postgres_database() -> (String, TestDatabase) {
+    let admin_url = postgres_admin_url();
+    let name = format!("ea_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(&admin_url)
+        .unwrap_or_else(|e| panic!("PostgreSQL is needed at TEST_DATABASE_URL ({admin_url}): {e}"));
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("the test database is created");
+    let (base, _) = admin_url
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL names a database");
+    (
+        format!("{base}/{name}"),
+        TestDatabase::Postgres { admin_url, name },
+    )
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            let mut conn = PgConnection::establish(admin_url).expect("PostgreSQL is reachable");
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .expect("the test database is dropped");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use crate::both_backends;
+use crate::helpers::TestApp;
+
+async fn health_and_readiness(app: &TestApp) {
+    assert_eq!(app.get_json("/healthz", 200).await["status"], "ok");
+    assert_eq!(app.get_json("/readyz", 200).await["status"], "ready");
+}
+
+async fn request_ids_are_echoed_or_generated(app: &TestApp) {
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "abc-123");
+
+    // An id that could forge a log line is replaced by a generated one.
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "a b\"c")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert_ne!(id, "a b\"c");
+    assert_eq!(id.len(), 36);
+}
+
+async fn metrics_count_requests_per_route(app: &TestApp) {
+    app.get("/api/v1/regions/411600").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"http_requests_total{method="GET",route="/api/v1/regions/{code}",status="200"}"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+    assert!(text.contains("db_pool_connections"));
+}
+
+both_backends!(
+    health_and_readiness,
+    request_ids_are_echoed_or_generated,
+    metrics_count_requests_per_route,
+);
