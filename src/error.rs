@@ -21,6 +21,40 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Collects every bad field of a request, so one answer names them all.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The value when `result` is good; otherwise records the error under `field`.
+    pub fn check<T, M: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, M>,
+    ) -> Option<T> {
+        result.map_err(|e| self.add(field, e.to_string())).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.0))
+        }
+    }
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
@@ -44,12 +78,21 @@ pub enum Error {
     /// 400: the request cannot be read (malformed JSON, a bad query or path parameter).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: no valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller may see the object but not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: no such thing, or not one the caller may see.
     #[error("{0}")]
     NotFound(String),
     /// 405: the path exists but not with this method.
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
+    /// 409: the request conflicts with the current state (a taken name, a wrong ticket state).
+    #[error("{0}")]
+    Conflict(String),
     /// 413: the body is over the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -59,6 +102,12 @@ pub enum Error {
     /// 422: the request was read but its content is invalid; names each bad field.
     #[error("{} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),
+    /// 429: too many attempts; retry after the given number of seconds.
+    #[error("{detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// 503: the database cannot be reached now; retry later. Holds the cause, for the log only.
     #[error("the service is unavailable, retry later")]
     Unavailable(String),
@@ -83,7 +132,11 @@ impl Error {
     fn slug(&self) -> &'static str {
         match self {
             Error::BadRequest(_) => "bad-request",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not-found",
+            Error::Conflict(_) => "conflict",
+            Error::TooManyRequests { .. } => "too-many-requests",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::PayloadTooLarge(_) => "payload-too-large",
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
@@ -116,7 +169,11 @@ impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         match self {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -145,6 +202,17 @@ impl ResponseError for Error {
             }
             Error::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Error::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Error::Unauthorized(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    r#"Bearer realm="enterprise-assist""#,
+                ));
             }
             _ => {}
         }
@@ -176,8 +244,20 @@ impl From<DbError> for Error {
         match error {
             DbError::NotFound => Error::NotFound("not found".into()),
             DbError::Unavailable(cause) => Error::Unavailable(cause),
+            DbError::Duplicate(what) => Error::Conflict(duplicate_message(&what)),
             other => Error::Internal(other.into()),
         }
+    }
+}
+
+/// Says which unique value was taken, from the constraint (PostgreSQL) or column (SQLite) named.
+fn duplicate_message(what: &str) -> String {
+    if what.contains("username") {
+        "that username is already taken".into()
+    } else if what.contains("uscc") {
+        "an enterprise with that unified social credit code already exists".into()
+    } else {
+        "a record with those values already exists".into()
     }
 }
 

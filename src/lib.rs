@@ -5,6 +5,8 @@
 //! (`config`, `startup`, `telemetry`, `metrics`, `openapi`). `error` maps every failure to a
 //! problem document in one place.
 
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -12,5 +14,7 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod services;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

@@ -24,6 +24,12 @@ enum Command {
     Serve,
     /// Apply pending migrations and load the bundled region list, then exit.
     Migrate,
+    /// Create an administrator. The password comes from `ADMIN_PASSWORD` or standard input
+    /// (asked for without echo on a terminal); it is never printed or logged.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+    },
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
 }
@@ -55,7 +61,45 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             startup::open_database(&cli.settings).await?;
             tracing::info!("database is up to date");
         }
+        Command::CreateAdmin { username } => {
+            let password = admin_password()?;
+            let db = startup::open_database(&cli.settings).await?;
+            let clock = std::sync::Arc::new(enterprise_assist::clock::SystemClock);
+            let admin =
+                enterprise_assist::services::users::create_admin(&db, clock, username, password)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            println!("created administrator {} (id {})", admin.username, admin.id);
+        }
         Command::Openapi => print!("{}", enterprise_assist::openapi::yaml()),
     }
     Ok(())
+}
+
+fn admin_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if let Ok(password) = std::env::var("ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(
+            "Password for the new administrator: ",
+        )?);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// One line saying what was wrong: the problem's detail, with each bad field.
+fn describe(error: &enterprise_assist::error::Error) -> String {
+    let problem = error.problem();
+    match problem.errors {
+        Some(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => problem.detail,
+    }
 }

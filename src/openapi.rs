@@ -22,12 +22,38 @@ use crate::routes;
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "Logging in, tokens, and the caller's own account"),
+        (name = "users", description = "Accounts of administrators, supervisors, cadres and enterprise staff"),
+        (name = "enterprises", description = "Enterprises and their API clients"),
         (name = "regions", description = "GB/T 2260 administrative divisions"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the bearer scheme the operations' `security` entries name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from /api/v1/auth/login or /api/v1/auth/token",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The whole document, as the running server's routes describe it.
 pub fn document() -> utoipa::openapi::OpenApi {

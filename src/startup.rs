@@ -2,6 +2,8 @@
 //! Tests build it the same way on port 0.
 
 use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
@@ -10,26 +12,47 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 
+use crate::auth::token::{self, TokenKeys};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::db::{self, Database};
+use crate::db::{self, Backend, Database};
 use crate::error::{PROBLEM_JSON, framework_problem};
 use crate::openapi::{self, RouteTable};
-use crate::routes::{self, AppState};
+use crate::routes;
+use crate::state::AppState;
 use crate::telemetry;
 
 pub struct Application {
     port: u16,
     server: Server,
+    db: Database,
 }
 
 impl Application {
     /// Connects, migrates and binds; the server runs once [`Application::run_until_stopped`] is awaited.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        Application::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// The same with a clock of the caller's choosing (tests move time with it).
+    pub async fn build_with_clock(
+        settings: &Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
         let db = open_database(settings).await?;
+        let secret = jwt_secret(settings, db.backend())?;
+        let tokens = TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db });
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            clock,
+            tokens,
+            refresh_ttl: chrono::TimeDelta::seconds(
+                i64::try_from(settings.refresh_token_ttl_secs).unwrap_or(i64::MAX),
+            ),
+        });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
 
@@ -51,7 +74,12 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            db,
         })
+    }
+
+    pub fn database(&self) -> Database {
+        self.db.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -76,6 +104,45 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
     Ok(db)
+}
+
+/// The token-signing secret: `JWT_SECRET`, or with SQLite one generated on first start and kept
+/// in the data directory, readable by its owner only.
+fn jwt_secret(settings: &Settings, backend: Backend) -> anyhow::Result<String> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.expose().to_owned());
+    }
+    if backend == Backend::Postgres {
+        anyhow::bail!(
+            "JWT_SECRET must be set (at least {} bytes) when running on PostgreSQL, \
+             the same on every instance",
+            token::MIN_SECRET_BYTES
+        );
+    }
+    let path = settings.data_dir.join("jwt-secret");
+    if path.exists() {
+        return std::fs::read_to_string(&path)
+            .map(|s| s.trim().to_owned())
+            .with_context(|| format!("cannot read {}", path.display()));
+    }
+    let secret = token::random_secret();
+    write_private(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a token-signing secret");
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)?.write_all(contents.as_bytes())
 }
 
 /// Rewrites any error response that is not yet a problem document into one, so no failure the

@@ -168,9 +168,7 @@ impl Database {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        actix_web::rt::task::spawn_blocking(move || {
-            let _entered = span.enter();
+        crate::telemetry::spawn_blocking_in_span(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             f(&mut conn)
         })

@@ -1,10 +1,14 @@
 //! Storage: one connection type over PostgreSQL and SQLite, its pool, migrations, and the
 //! query modules (one per table group). Nothing here knows about HTTP.
 
+pub mod api_clients;
 mod connection;
+pub mod enterprises;
 mod error;
 pub mod regions;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 pub use connection::{Backend, Database, DbConnection, PoolOptions, migrate, write_transaction};
 pub use error::DbError;

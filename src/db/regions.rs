@@ -123,6 +123,30 @@ pub fn get_with_ancestors(
     Ok((region, ancestors))
 }
 
+pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(regions::table.find(code))).get_result(conn)?)
+}
+
+/// Whether enterprises can sit directly in this region: a county, or a city without counties.
+pub fn holds_enterprises(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
+    let level: Option<String> = regions::table
+        .find(code)
+        .select(regions::level)
+        .first(conn)
+        .optional()?;
+    match level.as_deref() {
+        Some("county") => Ok(true),
+        Some("city") => {
+            let children: i64 = regions::table
+                .filter(regions::parent_code.eq(code))
+                .count()
+                .get_result(conn)?;
+            Ok(children == 0)
+        }
+        _ => Ok(false),
+    }
+}
+
 fn find(conn: &mut DbConnection, code: &str) -> Result<Region, DbError> {
     Ok(regions::table
         .find(code)

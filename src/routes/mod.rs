@@ -1,18 +1,16 @@
 //! HTTP handlers, one module per resource, and the one route table.
 
+mod auth;
+mod enterprises;
 pub mod extract;
 mod ops;
 mod regions;
+mod users;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::db::Database;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Database,
-}
+pub use crate::state::AppState;
 
 /// Every route of the service; the OpenAPI document is collected from the same calls.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -22,8 +20,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ops::openapi_yaml)
         .service(
             scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::token)
+                .service(auth::me)
                 .service(regions::list_regions)
-                .service(regions::get_region),
+                .service(regions::get_region)
+                .service(users::create_user)
+                .service(users::list_users)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(enterprises::create_enterprise)
+                .service(enterprises::get_enterprise)
+                .service(enterprises::create_client)
+                .service(enterprises::list_clients)
+                .service(enterprises::revoke_client),
         );
 }
 

@@ -4,14 +4,26 @@
 //! own there and drops it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use enterprise_assist::config::Settings;
-use enterprise_assist::db::Backend;
+use enterprise_assist::clock::ManualClock;
+use enterprise_assist::config::{Secret, Settings};
+use enterprise_assist::db::{Backend, Database};
 use enterprise_assist::startup::Application;
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The signing secret of every test application, so tests can forge tokens.
+pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+pub const JWT_ISSUER: &str = "enterprise-assist";
+pub const JWT_AUDIENCE: &str = "enterprise-assist";
+/// The administrator every test application can bootstrap with [`TestApp::admin_token`].
+pub const ADMIN_USERNAME: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "admin-password-0001";
 
 /// Runs each named test (an `async fn(&TestApp)` of the enclosing module) once per backend.
 #[macro_export]
@@ -52,6 +64,11 @@ where
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The application's database, for setting up what no endpoint creates (the first admin).
+    pub db: Database,
+    /// The application's clock: tests move it instead of sleeping.
+    pub clock: Arc<ManualClock>,
+    admin_token: OnceCell<String>,
     server: actix_web::dev::ServerHandle,
     /// Held for its `Drop`, which drops the database.
     _database: TestDatabase,
@@ -88,15 +105,20 @@ impl TestApp {
             Backend::Postgres => create_postgres_database(),
         };
         let settings = test_settings(url);
-        let app = Application::build(&settings)
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let app = Application::build_with_clock(&settings, clock.clone())
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
+        let db = app.database();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::new(),
+            db,
+            clock,
+            admin_token: OnceCell::new(),
             server,
             _database: database,
         }
@@ -118,6 +140,71 @@ impl TestApp {
     pub async fn get_json(&self, path: &str, status: u16) -> Value {
         let response = self.get(path).await;
         expect_json(response, status).await
+    }
+
+    /// Any request, with a bearer token when given and a JSON body when given.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// A request expecting `status`; returns the JSON body (`Value::Null` for an empty one).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        status: u16,
+    ) -> Value {
+        let response = self
+            .request(method.clone(), path, token, body.as_ref())
+            .await;
+        if response.status().as_u16() == status && status == 204 {
+            return Value::Null;
+        }
+        expect_json(response, status).await
+    }
+
+    /// Logs in, expecting success; returns the token response.
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let body = json!({"username": username, "password": password});
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(body), 200)
+            .await
+    }
+
+    /// An access token of the bootstrapped administrator (created on first use, as
+    /// `create-admin` does).
+    pub async fn admin_token(&self) -> String {
+        self.admin_token
+            .get_or_init(|| async {
+                enterprise_assist::services::users::create_admin(
+                    &self.db,
+                    self.clock.clone(),
+                    ADMIN_USERNAME.to_owned(),
+                    ADMIN_PASSWORD.to_owned(),
+                )
+                .await
+                .expect("the administrator is created");
+                self.login(ADMIN_USERNAME, ADMIN_PASSWORD).await["access_token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .await
+            .clone()
     }
 }
 
@@ -151,6 +238,9 @@ fn test_settings(database_url: String) -> Settings {
         db_pool_size: 8,
         db_timeout_secs: 5,
         workers: Some(2),
+        jwt_secret: Some(Secret::new(JWT_SECRET)),
+        access_token_ttl_secs: 900,
+        refresh_token_ttl_secs: 14 * 24 * 3600,
     }
 }
 

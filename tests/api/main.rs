@@ -2,7 +2,12 @@
 
 mod helpers;
 
+mod auth;
+mod clients;
 mod errors;
+mod fixtures;
+mod matrix;
 mod openapi;
 mod ops;
 mod regions;
+mod users;

@@ -1,0 +1,8 @@
+//! Who the caller is (tokens, passwords, the request extractor) and what they may do (policy).
+
+pub mod password;
+pub mod policy;
+mod principal;
+pub mod token;
+
+pub use principal::Principal;

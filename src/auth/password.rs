@@ -1,0 +1,69 @@
+//! Argon2id password (and client secret) hashing with OWASP's parameters: m = 19 MiB, t = 2,
+//! p = 1. Hashing is CPU-bound on purpose; callers run it on the blocking pool.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("OWASP parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`) with a fresh random salt.
+pub fn hash(secret: &str) -> String {
+    let hashed: PasswordHash = hasher()
+        .hash_password(secret.as_bytes())
+        .expect("hashing with a generated salt succeeds");
+    hashed.to_string()
+}
+
+/// Whether `secret` matches `stored`. With no stored hash (unknown user, or a principal without
+/// a password) a dummy hash is verified instead, so the answer costs the same time either way.
+pub fn verify(secret: &str, stored: Option<&str>) -> bool {
+    let (phc, real) = match stored {
+        Some(phc) => (phc, true),
+        None => (dummy_hash(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let matches = hasher().verify_password(secret.as_bytes(), &parsed).is_ok();
+    matches && real
+}
+
+/// [`hash`] on the blocking pool, off the async workers.
+pub async fn hash_off_thread(secret: String) -> String {
+    crate::telemetry::spawn_blocking_in_span(move || hash(&secret))
+        .await
+        .expect("hashing does not panic")
+}
+
+/// [`verify`] on the blocking pool, off the async workers.
+pub async fn verify_off_thread(secret: String, stored: Option<String>) -> bool {
+    crate::telemetry::spawn_blocking_in_span(move || verify(&secret, stored.as_deref()))
+        .await
+        .expect("verifying does not panic")
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash("a password that no account has"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_carry_owasp_parameters() {
+        let stored = hash("correct horse battery");
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify("correct horse battery", Some(&stored)));
+        assert!(!verify("wrong horse battery", Some(&stored)));
+        assert!(!verify("a password that no account has", None));
+        assert!(!verify("anything", Some("not a phc string")));
+    }
+}

@@ -1,0 +1,57 @@
+//! The authenticated caller, read from the `Authorization: Bearer` header of each request.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::{Ready, ready};
+
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::error::Error;
+use crate::state::AppState;
+
+/// Who is calling, as their access token says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub role: Role,
+    /// The region of a supervisor or cadre.
+    pub region: Option<RegionCode>,
+    /// The enterprise of an enterprise user or API client.
+    pub enterprise_id: Option<i64>,
+    /// An enterprise's API client rather than a person.
+    pub is_client: bool,
+}
+
+impl FromRequest for Principal {
+    type Error = Error;
+    type Future = Ready<Result<Principal, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Principal, Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .expect("AppState is registered");
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| Error::Unauthorized("this operation needs a bearer token".into()))?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .ok_or_else(|| {
+            Error::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+        })?;
+    state
+        .tokens
+        .verify(token.trim(), state.clock.now())
+        .and_then(|claims| claims.principal())
+        .ok_or_else(|| Error::Unauthorized("the access token is invalid or has expired".into()))
+}

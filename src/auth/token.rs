@@ -1,0 +1,166 @@
+//! Access tokens: HS256 JWTs with the algorithm pinned and `iss`, `aud`, `iat`, `exp` set and
+//! checked, `exp` against the service's own clock. Refresh tokens and client secrets: random
+//! values shown once and stored only as digests.
+
+use chrono::NaiveDateTime;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Principal;
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+
+pub const ISSUER: &str = "enterprise-assist";
+pub const AUDIENCE: &str = "enterprise-assist";
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// What an access token says about its bearer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id, as a string (JWT convention).
+    pub sub: String,
+    pub role: Role,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+    /// The region of a supervisor or cadre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionCode>,
+    /// The enterprise of an enterprise user or API client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ent: Option<i64>,
+    /// Set for an enterprise's API client rather than a person.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub client: bool,
+}
+
+impl Claims {
+    pub fn principal(&self) -> Option<Principal> {
+        Some(Principal {
+            user_id: self.sub.parse().ok()?,
+            role: self.role,
+            region: self.region.clone(),
+            enterprise_id: self.ent,
+            is_client: self.client,
+        })
+    }
+}
+
+/// Signing and verification keys with the settings tokens are checked against.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub access_ttl_secs: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")]
+pub struct WeakSecret;
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], access_ttl_secs: u64) -> Result<TokenKeys, WeakSecret> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(WeakSecret);
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        // Expiry is checked against the service's clock in `verify`, the one source of "now".
+        validation.validate_exp = false;
+        Ok(TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            access_ttl_secs: i64::try_from(access_ttl_secs).unwrap_or(i64::MAX),
+        })
+    }
+
+    pub fn issue(&self, principal: &Principal, now: NaiveDateTime) -> String {
+        let iat = now.and_utc().timestamp();
+        let claims = Claims {
+            sub: principal.user_id.to_string(),
+            role: principal.role,
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            iat,
+            exp: iat + self.access_ttl_secs,
+            region: principal.region.clone(),
+            ent: principal.enterprise_id,
+            client: principal.is_client,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail")
+    }
+
+    /// The claims of a token this service signed and that has not expired at `now`.
+    pub fn verify(&self, token: &str, now: NaiveDateTime) -> Option<Claims> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        (data.claims.exp > now.and_utc().timestamp()).then_some(data.claims)
+    }
+}
+
+/// A new random secret: 256 bits, URL-safe.
+pub fn random_secret() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The digest a refresh token is stored and looked up by; a 256-bit random value needs no salt
+/// or stretching.
+pub fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, Utc};
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn principal(user_id: i64, role: Role) -> Principal {
+        Principal {
+            user_id,
+            role,
+            region: None,
+            enterprise_id: None,
+            is_client: false,
+        }
+    }
+
+    #[test]
+    fn issued_tokens_verify_until_they_expire() {
+        let keys = TokenKeys::new(SECRET, 900).unwrap();
+        let now = Utc::now().naive_utc();
+        let token = keys.issue(&principal(7, Role::Cadre), now);
+        let claims = keys.verify(&token, now).unwrap();
+        assert_eq!(claims.principal(), Some(principal(7, Role::Cadre)));
+        assert!(keys.verify(&token, now + TimeDelta::seconds(899)).is_some());
+        assert!(keys.verify(&token, now + TimeDelta::seconds(900)).is_none());
+    }
+
+    #[test]
+    fn rejects_short_secrets_and_foreign_signatures() {
+        assert!(TokenKeys::new(b"short", 900).is_err());
+        let now = Utc::now().naive_utc();
+        let other = TokenKeys::new(b"another-secret-another-secret-xx", 900).unwrap();
+        let keys = TokenKeys::new(SECRET, 900).unwrap();
+        assert!(
+            keys.verify(&other.issue(&principal(1, Role::Admin), now), now)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn secrets_are_random_and_digests_stable() {
+        assert_ne!(random_secret(), random_secret());
+        assert_eq!(digest("abc").len(), 64);
+        assert_eq!(digest("abc"), digest("abc"));
+    }
+}

@@ -1,0 +1,206 @@
+//! Users: people with a role, and the principals behind enterprises' API clients.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::schema::{enterprises, users};
+use super::{DbConnection, DbError};
+use crate::auth::Principal;
+use crate::auth::policy::{UserFacts, UserScope};
+use crate::domain::page::PageRequest;
+use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::role::Role;
+
+pub const KIND_PERSON: &str = "person";
+pub const KIND_CLIENT: &str = "client";
+
+/// A user as the API shows it: never a hash.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    #[schema(example = "cadre.li")]
+    pub username: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
+    /// A supervisor's or cadre's region.
+    #[schema(example = "411602")]
+    pub region_code: Option<String>,
+    /// An enterprise user's enterprise.
+    pub enterprise_id: Option<i64>,
+    /// A cadre's department.
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    pub active: bool,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub kind: String,
+    pub region_code: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What may change on a user; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub password_hash: Option<String>,
+    pub role: Option<String>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Filters of the user list.
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub region: Option<CodeRange>,
+    pub enterprise_id: Option<i64>,
+    pub active: Option<bool>,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewUser) -> Result<User, DbError> {
+    let statement = diesel::insert_into(users::table).values(new);
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(User::as_returning())
+        .get_result(c))?)
+}
+
+/// A user of either kind (a person, or the principal behind an API client).
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<User, DbError> {
+    Ok(users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)?)
+}
+
+/// A person with the facts the policy needs (their home region).
+pub fn find_with_facts(conn: &mut DbConnection, id: i64) -> Result<(User, UserFacts), DbError> {
+    let (user, county): (User, Option<String>) = users::table
+        .left_join(enterprises::table)
+        .filter(users::id.eq(id))
+        .filter(users::kind.eq(KIND_PERSON))
+        .select((User::as_select(), enterprises::county_code.nullable()))
+        .first(conn)?;
+    let home = user.region_code.clone().or(county);
+    let facts = UserFacts {
+        id: user.id,
+        role: user.role,
+        home: home.and_then(|code| RegionCode::parse(&code).ok()),
+    };
+    Ok((user, facts))
+}
+
+/// The user and password hash for a login, if a person of that name exists.
+pub fn find_credentials(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<Option<(User, Option<String>)>, DbError> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .filter(users::kind.eq(KIND_PERSON))
+        .select((User::as_select(), users::password_hash))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {
+    let statement = diesel::update(users::table.find(id)).set(changes);
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(User::as_returning())
+        .get_result(c))?)
+}
+
+/// The principal a user acts as.
+pub fn principal_of(user: &User, is_client: bool) -> Principal {
+    Principal {
+        user_id: user.id,
+        role: user.role,
+        region: user
+            .region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok()),
+        enterprise_id: user.enterprise_id,
+        is_client,
+    }
+}
+
+/// One page of people, in id order, inside `scope` and matching `filter`.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &UserScope,
+    filter: &UserFilter,
+    page: &PageRequest<i64>,
+) -> Result<Vec<User>, DbError> {
+    let mut query = users::table
+        .filter(users::kind.eq(KIND_PERSON))
+        .select(User::as_select())
+        .order(users::id)
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let UserScope::ManagedIn(range) = scope {
+        query = query.filter(users::role.eq_any([Role::Cadre.as_str(), Role::Enterprise.as_str()]));
+        query = query.filter(home_in(range));
+    }
+    if let Some(range) = &filter.region {
+        query = query.filter(home_in(range));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(enterprise_id) = filter.enterprise_id {
+        query = query.filter(users::enterprise_id.eq(enterprise_id));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(users::id.gt(after));
+    }
+    Ok(query.load(conn)?)
+}
+
+type HomeIn = diesel::dsl::Or<
+    diesel::dsl::Between<users::region_code, String, String>,
+    diesel::dsl::EqAny<
+        users::enterprise_id,
+        diesel::dsl::Select<
+            diesel::dsl::Filter<
+                enterprises::table,
+                diesel::dsl::Between<enterprises::county_code, String, String>,
+            >,
+            diesel::dsl::Nullable<enterprises::id>,
+        >,
+    >,
+>;
+
+/// Users whose home (their region, or their enterprise's county) lies in `range`.
+fn home_in(range: &CodeRange) -> HomeIn {
+    let enterprises_in = enterprises::table
+        .filter(enterprises::county_code.between(range.first.clone(), range.last.clone()))
+        .select(enterprises::id.nullable());
+    users::region_code
+        .between(range.first.clone(), range.last.clone())
+        .or(users::enterprise_id.eq_any(enterprises_in))
+}

@@ -1,0 +1,51 @@
+//! Rules for usernames and passwords.
+
+/// Usernames are 3 to 64 characters of `a-z 0-9 . _ @ -`, compared in lower case.
+pub fn normalize_username(input: &str) -> Result<String, &'static str> {
+    let name = input.trim().to_lowercase();
+    let ok_len = (3..=64).contains(&name.len());
+    let ok_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._@-".contains(&b));
+    if ok_len && ok_chars {
+        Ok(name)
+    } else {
+        Err("3 to 64 characters: letters a-z, digits, '.', '_', '@' or '-'")
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Passwords are 12 to 128 characters (OWASP ASVS: length over composition rules).
+pub fn check_password(password: &str) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&chars) {
+        Ok(())
+    } else {
+        Err("12 to 128 characters")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lowercased_and_checked() {
+        assert_eq!(
+            normalize_username("Cadre.Li@411602").unwrap(),
+            "cadre.li@411602"
+        );
+        for bad in ["ab", "has space", "名字很长", &"x".repeat(65)] {
+            assert!(normalize_username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_count_characters_not_bytes() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("密码密码密码密码密码密码").is_ok());
+        assert!(check_password(&"a".repeat(129)).is_err());
+    }
+}

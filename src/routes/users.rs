@@ -1,0 +1,132 @@
+//! `/users`: accounts, managed by admins and (for their region) supervisors.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{Json, Query};
+use crate::auth::Principal;
+use crate::db::users::{User, UserFilter};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::error::{Error, Problem};
+use crate::services::users::{self, CreateUser, UpdateUser};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListUsers {
+    role: Option<Role>,
+    /// Users at home in this region's subtree (their region, or their enterprise's county).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    region: Option<RegionCode>,
+    enterprise_id: Option<i64>,
+    active: Option<bool>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Create a user.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not create this user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Principal,
+    Json(input): Json<CreateUser>,
+) -> Result<HttpResponse, Error> {
+    let user = users::create_user(&state, &caller, input).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// List users in the caller's scope, in id order.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(ListUsers),
+    responses(
+        (status = 200, description = "One page of users", body = Page<User>),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller's role may not list users", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Principal,
+    Query(query): Query<ListUsers>,
+) -> Result<web::Json<Page<User>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let filter = UserFilter {
+        role: query.role,
+        region: query.region.map(|r| r.subtree()),
+        enterprise_id: query.enterprise_id,
+        active: query.active,
+    };
+    Ok(web::Json(
+        users::list_users(&state, &caller, filter, page).await?,
+    ))
+}
+
+/// One user.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+) -> Result<web::Json<User>, Error> {
+    Ok(web::Json(
+        users::get_user(&state, &caller, id.into_inner()).await?,
+    ))
+}
+
+/// Change a user; `{"active": false}` deactivates.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, description = "The changed user", body = User),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may see but not change this user", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Json(input): Json<UpdateUser>,
+) -> Result<web::Json<User>, Error> {
+    Ok(web::Json(
+        users::update_user(&state, &caller, id.into_inner(), input).await?,
+    ))
+}

@@ -1,0 +1,330 @@
+//! Managing users: admins everyone; supervisors the cadres and enterprise users of their region.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::policy::{self, UserScope};
+use crate::auth::{Principal, password};
+use crate::clock::Clock;
+use crate::db::users::{NewUser, User, UserChanges, UserFilter};
+use crate::db::{
+    Database, DbConnection, DbError, enterprises, regions, sessions, users, write_transaction,
+};
+use crate::domain::account::{check_password, normalize_username};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::domain::text;
+use crate::error::{Error, FieldErrors};
+use crate::state::AppState;
+
+const NAME_MAX: usize = 100;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[schema(example = "cadre.li")]
+    pub username: String,
+    #[schema(example = "correct horse battery staple")]
+    pub password: String,
+    pub role: Role,
+    /// Required for supervisors and cadres: where their agency works.
+    #[schema(example = "411602")]
+    pub region_code: Option<String>,
+    /// Required for enterprise users.
+    pub enterprise_id: Option<i64>,
+    #[schema(example = "川汇区发展和改革委员会")]
+    pub department: Option<String>,
+    #[schema(example = "李明")]
+    pub display_name: Option<String>,
+}
+
+/// A change to a user; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub password: Option<String>,
+    /// Admins only.
+    pub role: Option<Role>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    /// `false` deactivates: no more logins or refreshes.
+    pub active: Option<bool>,
+}
+
+/// Checks a region code field: well formed and existing.
+fn region_field(
+    conn: &mut DbConnection,
+    errors: &mut FieldErrors,
+    code: Option<&str>,
+) -> Result<Option<RegionCode>, DbError> {
+    let Some(text) = code else { return Ok(None) };
+    match RegionCode::parse(text) {
+        Ok(code) if regions::exists(conn, code.as_str())? => Ok(Some(code)),
+        Ok(_) => {
+            errors.add("region_code", "no region has this code");
+            Ok(None)
+        }
+        Err(e) => {
+            errors.add("region_code", e.to_string());
+            Ok(None)
+        }
+    }
+}
+
+/// The region a new user belongs to (their own, or their enterprise's county), checked
+/// against the caller's view: an enterprise the caller cannot see is reported as unknown.
+fn resolve_home(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    errors: &mut FieldErrors,
+    input: &CreateUser,
+) -> Result<Option<RegionCode>, Error> {
+    let region = region_field(conn, errors, input.region_code.as_deref())?;
+    match input.role {
+        Role::Admin => {
+            if input.region_code.is_some() || input.enterprise_id.is_some() {
+                errors.add("role", "administrators have no region or enterprise");
+            }
+            Ok(None)
+        }
+        Role::Supervisor | Role::Cadre => {
+            if input.region_code.is_none() {
+                errors.add("region_code", "supervisors and cadres need a region");
+            }
+            if input.enterprise_id.is_some() {
+                errors.add("enterprise_id", "only enterprise users have an enterprise");
+            }
+            Ok(region)
+        }
+        Role::Enterprise => {
+            if input.region_code.is_some() {
+                errors.add(
+                    "region_code",
+                    "enterprise users take their enterprise's county",
+                );
+            }
+            let Some(id) = input.enterprise_id else {
+                errors.add("enterprise_id", "enterprise users need an enterprise");
+                return Ok(None);
+            };
+            let visible = match enterprises::find(conn, id) {
+                Ok(e) => policy::read_enterprise(caller, &e.facts())
+                    .is_ok()
+                    .then(|| e.facts().county),
+                Err(DbError::NotFound) => None,
+                Err(other) => return Err(other.into()),
+            };
+            if visible.is_none() {
+                errors.add("enterprise_id", "no such enterprise");
+            }
+            Ok(visible)
+        }
+    }
+}
+
+pub async fn create_user(
+    state: &AppState,
+    caller: &Principal,
+    input: CreateUser,
+) -> Result<User, Error> {
+    policy::create_users(caller)?;
+    let mut errors = FieldErrors::default();
+    let username = errors.check("username", normalize_username(&input.username));
+    errors.check("password", check_password(&input.password));
+    let department = errors.check(
+        "department",
+        text::optional_line(input.department.as_deref(), NAME_MAX),
+    );
+    let display_name = errors.check(
+        "display_name",
+        text::optional_line(input.display_name.as_deref(), NAME_MAX),
+    );
+    let caller_for_check = caller.clone();
+    let (input, errors) = state
+        .db
+        .run(move |conn| {
+            let home = resolve_home(conn, &caller_for_check, &mut errors, &input)?;
+            if errors.is_empty() {
+                policy::place_user(&caller_for_check, input.role, home.as_ref())?;
+            }
+            Ok::<_, Error>((input, errors))
+        })
+        .await?;
+    errors.into_result()?;
+    let hash = password::hash_off_thread(input.password).await;
+    let now = state.clock.now();
+    let new = NewUser {
+        username: username.expect("validated"),
+        password_hash: Some(hash),
+        role: input.role.as_str().to_owned(),
+        kind: users::KIND_PERSON.to_owned(),
+        region_code: input.region_code,
+        enterprise_id: input.enterprise_id,
+        department: department.flatten(),
+        display_name: display_name.flatten(),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let user = state.db.run(move |conn| users::insert(conn, &new)).await?;
+    tracing::info!(
+        actor = caller.user_id,
+        target = user.id,
+        role = user.role.as_str(),
+        "user created"
+    );
+    Ok(user)
+}
+
+/// Bootstraps an administrator (the `create-admin` command).
+pub async fn create_admin(
+    db: &Database,
+    clock: Arc<dyn Clock>,
+    username: String,
+    password: String,
+) -> Result<User, Error> {
+    let mut errors = FieldErrors::default();
+    let username = errors.check("username", normalize_username(&username));
+    errors.check("password", check_password(&password));
+    errors.into_result()?;
+    let hash = password::hash_off_thread(password).await;
+    let now = clock.now();
+    let new = NewUser {
+        username: username.expect("validated"),
+        password_hash: Some(hash),
+        role: Role::Admin.as_str().to_owned(),
+        kind: users::KIND_PERSON.to_owned(),
+        region_code: None,
+        enterprise_id: None,
+        department: None,
+        display_name: None,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(db.run(move |conn| users::insert(conn, &new)).await?)
+}
+
+pub async fn get_user(state: &AppState, caller: &Principal, id: i64) -> Result<User, Error> {
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |conn| {
+            let (user, facts) = users::find_with_facts(conn, id).map_err(not_found)?;
+            policy::read_user(&caller, &facts)?;
+            Ok(user)
+        })
+        .await
+}
+
+/// The caller's own account (people and API clients alike).
+pub async fn get_own(state: &AppState, caller: &Principal) -> Result<User, Error> {
+    let id = caller.user_id;
+    state
+        .db
+        .run(move |conn| users::find(conn, id).map_err(not_found))
+        .await
+}
+
+fn not_found(error: DbError) -> Error {
+    match error {
+        DbError::NotFound => Error::not_found("no such user"),
+        other => other.into(),
+    }
+}
+
+pub async fn list_users(
+    state: &AppState,
+    caller: &Principal,
+    filter: UserFilter,
+    page: PageRequest<i64>,
+) -> Result<Page<User>, Error> {
+    let scope: UserScope = policy::list_users(caller)?;
+    let rows = state
+        .db
+        .run({
+            let page = page.clone();
+            move |conn| users::list(conn, &scope, &filter, &page)
+        })
+        .await?;
+    Ok(Page::from_rows(rows, &page, |u| u.id))
+}
+
+pub async fn update_user(
+    state: &AppState,
+    caller: &Principal,
+    id: i64,
+    input: UpdateUser,
+) -> Result<User, Error> {
+    let mut errors = FieldErrors::default();
+    if let Some(password) = &input.password {
+        errors.check("password", check_password(password));
+    }
+    let department = errors.check(
+        "department",
+        text::optional_line(input.department.as_deref(), NAME_MAX),
+    );
+    let display_name = errors.check(
+        "display_name",
+        text::optional_line(input.display_name.as_deref(), NAME_MAX),
+    );
+    errors.into_result()?;
+    let password_hash = match input.password {
+        Some(password) => Some(password::hash_off_thread(password).await),
+        None => None,
+    };
+    let now = state.clock.now();
+    let actor = caller.user_id;
+    let caller = caller.clone();
+    let user = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let (user, facts) = users::find_with_facts(c, id).map_err(not_found)?;
+                policy::update_user(&caller, &facts)?;
+                let mut errors = FieldErrors::default();
+                let region = region_field(c, &mut errors, input.region_code.as_deref())?;
+                errors.into_result()?;
+                let role = input.role.unwrap_or(user.role);
+                if input.role.is_some_and(|r| r != user.role) && caller.role != Role::Admin {
+                    return Err(Error::Forbidden("only administrators change roles".into()));
+                }
+                if role.has_region() != user.role.has_region() || (role == Role::Enterprise) != (user.role == Role::Enterprise) {
+                    return Err(Error::invalid("role", "a role change may not move a user between regional, enterprise and administrator accounts"));
+                }
+                if region.is_some() {
+                    if !role.has_region() {
+                        return Err(Error::invalid("region_code", "only supervisors and cadres have a region"));
+                    }
+                    policy::place_user(&caller, role, region.as_ref())?;
+                }
+                let changes = UserChanges {
+                    password_hash,
+                    role: input.role.map(|r| r.as_str().to_owned()),
+                    region_code: region.map(String::from),
+                    department: department.flatten(),
+                    display_name: display_name.flatten(),
+                    active: input.active,
+                    updated_at: Some(now),
+                };
+                let updated = users::update(c, id, &changes)?;
+                if input.active == Some(false) {
+                    sessions::revoke_user_tokens(c, id, now)?;
+                }
+                Ok::<_, Error>(updated)
+            })
+        })
+        .await?;
+    tracing::info!(
+        actor,
+        target = user.id,
+        active = user.active,
+        role = user.role.as_str(),
+        "user changed"
+    );
+    Ok(user)
+}

@@ -1,0 +1,16 @@
+//! What every request handler and service can reach, built once at start-up.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+
+use crate::auth::token::TokenKeys;
+use crate::clock::Clock;
+use crate::db::Database;
+
+pub struct AppState {
+    pub db: Database,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: TokenKeys,
+    pub refresh_ttl: TimeDelta,
+}

@@ -1,0 +1,164 @@
+//! Who may call what: every endpoint against every kind of caller, in one table, so a hole in
+//! the policy shows up as one wrong cell among all the right ones.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::fixtures::{World, client_token, id, new_client, valid_uscc};
+use crate::helpers::TestApp;
+
+/// The callers, in column order.
+const COLUMNS: [&str; 8] = [
+    "admin",
+    "sup_own",
+    "sup_foreign",
+    "cadre",
+    "staff1",
+    "staff2",
+    "client1",
+    "anonymous",
+];
+
+struct Row {
+    what: &'static str,
+    method: Method,
+    /// With placeholders: {E1} {E2} {cadre} {staff1} {staff2} {admin}, {client} (a client of
+    /// E1 made for this cell alone) and {n} (a number unique to this cell).
+    path: &'static str,
+    body: Option<Value>,
+    expected: [u16; 8],
+}
+
+fn row(
+    expected: [u16; 8],
+    what: &'static str,
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+) -> Row {
+    Row {
+        what,
+        method,
+        path,
+        body,
+        expected,
+    }
+}
+
+#[rustfmt::skip] // a table reads best as one
+fn rows() -> Vec<Row> {
+    use Method as M;
+    let name = || Some(json!({"display_name": "renamed"}));
+    let user = |role: &str, extra: Value| {
+        let mut body = json!({"username": "matrix.{n}", "password": "matrix-password-01", "role": role});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        Some(body)
+    };
+    let enterprise = |county: &str| Some(json!({"name": "M{n}", "uscc": "{uscc}", "county_code": county}));
+    let client = || Some(json!({"name": "matrix"}));
+    //       adm  own  frn  cdr  st1  st2  cli  anon   (the COLUMNS)
+    vec![
+        row([200, 200, 200, 200, 200, 200, 200, 200], "list regions (public)", M::GET, "/api/v1/regions?parent=411600", None),
+        row([200, 200, 200, 200, 200, 200, 200, 401], "who am I", M::GET, "/api/v1/me", None),
+        row([200, 200, 200, 403, 403, 403, 403, 401], "list users", M::GET, "/api/v1/users", None),
+        row([200, 200, 404, 200, 404, 404, 404, 401], "read the cadre", M::GET, "/api/v1/users/{cadre}", None),
+        row([200, 200, 404, 404, 200, 404, 404, 401], "read E1's staff", M::GET, "/api/v1/users/{staff1}", None),
+        row([200, 404, 200, 404, 404, 200, 404, 401], "read E2's staff", M::GET, "/api/v1/users/{staff2}", None),
+        row([200, 404, 404, 404, 404, 404, 404, 401], "read the admin", M::GET, "/api/v1/users/{admin}", None),
+        row([200, 200, 404, 403, 404, 404, 404, 401], "rename the cadre", M::PATCH, "/api/v1/users/{cadre}", name()),
+        row([200, 404, 200, 404, 404, 403, 404, 401], "rename E2's staff", M::PATCH, "/api/v1/users/{staff2}", name()),
+        row([201, 201, 403, 403, 403, 403, 403, 401], "create a cadre in 411602", M::POST, "/api/v1/users", user("cadre", json!({"region_code": "411602"}))),
+        row([201, 422, 201, 403, 403, 403, 403, 401], "create E2 staff", M::POST, "/api/v1/users", user("enterprise", json!({"enterprise_id": "{E2}"}))),
+        row([201, 403, 403, 403, 403, 403, 403, 401], "create a supervisor", M::POST, "/api/v1/users", user("supervisor", json!({"region_code": "411602"}))),
+        row([201, 201, 403, 403, 403, 403, 403, 401], "create an enterprise in 411602", M::POST, "/api/v1/enterprises", enterprise("411602")),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "read E1", M::GET, "/api/v1/enterprises/{E1}", None),
+        row([200, 404, 200, 404, 404, 200, 404, 401], "read E2", M::GET, "/api/v1/enterprises/{E2}", None),
+        row([201, 201, 404, 404, 201, 404, 403, 401], "create an E1 client", M::POST, "/api/v1/enterprises/{E1}/clients", client()),
+        row([200, 200, 404, 404, 200, 404, 403, 401], "list E1 clients", M::GET, "/api/v1/enterprises/{E1}/clients", None),
+        row([200, 404, 200, 404, 404, 200, 404, 401], "list E2 clients", M::GET, "/api/v1/enterprises/{E2}/clients", None),
+        row([204, 204, 404, 404, 204, 404, 403, 401], "revoke an E1 client", M::DELETE, "/api/v1/enterprises/{E1}/clients/{client}", None),
+    ]
+}
+
+async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
+    let w = World::build(app).await;
+    let client1 = new_client(app, &w.admin, &w.e1).await;
+    let tokens: [Option<String>; 8] = [
+        Some(w.admin.clone()),
+        Some(w.sup_own.token.clone()),
+        Some(w.sup_foreign.token.clone()),
+        Some(w.cadre.token.clone()),
+        Some(w.staff1.token.clone()),
+        Some(w.staff2.token.clone()),
+        Some(client_token(app, &client1).await),
+        None,
+    ];
+    let ids = [
+        ("{E1}", id(&w.e1)),
+        ("{E2}", id(&w.e2)),
+        ("{cadre}", w.cadre.id()),
+        ("{staff1}", w.staff1.id()),
+        ("{staff2}", w.staff2.id()),
+        ("{admin}", w.admin_id.clone()),
+    ];
+
+    let rows = rows();
+    let mut wrong = Vec::new();
+    let mut cell: u32 = 0;
+    for row in &rows {
+        for (column, token) in tokens.iter().enumerate() {
+            cell += 1;
+            let fill = |text: &str| {
+                let mut text = text.replace("{n}", &cell.to_string());
+                text = text.replace("{uscc}", &valid_uscc(1000 + cell));
+                for (placeholder, value) in &ids {
+                    // Ids in a JSON body are numbers: drop the quotes around the placeholder.
+                    text = text.replace(&format!("\"{placeholder}\""), value);
+                    text = text.replace(placeholder, value);
+                }
+                text
+            };
+            let mut path = fill(row.path);
+            if path.contains("{client}") {
+                let victim = new_client(app, &w.admin, &w.e1).await;
+                path = path.replace("{client}", victim["client_id"].as_str().unwrap());
+            }
+            let body: Option<Value> = row
+                .body
+                .as_ref()
+                .map(|b| serde_json::from_str(&fill(&b.to_string())).unwrap());
+            let response = app
+                .request(row.method.clone(), &path, token.as_deref(), body.as_ref())
+                .await;
+            let status = response.status().as_u16();
+            let expected = row.expected[column];
+            let text = response.text().await.unwrap_or_default();
+            if status != expected {
+                wrong.push(format!(
+                    "{} as {}: expected {expected}, got {status}: {text}",
+                    row.what, COLUMNS[column]
+                ));
+            } else if status >= 400 {
+                // A denial is a problem document saying the same status, not a bare code.
+                let problem: Value = serde_json::from_str(&text).unwrap_or_default();
+                if problem["status"] != status {
+                    wrong.push(format!("{} as {}: body {text}", row.what, COLUMNS[column]));
+                }
+            }
+        }
+    }
+    println!(
+        "authorization matrix: {} rows × {} columns",
+        rows.len(),
+        COLUMNS.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong cells:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+both_backends!(every_caller_gets_exactly_its_rights);
