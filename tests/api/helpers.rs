@@ -124,6 +124,13 @@ impl TestApp {
         }
     }
 
+    /// Drops a PostgreSQL test database under the running application (a database outage).
+    pub fn drop_database(&self) {
+        if let TestDatabase::Postgres { admin_url, name } = &self._database {
+            drop_postgres_database(admin_url, name);
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -236,7 +243,7 @@ fn test_settings(database_url: String) -> Settings {
         data_dir: std::env::temp_dir(),
         bind: "127.0.0.1:0".parse().unwrap(),
         db_pool_size: 8,
-        db_timeout_secs: 5,
+        db_timeout_secs: 2,
         workers: Some(2),
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
@@ -268,13 +275,17 @@ fn create_postgres_database() -> (String, TestDatabase) {
     )
 }
 
+fn drop_postgres_database(admin_url: &str, name: &str) {
+    let mut conn = PgConnection::establish(admin_url).expect("PostgreSQL is reachable");
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut conn)
+        .expect("the test database is dropped");
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let TestDatabase::Postgres { admin_url, name } = self {
-            let mut conn = PgConnection::establish(admin_url).expect("PostgreSQL is reachable");
-            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .expect("the test database is dropped");
+            drop_postgres_database(admin_url, name);
         }
     }
 }

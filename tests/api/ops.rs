@@ -55,3 +55,29 @@ both_backends!(
     request_ids_are_echoed_or_generated,
     metrics_count_requests_per_route,
 );
+
+/// With its database gone, the service says it is not ready (and does not hang). PostgreSQL
+/// only: an embedded SQLite file cannot become unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_fails_when_postgres_is_gone() {
+    crate::helpers::run_test(
+        enterprise_assist::db::Backend::Postgres,
+        readiness_fails_without_a_database,
+    )
+    .await
+}
+
+async fn readiness_fails_without_a_database(app: &TestApp) {
+    assert_eq!(app.get_json("/readyz", 200).await["status"], "ready");
+    app.drop_database();
+    let started = std::time::Instant::now();
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let problem = crate::helpers::expect_json(response, 503).await;
+    assert!(
+        !problem["detail"].as_str().unwrap().contains("5432"),
+        "no connection details leak"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
