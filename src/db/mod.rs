@@ -5,6 +5,7 @@ pub mod api_clients;
 mod connection;
 pub mod enterprises;
 mod error;
+pub mod pairings;
 pub mod regions;
 pub mod schema;
 pub mod sessions;

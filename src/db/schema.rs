@@ -76,7 +76,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    enterprise_cadres (enterprise_id, user_id) {
+        enterprise_id -> BigInt,
+        user_id -> BigInt,
+        is_primary -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_clients -> enterprises (enterprise_id));
+diesel::joinable!(enterprise_cadres -> enterprises (enterprise_id));
+diesel::joinable!(enterprise_cadres -> users (user_id));
 diesel::joinable!(api_clients -> users (user_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
 diesel::allow_tables_to_appear_in_same_query!(
