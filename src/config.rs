@@ -49,10 +49,51 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(60..=86_400), global = true)]
     pub access_token_ttl_secs: u64,
 
+    #[command(flatten)]
+    pub tickets: TicketSettings,
+
     /// Lifetime of refresh tokens, in seconds.
     #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 14 * 24 * 3600,
           value_parser = clap::value_parser!(u64).range(300..=31_536_000), global = true)]
     pub refresh_token_ttl_secs: u64,
+}
+
+/// How tickets age: warning colours and the confirmation window.
+#[derive(Args, Debug, Clone)]
+pub struct TicketSettings {
+    /// Fraction of the SLA window after which an open ticket turns yellow.
+    #[arg(long, env = "WARN_YELLOW", default_value_t = 0.75, global = true)]
+    pub warn_yellow: f64,
+
+    /// Fraction of the SLA window after which an open ticket turns orange (overdue).
+    #[arg(long, env = "WARN_ORANGE", default_value_t = 1.0, global = true)]
+    pub warn_orange: f64,
+
+    /// Fraction of the SLA window after which an open ticket turns red.
+    #[arg(long, env = "WARN_RED", default_value_t = 1.5, global = true)]
+    pub warn_red: f64,
+
+    /// Hours a resolved ticket waits for the enterprise's confirmation before it closes itself.
+    #[arg(long, env = "CONFIRMATION_WINDOW_HOURS", default_value_t = 168,
+          value_parser = clap::value_parser!(u32).range(1..=8760), global = true)]
+    pub confirmation_window_hours: u32,
+
+    /// Seconds between runs of the periodic work (auto-close, expired idempotency keys).
+    #[arg(long, env = "JOB_INTERVAL_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub job_interval_secs: u64,
+}
+
+impl Default for TicketSettings {
+    fn default() -> Self {
+        TicketSettings {
+            warn_yellow: 0.75,
+            warn_orange: 1.0,
+            warn_red: 1.5,
+            confirmation_window_hours: 168,
+            job_interval_secs: 60,
+        }
+    }
 }
 
 /// A secret setting: never printed, not even by `Debug`.

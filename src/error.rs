@@ -93,6 +93,9 @@ pub enum Error {
     /// 409: the request conflicts with the current state (a taken name, a wrong ticket state).
     #[error("{0}")]
     Conflict(String),
+    /// 412: an `If-Match` precondition failed: the object changed since the client read it.
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// 413: the body is over the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -136,6 +139,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not-found",
             Error::Conflict(_) => "conflict",
+            Error::PreconditionFailed(_) => "precondition-failed",
             Error::TooManyRequests { .. } => "too-many-requests",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::PayloadTooLarge(_) => "payload-too-large",
@@ -173,6 +177,7 @@ impl ResponseError for Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

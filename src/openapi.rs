@@ -27,6 +27,8 @@ use crate::routes;
         (name = "auth", description = "Logging in, tokens, and the caller's own account"),
         (name = "users", description = "Accounts of administrators, supervisors, cadres and enterprise staff"),
         (name = "enterprises", description = "Enterprises and their API clients"),
+        (name = "tickets", description = "Demands: filing, the lifecycle, comments and the audit trail"),
+        (name = "categories", description = "Kinds of demand and their service levels"),
         (name = "regions", description = "GB/T 2260 administrative divisions"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )

@@ -16,6 +16,7 @@ use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, Backend, Database};
+use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
@@ -26,6 +27,8 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Database,
+    state: web::Data<AppState>,
+    job_interval: std::time::Duration,
 }
 
 impl Application {
@@ -52,9 +55,19 @@ impl Application {
             refresh_ttl: chrono::TimeDelta::seconds(
                 i64::try_from(settings.refresh_token_ttl_secs).unwrap_or(i64::MAX),
             ),
+            thresholds: Thresholds::new(
+                settings.tickets.warn_yellow,
+                settings.tickets.warn_orange,
+                settings.tickets.warn_red,
+            )
+            .map_err(anyhow::Error::msg)?,
+            confirmation_window: chrono::TimeDelta::hours(
+                settings.tickets.confirmation_window_hours.into(),
+            ),
         });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
+        let app_state = state.clone();
 
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -75,6 +88,8 @@ impl Application {
             port,
             server: server.run(),
             db,
+            state: app_state,
+            job_interval: std::time::Duration::from_secs(settings.tickets.job_interval_secs),
         })
     }
 
@@ -91,8 +106,12 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped, running the periodic work beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
+        let served = self.server.await;
+        jobs.abort();
+        served
     }
 }
 

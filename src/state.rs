@@ -7,10 +7,15 @@ use chrono::TimeDelta;
 use crate::auth::token::TokenKeys;
 use crate::clock::Clock;
 use crate::db::Database;
+use crate::domain::sla::Thresholds;
 
 pub struct AppState {
     pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub tokens: TokenKeys,
     pub refresh_ttl: TimeDelta,
+    /// When open tickets turn yellow, orange and red.
+    pub thresholds: Thresholds,
+    /// How long a resolved ticket waits for confirmation before it closes itself.
+    pub confirmation_window: TimeDelta,
 }

@@ -8,6 +8,7 @@
 
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
+use crate::domain::ticket::{Action, Level};
 use crate::error::Error;
 
 use super::Principal;
@@ -158,6 +159,122 @@ pub fn manage_clients(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
         .ok_or_else(|| forbidden("manage API clients"))
 }
 
+/// What the policy needs to know about a ticket.
+#[derive(Debug, Clone)]
+pub struct TicketFacts {
+    pub enterprise_id: i64,
+    pub county: RegionCode,
+    pub level: Level,
+    pub assignee_id: Option<i64>,
+    /// Whether the caller is a cadre paired with the ticket's enterprise.
+    pub caller_paired: bool,
+}
+
+/// Which tickets a list may show.
+#[derive(Debug, Clone)]
+pub enum TicketScope {
+    All,
+    CountyIn(CodeRange),
+    /// Assigned to this cadre or filed by an enterprise paired with them.
+    Cadre(i64),
+    Enterprise(i64),
+}
+
+fn assigned_to_caller(p: &Principal, t: &TicketFacts) -> bool {
+    t.assignee_id == Some(p.user_id)
+}
+
+/// A supervisor covers a ticket whose county lies in their region, at or above its level.
+fn covers(p: &Principal, t: &TicketFacts) -> bool {
+    p.role == Role::Supervisor
+        && p.region
+            .as_ref()
+            .is_some_and(|r| r.contains(&t.county) && r.level() <= t.level)
+}
+
+fn sees_ticket(p: &Principal, t: &TicketFacts) -> bool {
+    match p.role {
+        Role::Admin => true,
+        Role::Supervisor => in_region(p, Some(&t.county)),
+        Role::Cadre => assigned_to_caller(p, t) || t.caller_paired,
+        Role::Enterprise => p.enterprise_id == Some(t.enterprise_id),
+    }
+}
+
+pub fn read_ticket(p: &Principal, t: &TicketFacts) -> Result<(), Error> {
+    sees_ticket(p, t)
+        .then_some(())
+        .ok_or_else(|| Error::not_found("no such ticket"))
+}
+
+/// The lifecycle table's "who" column.
+pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(), Error> {
+    read_ticket(p, t)?;
+    let own_enterprise = p.role == Role::Enterprise && p.enterprise_id == Some(t.enterprise_id);
+    let allowed = match action {
+        Action::Assign => p.role == Role::Admin || covers(p, t),
+        Action::Accept | Action::Resolve => assigned_to_caller(p, t),
+        Action::Escalate => assigned_to_caller(p, t) || covers(p, t),
+        Action::Confirm | Action::Reopen | Action::Withdraw => own_enterprise,
+        Action::File | Action::AutoClose | Action::Comment => false,
+    };
+    allowed
+        .then_some(())
+        .ok_or_else(|| Error::Forbidden(format!("you may not {} this ticket", action.as_str())))
+}
+
+/// Enterprises comment publicly on their own tickets; the assignee, supervisors and admins
+/// also internally.
+pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Result<(), Error> {
+    read_ticket(p, t)?;
+    let allowed = match p.role {
+        Role::Admin | Role::Supervisor => true,
+        Role::Cadre => assigned_to_caller(p, t),
+        Role::Enterprise => !internal,
+    };
+    allowed.then_some(()).ok_or_else(|| {
+        forbidden(if internal {
+            "write internal comments"
+        } else {
+            "comment on this ticket"
+        })
+    })
+}
+
+/// Internal comments and their events are for the government side only.
+pub fn sees_internal(p: &Principal) -> bool {
+    p.role != Role::Enterprise
+}
+
+/// Only an enterprise (a person or an API client) files, and only for itself.
+pub fn file_ticket(p: &Principal) -> Result<i64, Error> {
+    match (p.role, p.enterprise_id) {
+        (Role::Enterprise, Some(id)) => Ok(id),
+        _ => Err(forbidden("file tickets")),
+    }
+}
+
+pub fn list_tickets(p: &Principal) -> Result<TicketScope, Error> {
+    match (p.role, &p.region, p.enterprise_id) {
+        (Role::Admin, _, _) => Ok(TicketScope::All),
+        (Role::Supervisor, Some(region), _) => Ok(TicketScope::CountyIn(region.subtree())),
+        (Role::Cadre, _, _) => Ok(TicketScope::Cadre(p.user_id)),
+        (Role::Enterprise, _, Some(id)) => Ok(TicketScope::Enterprise(id)),
+        _ => Err(forbidden("list tickets")),
+    }
+}
+
+/// A cadre may take tickets at their own tier for the region that holds the county.
+pub fn may_be_assigned(cadre_region: &RegionCode, t: &TicketFacts) -> bool {
+    *cadre_region == t.county.ancestor_at(t.level)
+}
+
+pub fn manage_categories(p: &Principal) -> Result<(), Error> {
+    (p.role == Role::Admin)
+        .then_some(())
+        .ok_or_else(|| forbidden("manage categories"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +357,63 @@ mod tests {
         assert!(matches!(
             manage_clients(&client, &own),
             Err(Error::Forbidden(_))
+        ));
+    }
+
+    fn ticket(level: Level, assignee: Option<i64>) -> TicketFacts {
+        TicketFacts {
+            enterprise_id: 5,
+            county: code("411602"),
+            level,
+            assignee_id: assignee,
+            caller_paired: false,
+        }
+    }
+
+    #[test]
+    fn supervisors_dispatch_at_or_below_their_tier() {
+        let county_sup = principal(Role::Supervisor, Some("411602"), None);
+        let city_sup = principal(Role::Supervisor, Some("411600"), None);
+        assert!(move_ticket(&county_sup, Action::Assign, &ticket(Level::County, None)).is_ok());
+        assert!(matches!(
+            move_ticket(&county_sup, Action::Assign, &ticket(Level::City, None)),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(move_ticket(&city_sup, Action::Assign, &ticket(Level::City, None)).is_ok());
+        assert!(move_ticket(&city_sup, Action::Escalate, &ticket(Level::County, Some(9))).is_ok());
+        let foreign = principal(Role::Supervisor, Some("410100"), None);
+        assert!(matches!(
+            move_ticket(&foreign, Action::Assign, &ticket(Level::County, None)),
+            Err(Error::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn only_the_assignee_works_a_ticket_and_only_the_enterprise_closes_it() {
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(move_ticket(&cadre, Action::Accept, &ticket(Level::County, Some(1))).is_ok());
+        assert!(matches!(
+            move_ticket(&cadre, Action::Accept, &ticket(Level::County, Some(2))),
+            Err(Error::NotFound(_))
+        ));
+        let paired = TicketFacts {
+            caller_paired: true,
+            ..ticket(Level::County, Some(2))
+        };
+        assert!(matches!(
+            move_ticket(&cadre, Action::Resolve, &paired),
+            Err(Error::Forbidden(_))
+        ));
+        let owner = principal(Role::Enterprise, None, Some(5));
+        assert!(move_ticket(&owner, Action::Confirm, &ticket(Level::County, Some(1))).is_ok());
+        assert!(matches!(
+            comment_on_ticket(&owner, &ticket(Level::County, None), true),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(may_be_assigned(&code("411600"), &ticket(Level::City, None)));
+        assert!(!may_be_assigned(
+            &code("411600"),
+            &ticket(Level::County, None)
         ));
     }
 }

@@ -85,6 +85,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    categories (code) {
+        code -> Text,
+        name -> Text,
+        normal_response_hours -> Integer,
+        normal_resolution_hours -> Integer,
+        urgent_response_hours -> Integer,
+        urgent_resolution_hours -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        county_code -> Text,
+        category -> Text,
+        priority -> Text,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        level -> Text,
+        assignee_id -> Nullable<BigInt>,
+        filed_by -> BigInt,
+        response_due_at -> Timestamp,
+        due_at -> Timestamp,
+        yellow_at -> Timestamp,
+        orange_at -> Timestamp,
+        red_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        first_resolved_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        rating -> Nullable<Integer>,
+        reopen_count -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_comments (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        details -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        ticket_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tickets -> enterprises (enterprise_id));
+diesel::joinable!(ticket_comments -> tickets (ticket_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(api_clients -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> users (user_id));

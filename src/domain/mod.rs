@@ -4,6 +4,8 @@ pub mod account;
 pub mod page;
 pub mod region;
 pub mod role;
+pub mod sla;
 pub mod text;
+pub mod ticket;
 pub mod time;
 pub mod uscc;

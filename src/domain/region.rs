@@ -36,6 +36,15 @@ impl RegionLevel {
         }
     }
 
+    /// The next tier up; none above the province.
+    pub fn above(self) -> Option<RegionLevel> {
+        match self {
+            RegionLevel::County => Some(RegionLevel::City),
+            RegionLevel::City => Some(RegionLevel::Province),
+            RegionLevel::Province => None,
+        }
+    }
+
     /// How many leading digits of a code name a region of this level.
     fn prefix_len(self) -> usize {
         match self {
@@ -86,6 +95,13 @@ impl RegionCode {
             first: format!("{prefix:0<6}"),
             last: format!("{prefix:9<6}"),
         }
+    }
+
+    /// The region at `level` that holds this one: the county itself, its city, its province.
+    /// (A city without counties holds its enterprises itself, so it is its own county.)
+    pub fn ancestor_at(&self, level: RegionLevel) -> RegionCode {
+        let prefix = &self.0[..level.prefix_len()];
+        RegionCode(format!("{prefix:0<6}"))
     }
 
     /// Whether `other` lies in this region's subtree.
@@ -166,6 +182,28 @@ mod tests {
         );
         assert!(code("410000").contains(&code("411602")));
         assert!(!code("411600").contains(&code("410000")));
+    }
+
+    #[test]
+    fn ancestors_are_found_by_prefix() {
+        assert_eq!(
+            code("411602").ancestor_at(RegionLevel::County),
+            code("411602")
+        );
+        assert_eq!(
+            code("411602").ancestor_at(RegionLevel::City),
+            code("411600")
+        );
+        assert_eq!(
+            code("411602").ancestor_at(RegionLevel::Province),
+            code("410000")
+        );
+        assert_eq!(
+            code("441900").ancestor_at(RegionLevel::County),
+            code("441900")
+        );
+        assert_eq!(RegionLevel::County.above(), Some(RegionLevel::City));
+        assert_eq!(RegionLevel::Province.above(), None);
     }
 
     #[test]

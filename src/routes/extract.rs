@@ -21,7 +21,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let media_type_ok = is_json(req);
+        // No body at all reads as `{}`: actions that carry nothing need not send one.
+        let absent = req.headers().get(header::CONTENT_TYPE).is_none()
+            && req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|v| v == "0");
+        let media_type_ok = absent || is_json(req);
         let declared_length = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -45,6 +51,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     return Err(too_large());
                 }
                 body.extend_from_slice(&chunk);
+            }
+            if absent && body.is_empty() {
+                return parse_json(b"{}").map(Json);
             }
             parse_json(&body).map(Json)
         })

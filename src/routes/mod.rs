@@ -1,10 +1,13 @@
 //! HTTP handlers, one module per resource, and the one route table.
 
 mod auth;
+mod categories;
 mod enterprises;
 pub mod extract;
 mod ops;
 mod regions;
+mod ticket_activity;
+mod tickets;
 mod users;
 
 use utoipa_actix_web::scope;
@@ -35,7 +38,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(enterprises::get_enterprise)
                 .service(enterprises::create_client)
                 .service(enterprises::list_clients)
-                .service(enterprises::revoke_client),
+                .service(enterprises::revoke_client)
+                .service(categories::list_categories)
+                .service(categories::create_category)
+                .service(categories::update_category)
+                .service(tickets::file_ticket)
+                .service(tickets::list_tickets)
+                .service(tickets::get_ticket)
+                .service(tickets::assign)
+                .service(tickets::accept)
+                .service(tickets::escalate)
+                .service(tickets::resolve)
+                .service(tickets::confirm)
+                .service(tickets::reopen)
+                .service(tickets::withdraw)
+                .service(ticket_activity::add_comment)
+                .service(ticket_activity::list_comments)
+                .service(ticket_activity::list_events),
         );
 }
 

@@ -1,7 +1,11 @@
 //! Use cases: each validates its input, asks the policy, and runs its writes in one transaction.
 //! Handlers call these; these call `auth::policy`, `domain` and `db`.
 
+pub mod categories;
 pub mod clients;
 pub mod enterprises;
 pub mod sessions;
+pub mod ticket_activity;
+pub mod ticket_moves;
+pub mod tickets;
 pub mod users;

@@ -248,6 +248,7 @@ fn test_settings(database_url: String) -> Settings {
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
+        tickets: Default::default(),
     }
 }
 

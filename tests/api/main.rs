@@ -10,4 +10,6 @@ mod matrix;
 mod openapi;
 mod ops;
 mod regions;
+mod ticket_fixtures;
+mod tickets;
 mod users;

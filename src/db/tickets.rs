@@ -1,0 +1,301 @@
+//! Tickets: insert, read, the versioned update every move makes, and the scoped list.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::schema::{enterprise_cadres, tickets};
+use super::{DbConnection, DbError};
+use crate::auth::policy::{TicketFacts, TicketScope};
+use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::sla::{Deadlines, Warning};
+use crate::domain::ticket::{Level, Priority, Status};
+
+/// A ticket as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = tickets)]
+pub struct Ticket {
+    pub id: i64,
+    pub enterprise_id: i64,
+    /// The enterprise's county, fixed at filing.
+    #[schema(example = "411602")]
+    pub county_code: String,
+    #[schema(example = "land")]
+    pub category: String,
+    #[diesel(deserialize_as = String)]
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
+    #[diesel(deserialize_as = String)]
+    pub level: Level,
+    pub assignee_id: Option<i64>,
+    /// The user (or API client's principal) who filed it.
+    pub filed_by: i64,
+    /// When the first response is due.
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub response_due_at: NaiveDateTime,
+    /// When the resolution is due (the SLA at filing).
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub due_at: NaiveDateTime,
+    #[serde(skip)]
+    pub yellow_at: NaiveDateTime,
+    #[serde(skip)]
+    pub orange_at: NaiveDateTime,
+    #[serde(skip)]
+    pub red_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub first_response_at: Option<NaiveDateTime>,
+    #[serde(skip)]
+    pub first_resolved_at: Option<NaiveDateTime>,
+    /// When it was last resolved; null while it is not resolved or closed.
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub resolved_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub closed_at: Option<NaiveDateTime>,
+    pub resolution: Option<String>,
+    /// 1 to 5, given when the enterprise confirms.
+    pub rating: Option<i32>,
+    pub reopen_count: i32,
+    /// Grows with every change; the ETag.
+    pub version: i32,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+impl Ticket {
+    pub fn deadlines(&self) -> Deadlines {
+        Deadlines {
+            response_due_at: self.response_due_at,
+            due_at: self.due_at,
+            yellow_at: self.yellow_at,
+            orange_at: self.orange_at,
+            red_at: self.red_at,
+        }
+    }
+
+    pub fn county(&self) -> RegionCode {
+        RegionCode::parse(&self.county_code).expect("stored county codes are valid")
+    }
+
+    pub fn facts(&self, caller_paired: bool) -> TicketFacts {
+        TicketFacts {
+            enterprise_id: self.enterprise_id,
+            county: self.county(),
+            level: self.level,
+            assignee_id: self.assignee_id,
+            caller_paired,
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = tickets)]
+pub struct NewTicket {
+    pub enterprise_id: i64,
+    pub county_code: String,
+    pub category: String,
+    pub priority: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub level: String,
+    pub assignee_id: Option<i64>,
+    pub filed_by: i64,
+    pub response_due_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub yellow_at: NaiveDateTime,
+    pub orange_at: NaiveDateTime,
+    pub red_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = tickets)]
+pub struct TicketChanges {
+    pub status: Option<String>,
+    pub level: Option<String>,
+    pub assignee_id: Option<Option<i64>>,
+    pub first_response_at: Option<Option<NaiveDateTime>>,
+    pub first_resolved_at: Option<Option<NaiveDateTime>>,
+    pub resolved_at: Option<Option<NaiveDateTime>>,
+    pub closed_at: Option<Option<NaiveDateTime>>,
+    pub resolution: Option<Option<String>>,
+    pub rating: Option<Option<i32>>,
+    pub reopen_count: Option<i32>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewTicket) -> Result<Ticket, DbError> {
+    let statement = diesel::insert_into(tickets::table).values(new);
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(Ticket::as_returning())
+        .get_result(c))?)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Ticket, DbError> {
+    Ok(tickets::table
+        .find(id)
+        .select(Ticket::as_select())
+        .first(conn)?)
+}
+
+/// Applies a move if the ticket is still at `version`; `None` when another move came first.
+pub fn update_at_version(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &TicketChanges,
+) -> Result<Option<Ticket>, DbError> {
+    let statement = diesel::update(
+        tickets::table
+            .filter(tickets::id.eq(id))
+            .filter(tickets::version.eq(version)),
+    )
+    .set((changes, tickets::version.eq(version + 1)));
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(Ticket::as_returning())
+        .get_result(c)
+        .optional())?)
+}
+
+/// Ids of tickets resolved before `cutoff`, oldest first: candidates for auto-close.
+pub fn resolved_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<i64>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::status.eq(Status::Resolved.as_str()))
+        .filter(tickets::resolved_at.lt(cutoff))
+        .order(tickets::resolved_at)
+        .select(tickets::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The order of a list; each has its keyset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first.
+    Filed,
+    /// Soonest due first.
+    Due,
+}
+
+/// Filters of the ticket list.
+#[derive(Debug, Default, Clone)]
+pub struct TicketFilter {
+    pub statuses: Vec<Status>,
+    pub category: Option<String>,
+    pub priority: Option<Priority>,
+    pub region: Option<CodeRange>,
+    pub assignee_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub warning: Option<(Warning, NaiveDateTime)>,
+    pub filed_from: Option<NaiveDateTime>,
+    pub filed_before: Option<NaiveDateTime>,
+}
+
+/// One page of tickets in `scope`, `filter`ed, in `sort` order after the keyset `after`
+/// (the sort timestamp and id of the last ticket of the previous page).
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &TicketScope,
+    filter: &TicketFilter,
+    sort: Sort,
+    after: Option<(NaiveDateTime, i64)>,
+    limit: i64,
+) -> Result<Vec<Ticket>, DbError> {
+    let mut query = tickets::table
+        .select(Ticket::as_select())
+        .limit(limit)
+        .into_boxed();
+    query = match scope {
+        TicketScope::All => query,
+        TicketScope::CountyIn(range) => {
+            query.filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
+        }
+        TicketScope::Enterprise(id) => query.filter(tickets::enterprise_id.eq(*id)),
+        TicketScope::Cadre(user_id) => {
+            // A cadre is paired with a handful of enterprises: fetch them, then filter.
+            let paired: Vec<i64> = enterprise_cadres::table
+                .filter(enterprise_cadres::user_id.eq(*user_id))
+                .select(enterprise_cadres::enterprise_id)
+                .load(conn)?;
+            query.filter(
+                tickets::assignee_id
+                    .eq(*user_id)
+                    .or(tickets::enterprise_id.eq_any(paired)),
+            )
+        }
+    };
+    if !filter.statuses.is_empty() {
+        query = query.filter(tickets::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(tickets::category.eq(category.clone()));
+    }
+    if let Some(priority) = filter.priority {
+        query = query.filter(tickets::priority.eq(priority.as_str()));
+    }
+    if let Some(range) = &filter.region {
+        query = query.filter(tickets::county_code.between(range.first.clone(), range.last.clone()));
+    }
+    if let Some(assignee) = filter.assignee_id {
+        query = query.filter(tickets::assignee_id.eq(assignee));
+    }
+    if let Some(enterprise) = filter.enterprise_id {
+        query = query.filter(tickets::enterprise_id.eq(enterprise));
+    }
+    if let Some(from) = filter.filed_from {
+        query = query.filter(tickets::created_at.ge(from));
+    }
+    if let Some(before) = filter.filed_before {
+        query = query.filter(tickets::created_at.lt(before));
+    }
+    if let Some((warning, now)) = filter.warning {
+        let open = [Status::Submitted, Status::Assigned, Status::InProgress].map(Status::as_str);
+        query = query.filter(tickets::status.eq_any(open));
+        query = match warning {
+            Warning::Yellow => query
+                .filter(tickets::yellow_at.le(now))
+                .filter(tickets::orange_at.gt(now)),
+            Warning::Orange => query
+                .filter(tickets::orange_at.le(now))
+                .filter(tickets::red_at.gt(now)),
+            Warning::Red => query.filter(tickets::red_at.le(now)),
+        };
+    }
+    query = match (sort, after) {
+        (Sort::Filed, Some((at, id))) => query.filter(
+            tickets::created_at
+                .lt(at)
+                .or(tickets::created_at.eq(at).and(tickets::id.lt(id))),
+        ),
+        (Sort::Due, Some((at, id))) => query.filter(
+            tickets::due_at
+                .gt(at)
+                .or(tickets::due_at.eq(at).and(tickets::id.gt(id))),
+        ),
+        (_, None) => query,
+    };
+    query = match sort {
+        Sort::Filed => query.order((tickets::created_at.desc(), tickets::id.desc())),
+        Sort::Due => query.order((tickets::due_at.asc(), tickets::id.asc())),
+    };
+    Ok(query.load(conn)?)
+}

@@ -1,0 +1,197 @@
+//! The ticket lifecycle (SPEC section 3) as a pure state machine, and the ticket's vocabulary.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A ticket's level is the tier of government handling it: a region level.
+pub use super::region::RegionLevel as Level;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(text: String) -> Result<$name, String> {
+                $name::parse(&text).ok_or_else(|| format!("unknown {} {text:?}", stringify!($name)))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.as_str().to_owned()
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// Where a ticket is in its life.
+    Status {
+        Submitted = "submitted",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Resolved = "resolved",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
+    }
+);
+
+text_enum!(
+    Priority {
+        Normal = "normal",
+        Urgent = "urgent",
+    }
+);
+
+text_enum!(
+    /// Everything that can happen to a ticket (each writes one event).
+    Action {
+        File = "file",
+        Assign = "assign",
+        Accept = "accept",
+        Escalate = "escalate",
+        Resolve = "resolve",
+        Confirm = "confirm",
+        Reopen = "reopen",
+        Withdraw = "withdraw",
+        AutoClose = "auto_close",
+        Comment = "comment",
+    }
+);
+
+impl Status {
+    /// Open tickets are the ones still waiting for the government: they carry warnings.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Submitted | Status::Assigned | Status::InProgress
+        )
+    }
+}
+
+/// Why a move is not possible from where the ticket is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("cannot {action} a ticket that is {status}")]
+    WrongState {
+        action: &'static str,
+        status: &'static str,
+    },
+    #[error("the ticket is already at province level; there is no level above")]
+    NoLevelAbove,
+}
+
+/// Where a ticket goes when `action` happens to it in `status` at `level`.
+pub fn transition(
+    action: Action,
+    status: Status,
+    level: Level,
+) -> Result<(Status, Level), TransitionError> {
+    use Status::*;
+    let to = match (action, status) {
+        (Action::Assign, Submitted | Assigned | InProgress) => Assigned,
+        (Action::Accept, Assigned) => InProgress,
+        (Action::Escalate, Assigned | InProgress) => {
+            let up = level.above().ok_or(TransitionError::NoLevelAbove)?;
+            return Ok((Submitted, up));
+        }
+        (Action::Resolve, InProgress) => Resolved,
+        (Action::Confirm | Action::AutoClose, Resolved) => Closed,
+        (Action::Reopen, Resolved) => InProgress,
+        (Action::Withdraw, Submitted | Assigned | InProgress) => Withdrawn,
+        _ => {
+            return Err(TransitionError::WrongState {
+                action: action.as_str(),
+                status: status.as_str(),
+            });
+        }
+    };
+    Ok((to, level))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lifecycle table of the specification, row by row: (action, from, to).
+    const TABLE: &[(Action, &[Status], Status)] = &[
+        (
+            Action::Assign,
+            &[Status::Submitted, Status::Assigned, Status::InProgress],
+            Status::Assigned,
+        ),
+        (Action::Accept, &[Status::Assigned], Status::InProgress),
+        (
+            Action::Escalate,
+            &[Status::Assigned, Status::InProgress],
+            Status::Submitted,
+        ),
+        (Action::Resolve, &[Status::InProgress], Status::Resolved),
+        (Action::Confirm, &[Status::Resolved], Status::Closed),
+        (Action::Reopen, &[Status::Resolved], Status::InProgress),
+        (
+            Action::Withdraw,
+            &[Status::Submitted, Status::Assigned, Status::InProgress],
+            Status::Withdrawn,
+        ),
+        (Action::AutoClose, &[Status::Resolved], Status::Closed),
+    ];
+
+    #[test]
+    fn every_pair_of_action_and_state_follows_the_table() {
+        for &(action, froms, to) in TABLE {
+            for &from in Status::ALL {
+                let result = transition(action, from, Level::County);
+                if froms.contains(&from) {
+                    assert_eq!(result.map(|r| r.0), Ok(to), "{action:?} from {from:?}");
+                } else {
+                    assert!(
+                        matches!(result, Err(TransitionError::WrongState { .. })),
+                        "{action:?} from {from:?} must be refused"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escalation_climbs_one_level_and_stops_at_the_province() {
+        assert_eq!(
+            transition(Action::Escalate, Status::Assigned, Level::County),
+            Ok((Status::Submitted, Level::City))
+        );
+        assert_eq!(
+            transition(Action::Escalate, Status::InProgress, Level::City),
+            Ok((Status::Submitted, Level::Province))
+        );
+        assert_eq!(
+            transition(Action::Escalate, Status::Assigned, Level::Province),
+            Err(TransitionError::NoLevelAbove)
+        );
+    }
+
+    #[test]
+    fn wrong_state_names_the_current_state() {
+        let error = transition(Action::Confirm, Status::InProgress, Level::County).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot confirm a ticket that is in_progress"
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! Periodic work inside `serve`: closing tickets left resolved past the confirmation window and
+//! forgetting old idempotency keys. Safe with many instances on one database: every close is a
+//! versioned move, so a ticket is closed (and its event written) once whoever gets there first.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, TimeDelta};
+
+use crate::db::{Database, idempotency, write_transaction};
+use crate::error::Error;
+use crate::services::ticket_moves;
+use crate::state::AppState;
+
+/// Idempotency keys are promised for 24 hours; they are kept twice that.
+const IDEMPOTENCY_RETENTION: TimeDelta = TimeDelta::hours(48);
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct JobReport {
+    pub auto_closed: usize,
+    pub keys_purged: usize,
+}
+
+/// One round of the periodic work, as of `now`.
+pub async fn run_once(
+    db: &Database,
+    now: NaiveDateTime,
+    confirmation_window: TimeDelta,
+) -> Result<JobReport, Error> {
+    db.run(move |conn| {
+        let auto_closed = ticket_moves::auto_close(conn, now, confirmation_window)?;
+        let keys_purged = write_transaction(conn, |c| {
+            idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
+        })?;
+        Ok(JobReport {
+            auto_closed,
+            keys_purged,
+        })
+    })
+    .await
+}
+
+/// Runs [`run_once`] every `interval` until the task is dropped; failures are logged and retried
+/// at the next round.
+pub async fn run_periodically(state: actix_web::web::Data<AppState>, interval: Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match run_once(&state.db, state.clock.now(), state.confirmation_window).await {
+            Ok(report) if report != JobReport::default() => {
+                tracing::info!(?report, "periodic work done")
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "periodic work failed; retrying next round"),
+        }
+    }
+}

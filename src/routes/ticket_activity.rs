@@ -1,0 +1,96 @@
+//! `/tickets/{id}/comments` and `/tickets/{id}/events`.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{Json, Query};
+use crate::auth::Principal;
+use crate::db::ticket_activity::{Comment, Event};
+use crate::domain::page::{Page, PageRequest};
+use crate::error::{Error, Problem};
+use crate::services::ticket_activity::{self, NewComment};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Comment on a ticket.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Added", body = Comment),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may not comment here (or not internally)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/comments")]
+pub async fn add_comment(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Json(input): Json<NewComment>,
+) -> Result<HttpResponse, Error> {
+    let comment = ticket_activity::add_comment(&state, &caller, id.into_inner(), input).await?;
+    Ok(HttpResponse::Created().json(comment))
+}
+
+/// A ticket's comments, oldest first (enterprises never see internal ones).
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id"), PageParams),
+    responses(
+        (status = 200, description = "One page of comments", body = Page<Comment>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/comments")]
+pub async fn list_comments(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Query(query): Query<PageParams>,
+) -> Result<web::Json<Page<Comment>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    Ok(web::Json(
+        ticket_activity::list_comments(&state, &caller, id.into_inner(), page).await?,
+    ))
+}
+
+/// A ticket's audit trail, oldest first (enterprises never see internal events).
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id"), PageParams),
+    responses(
+        (status = 200, description = "One page of events", body = Page<Event>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Query(query): Query<PageParams>,
+) -> Result<web::Json<Page<Event>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    Ok(web::Json(
+        ticket_activity::list_events(&state, &caller, id.into_inner(), page).await?,
+    ))
+}

@@ -1,0 +1,319 @@
+//! `/tickets`: filing, reading, listing, and one `POST /tickets/{id}/<action>` per move.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ETAG, IF_MATCH};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Json, Query};
+use crate::auth::Principal;
+use crate::db::tickets::Sort;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::region::RegionCode;
+use crate::domain::sla::Warning;
+use crate::domain::ticket::{Priority, Status};
+use crate::error::{Error, Problem};
+use crate::services::ticket_moves::{
+    self, AssignTicket, ConfirmTicket, Move, Precondition, Reason, ResolveTicket,
+};
+use crate::services::tickets::{self, FileTicket, ListQuery, TicketView};
+use crate::state::AppState;
+
+/// The answer for one ticket: its JSON and its version as the ETag.
+fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((ETAG, format!("\"{}\"", view.ticket.version)))
+        .json(view)
+}
+
+/// `If-Match: "3"` (or `W/"3"`, or `*`).
+fn precondition(req: &HttpRequest) -> Precondition {
+    let Some(value) = req.headers().get(IF_MATCH) else {
+        return Precondition::None;
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Precondition::None;
+    }
+    text.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map(Precondition::Version)
+        .unwrap_or(Precondition::Unmatchable)
+}
+
+/// File a ticket for the caller's enterprise.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    request_body = FileTicket,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first ticket and files nothing new; the same key with another body answers 422. Kept 24 hours or more.")),
+    responses(
+        (status = 201, description = "Filed (or, with a reused Idempotency-Key, the ticket first filed with it)", body = TicketView,
+            headers(("ETag" = String, description = "The ticket's version"), ("Location" = String, description = "The ticket's URL"))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only enterprises file tickets", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets")]
+pub async fn file_ticket(
+    state: web::Data<AppState>,
+    caller: Principal,
+    req: HttpRequest,
+    Json(input): Json<FileTicket>,
+) -> Result<HttpResponse, Error> {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_owned))
+        .transpose()
+        .map_err(|_| Error::invalid("Idempotency-Key", "must be visible ASCII"))?;
+    let filed = tickets::file_ticket(&state, &caller, input, key).await?;
+    let mut response = ticket_response(StatusCode::CREATED, &filed.ticket);
+    let headers = response.headers_mut();
+    let location = format!("/api/v1/tickets/{}", filed.ticket.ticket.id);
+    headers.insert(header::LOCATION, location.parse().expect("a valid header"));
+    if filed.replayed {
+        headers.insert(
+            header::HeaderName::from_static("idempotent-replayed"),
+            header::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortParam {
+    /// Newest first.
+    Filed,
+    /// Soonest due first.
+    Due,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListTickets {
+    /// One status or several, comma-separated (`assigned,in_progress`).
+    #[param(example = "assigned,in_progress")]
+    status: Option<String>,
+    category: Option<String>,
+    priority: Option<Priority>,
+    /// Tickets of this region's subtree (any level).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    region: Option<RegionCode>,
+    /// A user id, or `me`.
+    #[param(example = "me")]
+    assignee: Option<String>,
+    warning: Option<Warning>,
+    /// Filed on or after this day (UTC).
+    filed_from: Option<NaiveDate>,
+    /// Filed on or before this day (UTC).
+    filed_to: Option<NaiveDate>,
+    /// `filed` (newest first, the default) or `due` (soonest due first).
+    sort: Option<SortParam>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
+    let statuses = match &query.status {
+        None => Vec::new(),
+        Some(text) => text
+            .split(',')
+            .map(|s| {
+                Status::parse(s.trim()).ok_or_else(|| {
+                    Error::BadRequest(format!(
+                        "invalid query parameter `status`: unknown status {s:?}"
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let assignee = match query.assignee.as_deref() {
+        None => None,
+        Some("me") => Some(None),
+        Some(id) => Some(Some(id.parse().map_err(|_| {
+            Error::BadRequest("invalid query parameter `assignee`: a user id or `me`".into())
+        })?)),
+    };
+    Ok(ListQuery {
+        statuses,
+        category: query.category,
+        priority: query.priority,
+        region: query.region,
+        assignee,
+        warning: query.warning,
+        filed_from: query.filed_from,
+        filed_to: query.filed_to,
+        sort: query.sort.map(|s| match s {
+            SortParam::Filed => Sort::Filed,
+            SortParam::Due => Sort::Due,
+        }),
+    })
+}
+
+/// Tickets the caller may see, filtered, in keyset pages.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(ListTickets),
+    responses(
+        (status = 200, description = "One page of tickets", body = Page<TicketView>),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    caller: Principal,
+    Query(query): Query<ListTickets>,
+) -> Result<web::Json<Page<TicketView>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let query = parse_list(query)?;
+    Ok(web::Json(
+        tickets::list_tickets(&state, &caller, query, page).await?,
+    ))
+}
+
+/// One ticket.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "The ticket", body = TicketView, headers(("ETag" = String, description = "The ticket's version"))),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}")]
+pub async fn get_ticket(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let view = tickets::get_ticket(&state, &caller, id.into_inner()).await?;
+    Ok(ticket_response(StatusCode::OK, &view))
+}
+
+async fn respond_move(
+    state: &AppState,
+    caller: &Principal,
+    req: &HttpRequest,
+    id: i64,
+    mv: Move,
+) -> Result<HttpResponse, Error> {
+    let view = ticket_moves::move_ticket(state, caller, id, mv, precondition(req)).await?;
+    Ok(ticket_response(StatusCode::OK, &view))
+}
+
+/// Declares one move's endpoint: the same path shape, errors and answer for every action.
+macro_rules! move_endpoint {
+    ($name:ident, $path:literal, $summary:literal, $body:ty, |$input:ident| $to_move:expr) => {
+        #[doc = $summary]
+        #[utoipa::path(
+            tag = "tickets",
+            security(("bearer" = [])),
+            params(
+                ("id" = i64, Path, description = "Ticket id"),
+                ("If-Match" = Option<String>, Header, description = "The ETag last seen; a stale one answers 412"),
+            ),
+            request_body = $body,
+            responses(
+                (status = 200, description = "The moved ticket", body = TicketView, headers(("ETag" = String, description = "The ticket's new version"))),
+                (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The caller may see the ticket but not make this move", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the ticket's current state (named in the detail)", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            caller: Principal,
+            req: HttpRequest,
+            id: web::Path<i64>,
+            Json($input): Json<$body>,
+        ) -> Result<HttpResponse, Error> {
+            respond_move(&state, &caller, &req, id.into_inner(), $to_move).await
+        }
+    };
+}
+
+/// The empty body of a move that carries nothing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoFields {}
+
+move_endpoint!(
+    assign,
+    "/tickets/{id}/assign",
+    "Dispatch the ticket to a cadre of the region at its level.",
+    AssignTicket,
+    |input| Move::Assign {
+        assignee_id: input.assignee_id
+    }
+);
+move_endpoint!(
+    accept,
+    "/tickets/{id}/accept",
+    "Accept an assigned ticket (its first response).",
+    NoFields,
+    |_input| Move::Accept
+);
+move_endpoint!(
+    escalate,
+    "/tickets/{id}/escalate",
+    "Send the ticket one level up (county → city → province), unassigned.",
+    Reason,
+    |input| Move::Escalate {
+        reason: input.reason
+    }
+);
+move_endpoint!(
+    resolve,
+    "/tickets/{id}/resolve",
+    "Resolve the ticket; it waits for the enterprise's confirmation.",
+    ResolveTicket,
+    |input| Move::Resolve {
+        resolution: input.resolution
+    }
+);
+move_endpoint!(
+    confirm,
+    "/tickets/{id}/confirm",
+    "Confirm the resolution with a rating; the ticket closes.",
+    ConfirmTicket,
+    |input| Move::Confirm {
+        rating: input.rating,
+        comment: input.comment
+    }
+);
+move_endpoint!(
+    reopen,
+    "/tickets/{id}/reopen",
+    "Reject the resolution; the ticket goes back to work.",
+    Reason,
+    |input| Move::Reopen {
+        reason: input.reason
+    }
+);
+move_endpoint!(
+    withdraw,
+    "/tickets/{id}/withdraw",
+    "Withdraw the ticket.",
+    Reason,
+    |input| Move::Withdraw {
+        reason: input.reason
+    }
+);

@@ -1,0 +1,105 @@
+//! Comments on a ticket and its audit trail. Internal comments, and their events, never reach
+//! the enterprise by any route.
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::{Principal, policy};
+use crate::db::ticket_activity::{self, Comment, Event, NewEvent};
+use crate::db::write_transaction;
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::text;
+use crate::domain::ticket::Action;
+use crate::error::{Error, FieldErrors};
+use crate::services::tickets::{DESCRIPTION_MAX, visible_ticket};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    #[schema(example = "已联系市自然资源和规划局，预计本周内答复。")]
+    pub body: String,
+    /// Internal comments are for the government side only; enterprises cannot write them.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+pub async fn add_comment(
+    state: &AppState,
+    caller: &Principal,
+    ticket_id: i64,
+    input: NewComment,
+) -> Result<Comment, Error> {
+    let mut errors = FieldErrors::default();
+    let body = errors.check("body", text::multi_line(&input.body, DESCRIPTION_MAX));
+    errors.into_result()?;
+    let body = body.expect("validated");
+    let now = state.clock.now();
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let (ticket, facts) = visible_ticket(c, &caller, ticket_id)?;
+                policy::comment_on_ticket(&caller, &facts, input.internal)?;
+                let comment = ticket_activity::insert_comment(c, ticket.id, caller.user_id, &body, input.internal, now)?;
+                ticket_activity::insert_event(
+                    c,
+                    NewEvent {
+                        ticket_id: ticket.id,
+                        actor_id: Some(caller.user_id),
+                        action: Action::Comment.as_str(),
+                        from_status: None,
+                        to_status: None,
+                        details: serde_json::json!({ "comment_id": comment.id, "internal": input.internal }),
+                        internal: input.internal,
+                        now,
+                    },
+                )?;
+                Ok::<_, Error>(comment)
+            })
+        })
+        .await
+}
+
+pub async fn list_comments(
+    state: &AppState,
+    caller: &Principal,
+    ticket_id: i64,
+    page: PageRequest<i64>,
+) -> Result<Page<Comment>, Error> {
+    let caller = caller.clone();
+    let request = page.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            visible_ticket(conn, &caller, ticket_id)?;
+            let internal = policy::sees_internal(&caller);
+            Ok::<_, Error>(ticket_activity::list_comments(
+                conn, ticket_id, internal, &request,
+            )?)
+        })
+        .await?;
+    Ok(Page::from_rows(rows, &page, |c| c.id))
+}
+
+pub async fn list_events(
+    state: &AppState,
+    caller: &Principal,
+    ticket_id: i64,
+    page: PageRequest<i64>,
+) -> Result<Page<Event>, Error> {
+    let caller = caller.clone();
+    let request = page.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            visible_ticket(conn, &caller, ticket_id)?;
+            let internal = policy::sees_internal(&caller);
+            Ok::<_, Error>(ticket_activity::list_events(
+                conn, ticket_id, internal, &request,
+            )?)
+        })
+        .await?;
+    Ok(Page::from_rows(rows, &page, |e| e.id))
+}

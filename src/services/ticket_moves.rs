@@ -1,0 +1,285 @@
+//! Moving tickets through their lifecycle: one versioned update and one event per move, in
+//! one transaction, so of any number of concurrent moves on a ticket exactly one wins.
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::{Principal, policy};
+use crate::db::ticket_activity::{self, NewEvent};
+use crate::db::tickets::{self, Ticket, TicketChanges};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::text;
+use crate::domain::ticket::{self as lifecycle, Action, Status};
+use crate::error::{Error, FieldErrors};
+use crate::services::tickets::{DESCRIPTION_MAX, TicketView, check_assignee, visible_ticket};
+use crate::state::AppState;
+
+const REASON_MAX: usize = 2_000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignTicket {
+    pub assignee_id: i64,
+}
+
+/// A reason, for escalating, reopening or withdrawing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    #[schema(example = "需市自然资源和规划局协调用地指标")]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveTicket {
+    #[schema(example = "已协调落实用地指标20亩，相关手续办理完毕。")]
+    pub resolution: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmTicket {
+    /// 1 (poor) to 5 (excellent).
+    #[schema(minimum = 1, maximum = 5)]
+    pub rating: i32,
+    pub comment: Option<String>,
+}
+
+/// One move of the lifecycle with what it carries.
+#[derive(Debug)]
+pub enum Move {
+    Assign {
+        assignee_id: i64,
+    },
+    Accept,
+    Escalate {
+        reason: String,
+    },
+    Resolve {
+        resolution: String,
+    },
+    Confirm {
+        rating: i32,
+        comment: Option<String>,
+    },
+    Reopen {
+        reason: String,
+    },
+    Withdraw {
+        reason: String,
+    },
+    AutoClose,
+}
+
+impl Move {
+    fn action(&self) -> Action {
+        match self {
+            Move::Assign { .. } => Action::Assign,
+            Move::Accept => Action::Accept,
+            Move::Escalate { .. } => Action::Escalate,
+            Move::Resolve { .. } => Action::Resolve,
+            Move::Confirm { .. } => Action::Confirm,
+            Move::Reopen { .. } => Action::Reopen,
+            Move::Withdraw { .. } => Action::Withdraw,
+            Move::AutoClose => Action::AutoClose,
+        }
+    }
+
+    /// Checks and tidies what the move carries (422 naming the field).
+    fn validated(self) -> Result<Move, Error> {
+        let mut errors = FieldErrors::default();
+        let moved = match self {
+            Move::Escalate { reason } => errors
+                .check("reason", text::multi_line(&reason, REASON_MAX))
+                .map(|reason| Move::Escalate { reason }),
+            Move::Reopen { reason } => errors
+                .check("reason", text::multi_line(&reason, REASON_MAX))
+                .map(|reason| Move::Reopen { reason }),
+            Move::Withdraw { reason } => errors
+                .check("reason", text::multi_line(&reason, REASON_MAX))
+                .map(|reason| Move::Withdraw { reason }),
+            Move::Resolve { resolution } => errors
+                .check("resolution", text::multi_line(&resolution, DESCRIPTION_MAX))
+                .map(|resolution| Move::Resolve { resolution }),
+            Move::Confirm { rating, comment } => {
+                if !(1..=5).contains(&rating) {
+                    errors.add("rating", "a whole number from 1 to 5");
+                }
+                let comment = errors.check(
+                    "comment",
+                    comment
+                        .map(|c| text::multi_line(&c, REASON_MAX))
+                        .transpose(),
+                );
+                comment.map(|comment| Move::Confirm { rating, comment })
+            }
+            other => Some(other),
+        };
+        errors.into_result()?;
+        Ok(moved.expect("no errors means a value"))
+    }
+
+    /// What the event records besides the status change.
+    fn details(&self, ticket: &Ticket, level_after: lifecycle::Level) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Move::Assign { assignee_id } => json!({ "assignee_id": assignee_id }),
+            Move::Escalate { reason } => {
+                json!({ "reason": reason, "from_level": ticket.level, "to_level": level_after })
+            }
+            Move::Resolve { resolution } => json!({ "resolution": resolution }),
+            Move::Confirm { rating, comment } => json!({ "rating": rating, "comment": comment }),
+            Move::Reopen { reason } | Move::Withdraw { reason } => json!({ "reason": reason }),
+            Move::Accept | Move::AutoClose => json!({}),
+        }
+    }
+
+    /// The columns the move sets besides status, level and version.
+    fn changes(
+        &self,
+        ticket: &Ticket,
+        status: Status,
+        level: lifecycle::Level,
+        now: NaiveDateTime,
+    ) -> TicketChanges {
+        let mut changes = TicketChanges {
+            status: Some(status.as_str().to_owned()),
+            level: Some(level.as_str().to_owned()),
+            updated_at: Some(now),
+            ..TicketChanges::default()
+        };
+        let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
+        match self {
+            Move::Assign { assignee_id } => changes.assignee_id = Some(Some(*assignee_id)),
+            Move::Accept => changes.first_response_at = responded,
+            Move::Escalate { .. } => changes.assignee_id = Some(None),
+            Move::Resolve { resolution } => {
+                changes.first_response_at = responded;
+                changes.first_resolved_at = Some(Some(ticket.first_resolved_at.unwrap_or(now)));
+                changes.resolved_at = Some(Some(now));
+                changes.resolution = Some(Some(resolution.clone()));
+            }
+            Move::Confirm { rating, .. } => {
+                changes.closed_at = Some(Some(now));
+                changes.rating = Some(Some(*rating));
+            }
+            Move::AutoClose => changes.closed_at = Some(Some(now)),
+            Move::Reopen { .. } => {
+                changes.resolved_at = Some(None);
+                changes.reopen_count = Some(ticket.reopen_count + 1);
+            }
+            Move::Withdraw { .. } => {}
+        }
+        changes
+    }
+}
+
+/// An `If-Match` precondition: the ETag (version) the client last saw.
+#[derive(Debug, Clone, Copy)]
+pub enum Precondition {
+    None,
+    Version(i32),
+    /// A header that names no version this service gave out: it cannot match.
+    Unmatchable,
+}
+
+/// Applies `mv` to ticket `id` inside a transaction. `actor` is `None` for the service itself.
+pub fn apply(
+    conn: &mut DbConnection,
+    actor: Option<&Principal>,
+    id: i64,
+    mv: &Move,
+    precondition: Precondition,
+    now: NaiveDateTime,
+) -> Result<Ticket, Error> {
+    write_transaction(conn, |c| {
+        let (ticket, facts) = match actor {
+            Some(caller) => visible_ticket(c, caller, id)?,
+            None => {
+                let ticket = tickets::find(c, id)?;
+                let facts = ticket.facts(false);
+                (ticket, facts)
+            }
+        };
+        match precondition {
+            Precondition::Version(v) if v == ticket.version => {}
+            Precondition::None => {}
+            _ => {
+                return Err(Error::PreconditionFailed(format!(
+                    "the ticket has changed; its current ETag is \"{}\"",
+                    ticket.version
+                )));
+            }
+        }
+        if let Some(caller) = actor {
+            policy::move_ticket(caller, mv.action(), &facts)?;
+        }
+        let (status, level) = lifecycle::transition(mv.action(), ticket.status, ticket.level)
+            .map_err(|e| Error::Conflict(e.to_string()))?;
+        if let Move::Assign { assignee_id } = mv {
+            check_assignee(c, &ticket, *assignee_id)?;
+        }
+        let changes = mv.changes(&ticket, status, level, now);
+        let Some(updated) = tickets::update_at_version(c, id, ticket.version, &changes)? else {
+            let detail = "another change to this ticket came first; reload it and try again";
+            return Err(match precondition {
+                Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
+                _ => Error::Conflict(detail.into()),
+            });
+        };
+        ticket_activity::insert_event(
+            c,
+            NewEvent {
+                ticket_id: id,
+                actor_id: actor.map(|a| a.user_id),
+                action: mv.action().as_str(),
+                from_status: Some(ticket.status.as_str()),
+                to_status: Some(status.as_str()),
+                details: mv.details(&ticket, level),
+                internal: false,
+                now,
+            },
+        )?;
+        Ok(updated)
+    })
+}
+
+/// A caller's move, from the API.
+pub async fn move_ticket(
+    state: &AppState,
+    caller: &Principal,
+    id: i64,
+    mv: Move,
+    precondition: Precondition,
+) -> Result<TicketView, Error> {
+    let mv = mv.validated()?;
+    let now = state.clock.now();
+    let caller = caller.clone();
+    let ticket = state
+        .db
+        .run(move |conn| apply(conn, Some(&caller), id, &mv, precondition, now))
+        .await?;
+    Ok(TicketView::new(ticket, now))
+}
+
+/// Closes tickets left resolved past the confirmation window. Safe with many instances: each
+/// close is a versioned move, so a ticket another instance closed first is skipped.
+pub fn auto_close(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    window: chrono::TimeDelta,
+) -> Result<usize, Error> {
+    let candidates = tickets::resolved_before(conn, now - window, 500)?;
+    let mut closed = 0;
+    for id in candidates {
+        match apply(conn, None, id, &Move::AutoClose, Precondition::None, now) {
+            Ok(_) => closed += 1,
+            // Closed, or reopened, by someone else since it was listed.
+            Err(Error::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(closed)
+}

@@ -1,0 +1,295 @@
+//! Filing, reading and listing tickets.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::auth::Principal;
+use crate::auth::policy::{self, TicketFacts};
+use crate::db::ticket_activity::{self, NewEvent};
+use crate::db::tickets::{NewTicket, Sort, Ticket, TicketFilter};
+use crate::db::{
+    DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
+    write_transaction,
+};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::domain::sla::{self, Warning};
+use crate::domain::text;
+use crate::domain::ticket::{Action, Level, Priority, Status};
+use crate::error::{Error, FieldErrors};
+use crate::state::AppState;
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 10_000;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileTicket {
+    #[schema(example = "land")]
+    pub category: String,
+    /// `normal` unless given.
+    pub priority: Option<Priority>,
+    #[schema(example = "新厂房用地指标申请")]
+    pub title: String,
+    #[schema(example = "我公司计划扩建生产线，需新增工业用地约20亩，请协助协调用地指标。")]
+    pub description: String,
+}
+
+/// A ticket as the API shows it: its stored fields and its warning colour now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketView {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// Open tickets past 75 % of their SLA window are yellow, past it orange, past 150 % red.
+    pub warning: Option<Warning>,
+}
+
+impl TicketView {
+    pub fn new(ticket: Ticket, now: NaiveDateTime) -> TicketView {
+        let warning = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
+        TicketView { ticket, warning }
+    }
+}
+
+/// What a filing answered: the ticket, and whether it is a replay of an earlier request.
+pub struct Filed {
+    pub ticket: TicketView,
+    pub replayed: bool,
+}
+
+/// Files a ticket for the caller's enterprise, assigned to its primary cadre when it has one.
+/// With an idempotency key, a retry of the same request returns the first ticket.
+pub async fn file_ticket(
+    state: &AppState,
+    caller: &Principal,
+    input: FileTicket,
+    idempotency_key: Option<String>,
+) -> Result<Filed, Error> {
+    let enterprise_id = policy::file_ticket(caller)?;
+    let mut errors = FieldErrors::default();
+    let title = errors.check("title", text::single_line(&input.title, TITLE_MAX));
+    let description = errors.check(
+        "description",
+        text::multi_line(&input.description, DESCRIPTION_MAX),
+    );
+    if let Some(key) = &idempotency_key
+        && (key.is_empty() || key.len() > 255)
+    {
+        errors.add("Idempotency-Key", "1 to 255 characters");
+    }
+    errors.into_result()?;
+    let request_hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&input).expect("serialises"),
+    ));
+    let now = state.clock.now();
+    let thresholds = state.thresholds;
+    let user_id = caller.user_id;
+    let filing = move |conn: &mut DbConnection| -> Result<(Ticket, bool), Error> {
+        write_transaction(conn, |c| {
+            if let Some(key) = &idempotency_key
+                && let Some((hash, ticket_id)) = idempotency::find(c, user_id, key)?
+            {
+                if hash != request_hash {
+                    return Err(Error::invalid(
+                        "Idempotency-Key",
+                        "this key was used for a different request",
+                    ));
+                }
+                return Ok((tickets::find(c, ticket_id)?, true));
+            }
+            let enterprise = enterprises::find(c, enterprise_id)?;
+            if !enterprise.active {
+                return Err(Error::Forbidden("the enterprise is deactivated".into()));
+            }
+            let category = categories::find(c, &input.category)?
+                .filter(|cat| cat.active)
+                .ok_or_else(|| Error::invalid("category", "no such active category"))?;
+            let priority = input.priority.unwrap_or(Priority::Normal);
+            let deadlines = sla::deadlines(now, category.sla(priority), thresholds);
+            let assignee = pairings::primary_cadre(c, enterprise_id)?;
+            let status = if assignee.is_some() {
+                Status::Assigned
+            } else {
+                Status::Submitted
+            };
+            let ticket = tickets::insert(
+                c,
+                &NewTicket {
+                    enterprise_id,
+                    county_code: enterprise.county_code,
+                    category: category.code,
+                    priority: priority.as_str().to_owned(),
+                    title: title.clone().expect("validated"),
+                    description: description.clone().expect("validated"),
+                    status: status.as_str().to_owned(),
+                    level: Level::County.as_str().to_owned(),
+                    assignee_id: assignee,
+                    filed_by: user_id,
+                    response_due_at: deadlines.response_due_at,
+                    due_at: deadlines.due_at,
+                    yellow_at: deadlines.yellow_at,
+                    orange_at: deadlines.orange_at,
+                    red_at: deadlines.red_at,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            ticket_activity::insert_event(
+                c,
+                NewEvent {
+                    ticket_id: ticket.id,
+                    actor_id: Some(user_id),
+                    action: Action::File.as_str(),
+                    from_status: None,
+                    to_status: Some(status.as_str()),
+                    details: serde_json::json!({ "assignee_id": assignee }),
+                    internal: false,
+                    now,
+                },
+            )?;
+            if let Some(key) = &idempotency_key {
+                idempotency::insert(c, user_id, key, &request_hash, ticket.id, now)?;
+            }
+            Ok((ticket, false))
+        })
+    };
+    // Two filings racing with one key: the loser's key insert fails as a duplicate once the
+    // winner commits; running again finds the winner's ticket.
+    let result = match state.db.run(filing.clone()).await {
+        Err(Error::Conflict(_)) => state.db.run(filing).await,
+        other => other,
+    };
+    let (ticket, replayed) = result?;
+    Ok(Filed {
+        ticket: TicketView::new(ticket, now),
+        replayed,
+    })
+}
+
+/// Loads a ticket the caller may see, with the facts the policy needs; 404 otherwise.
+pub fn visible_ticket(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    id: i64,
+) -> Result<(Ticket, TicketFacts), Error> {
+    let ticket = tickets::find(conn, id).map_err(|e| match e {
+        DbError::NotFound => Error::not_found("no such ticket"),
+        other => other.into(),
+    })?;
+    // Only a cadre who is not the assignee needs the pairing looked up.
+    let paired = caller.role == Role::Cadre
+        && ticket.assignee_id != Some(caller.user_id)
+        && pairings::is_paired(conn, ticket.enterprise_id, caller.user_id)?;
+    let facts = ticket.facts(paired);
+    policy::read_ticket(caller, &facts)?;
+    Ok((ticket, facts))
+}
+
+pub async fn get_ticket(
+    state: &AppState,
+    caller: &Principal,
+    id: i64,
+) -> Result<TicketView, Error> {
+    let caller = caller.clone();
+    let (ticket, _) = state
+        .db
+        .run(move |conn| visible_ticket(conn, &caller, id))
+        .await?;
+    Ok(TicketView::new(ticket, state.clock.now()))
+}
+
+/// The query of the ticket list, as parsed from the request.
+#[derive(Debug, Default)]
+pub struct ListQuery {
+    pub statuses: Vec<Status>,
+    pub category: Option<String>,
+    pub priority: Option<Priority>,
+    pub region: Option<RegionCode>,
+    /// `Some(None)` for `me`.
+    pub assignee: Option<Option<i64>>,
+    pub warning: Option<Warning>,
+    pub filed_from: Option<NaiveDate>,
+    pub filed_to: Option<NaiveDate>,
+    pub sort: Option<Sort>,
+}
+
+/// The keyset of a page: the sort it belongs to, then its last ticket's sort time and id.
+type ListKey = (String, NaiveDateTime, i64);
+
+pub async fn list_tickets(
+    state: &AppState,
+    caller: &Principal,
+    query: ListQuery,
+    page: PageRequest<ListKey>,
+) -> Result<Page<TicketView>, Error> {
+    let scope = policy::list_tickets(caller)?;
+    let now = state.clock.now();
+    let sort = query.sort.unwrap_or(Sort::Filed);
+    let sort_name = match sort {
+        Sort::Filed => "filed",
+        Sort::Due => "due",
+    };
+    let after = match &page.after {
+        Some((name, at, id)) if name == sort_name => Some((*at, *id)),
+        Some(_) => {
+            return Err(Error::BadRequest(
+                "the cursor belongs to another sort order".into(),
+            ));
+        }
+        None => None,
+    };
+    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    let filter = TicketFilter {
+        statuses: query.statuses,
+        category: query.category,
+        priority: query.priority,
+        region: query.region.map(|r| r.subtree()),
+        assignee_id: query.assignee.map(|a| a.unwrap_or(caller.user_id)),
+        enterprise_id: None,
+        warning: query.warning.map(|w| (w, now)),
+        filed_from: query.filed_from.map(midnight),
+        filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
+    };
+    let limit = page.fetch_limit();
+    let rows = state
+        .db
+        .run(move |conn| tickets::list(conn, &scope, &filter, sort, after, limit))
+        .await?;
+    let page = Page::from_rows(rows, &page, |t| {
+        let at = match sort {
+            Sort::Filed => t.created_at,
+            Sort::Due => t.due_at,
+        };
+        (sort_name.to_owned(), at, t.id)
+    });
+    Ok(page.map(|t| TicketView::new(t, now)))
+}
+
+/// Checks an assignee: an active cadre of the region at the ticket's level that holds its county.
+pub fn check_assignee(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    assignee_id: i64,
+) -> Result<(), Error> {
+    let bad = || {
+        Error::invalid(
+            "assignee_id",
+            "not an active cadre of the region at the ticket's level that holds its county",
+        )
+    };
+    let cadre = users::find(conn, assignee_id).map_err(|e| match e {
+        DbError::NotFound => bad(),
+        other => other.into(),
+    })?;
+    let region = cadre
+        .region_code
+        .as_deref()
+        .and_then(|c| RegionCode::parse(c).ok());
+    let fits = cadre.active
+        && cadre.role == Role::Cadre
+        && region.is_some_and(|r| policy::may_be_assigned(&r, &ticket.facts(false)));
+    if fits { Ok(()) } else { Err(bad()) }
+}
