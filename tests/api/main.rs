@@ -11,5 +11,7 @@ mod openapi;
 mod ops;
 mod regions;
 mod ticket_fixtures;
+mod ticket_model;
+mod ticket_rules;
 mod tickets;
 mod users;

@@ -450,7 +450,42 @@ async fn resolved_tickets_close_themselves_after_the_window(app: &TestApp) {
     assert_eq!(trail.iter().filter(|e| e.0 == "auto_close").count(), 1);
 }
 
+/// Two instances closing at once close each ticket once, with one event each.
+async fn concurrent_auto_closers_close_each_ticket_once(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let mut filed = Vec::new();
+    for _ in 0..6 {
+        let t = d.file(app, &d.world.staff1.token, json!({})).await;
+        act(app, &d.world.cadre.token, &t, "accept", json!({}), 200).await;
+        act(
+            app,
+            &d.world.cadre.token,
+            &t,
+            "resolve",
+            json!({"resolution": "done"}),
+            200,
+        )
+        .await;
+        filed.push(t);
+    }
+    app.clock.advance(chrono::TimeDelta::days(8));
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    let window = chrono::TimeDelta::days(7);
+    let runs = futures_util::future::join_all(
+        (0..4).map(|_| enterprise_assist::jobs::run_once(&app.db, now, window)),
+    )
+    .await;
+    let closed: usize = runs.into_iter().map(|r| r.unwrap().auto_closed).sum();
+    assert_eq!(closed, 6);
+    let staff = crate::fixtures::token_for(app, "staff.one").await;
+    for t in &filed {
+        let trail = events(app, &staff, t).await;
+        assert_eq!(trail.iter().filter(|e| e.0 == "auto_close").count(), 1);
+    }
+}
+
 both_backends!(
+    concurrent_auto_closers_close_each_ticket_once,
     filing_assigns_the_primary_cadre_or_waits_for_dispatch,
     only_enterprises_file_and_input_is_checked,
     the_whole_lifecycle_with_escalation_to_the_province,
