@@ -30,6 +30,8 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Recount every statistics counter from the tickets; exits non-zero on any difference.
+    VerifyStats,
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
 }
@@ -70,6 +72,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             println!("created administrator {} (id {})", admin.username, admin.id);
+        }
+        Command::VerifyStats => {
+            let db = startup::open_database(&cli.settings).await?;
+            let differences = enterprise_assist::services::stats::verify(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            for d in &differences {
+                println!(
+                    "{} {} {}: stored {:?}, recounted {:?}",
+                    d.key.county_code, d.key.month, d.key.category, d.stored, d.recounted
+                );
+            }
+            if !differences.is_empty() {
+                anyhow::bail!("{} counters differ from the recount", differences.len());
+            }
+            println!("every statistics counter equals the recount of the tickets");
         }
         Command::Openapi => print!("{}", enterprise_assist::openapi::yaml()),
     }

@@ -29,6 +29,7 @@ use crate::routes;
         (name = "enterprises", description = "Enterprises and their API clients"),
         (name = "tickets", description = "Demands: filing, the lifecycle, comments and the audit trail"),
         (name = "categories", description = "Kinds of demand and their service levels"),
+        (name = "stats", description = "Completion rates rolled up county → city → province"),
         (name = "regions", description = "GB/T 2260 administrative divisions"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )

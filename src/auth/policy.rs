@@ -269,6 +269,20 @@ pub fn may_be_assigned(cadre_region: &RegionCode, t: &TicketFacts) -> bool {
     *cadre_region == t.county.ancestor_at(t.level)
 }
 
+/// Statistics of `region` (the country when `None`): admins anywhere, supervisors inside their
+/// own region (which is also their default). Returns the region to report on.
+pub fn read_stats(p: &Principal, region: Option<&RegionCode>) -> Result<Option<RegionCode>, Error> {
+    match (p.role, &p.region, region) {
+        (Role::Admin, _, region) => Ok(region.cloned()),
+        (Role::Supervisor, Some(own), None) => Ok(Some(own.clone())),
+        (Role::Supervisor, Some(own), Some(asked)) if own.contains(asked) => {
+            Ok(Some(asked.clone()))
+        }
+        (Role::Supervisor, _, _) => Err(Error::not_found("no such region in your scope")),
+        _ => Err(forbidden("read statistics")),
+    }
+}
+
 pub fn manage_categories(p: &Principal) -> Result<(), Error> {
     (p.role == Role::Admin)
         .then_some(())

@@ -11,6 +11,7 @@ pub mod pairings;
 pub mod regions;
 pub mod schema;
 pub mod sessions;
+pub mod stats;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;

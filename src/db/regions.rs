@@ -123,6 +123,30 @@ pub fn get_with_ancestors(
     Ok((region, ancestors))
 }
 
+/// The direct children of a region, or the provinces when `parent` is `None`.
+pub fn children(
+    conn: &mut DbConnection,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<Region>, DbError> {
+    let query = regions::table
+        .select(Region::as_select())
+        .order(regions::code)
+        .into_boxed();
+    let query = match parent {
+        Some(parent) => query.filter(regions::parent_code.eq(parent.as_str().to_owned())),
+        None => query.filter(regions::level.eq(RegionLevel::Province.as_str())),
+    };
+    Ok(query.load(conn)?)
+}
+
+/// One region, if it exists.
+pub fn get(conn: &mut DbConnection, code: &RegionCode) -> Result<Option<Region>, DbError> {
+    Ok(find(conn, code.as_str()).map(Some).or_else(|e| match e {
+        DbError::NotFound => Ok(None),
+        other => Err(other),
+    })?)
+}
+
 pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
     Ok(diesel::select(diesel::dsl::exists(regions::table.find(code))).get_result(conn)?)
 }

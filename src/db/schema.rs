@@ -163,6 +163,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_stats (county_code, month, category, slot) {
+        county_code -> Text,
+        month -> Text,
+        category -> Text,
+        slot -> Integer,
+        filed -> Integer,
+        withdrawn -> Integer,
+        open -> Integer,
+        resolved -> Integer,
+        closed -> Integer,
+        reached_resolved -> Integer,
+        resolved_on_time -> Integer,
+        resolution_minutes -> Integer,
+        rated -> Integer,
+        rating_sum -> Integer,
+    }
+}
+
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));

@@ -5,6 +5,7 @@ pub mod page;
 pub mod region;
 pub mod role;
 pub mod sla;
+pub mod stats;
 pub mod text;
 pub mod ticket;
 pub mod time;

@@ -6,6 +6,7 @@ mod enterprises;
 pub mod extract;
 mod ops;
 mod regions;
+mod stats;
 mod ticket_activity;
 mod tickets;
 mod users;
@@ -54,7 +55,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tickets::withdraw)
                 .service(ticket_activity::add_comment)
                 .service(ticket_activity::list_comments)
-                .service(ticket_activity::list_events),
+                .service(ticket_activity::list_events)
+                .service(stats::report)
+                .service(stats::trend),
         );
 }
 

@@ -5,6 +5,7 @@ pub mod categories;
 pub mod clients;
 pub mod enterprises;
 pub mod sessions;
+pub mod stats;
 pub mod ticket_activity;
 pub mod ticket_moves;
 pub mod tickets;

@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, stats, write_transaction};
+use crate::domain::stats::Counters;
 use crate::domain::text;
 use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
@@ -229,6 +230,8 @@ pub fn apply(
                 _ => Error::Conflict(detail.into()),
             });
         };
+        let change = Counters::change(Some(&ticket.stats_facts()), &updated.stats_facts());
+        stats::record(c, &updated, change)?;
         ticket_activity::insert_event(
             c,
             NewEvent {

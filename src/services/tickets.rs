@@ -10,13 +10,14 @@ use crate::auth::policy::{self, TicketFacts};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
-    DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
+    DbConnection, DbError, categories, enterprises, idempotency, pairings, stats, tickets, users,
     write_transaction,
 };
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::sla::{self, Warning};
+use crate::domain::stats::Counters;
 use crate::domain::text;
 use crate::domain::ticket::{Action, Level, Priority, Status};
 use crate::error::{Error, FieldErrors};
@@ -137,6 +138,7 @@ pub async fn file_ticket(
                     updated_at: now,
                 },
             )?;
+            stats::record(c, &ticket, Counters::change(None, &ticket.stats_facts()))?;
             ticket_activity::insert_event(
                 c,
                 NewEvent {

@@ -10,6 +10,7 @@ mod matrix;
 mod openapi;
 mod ops;
 mod regions;
+mod stats;
 mod ticket_fixtures;
 mod ticket_model;
 mod ticket_rules;

@@ -1,0 +1,2 @@
+DROP INDEX tickets_open_county_idx;
+DROP TABLE ticket_stats;

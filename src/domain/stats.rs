@@ -1,0 +1,321 @@
+//! Statistics as sums: every figure is derived from counts that add up across tickets,
+//! counties and months, so a parent's figures come from its children's counts (never from
+//! averaging their rates) and always equal a recount of the tickets.
+
+use std::ops::{Add, Sub};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ticket::Status;
+
+/// The counts one ticket contributes, or many tickets' sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub filed: i64,
+    pub withdrawn: i64,
+    pub open: i64,
+    pub resolved: i64,
+    pub closed: i64,
+    /// Tickets that were ever resolved.
+    pub reached_resolved: i64,
+    /// Of those, the ones first resolved by their due time.
+    pub resolved_on_time: i64,
+    /// Sum over those of minutes from filing to the first resolution.
+    pub resolution_minutes: i64,
+    /// Closed tickets with a rating, and the sum of their ratings.
+    pub rated: i64,
+    pub rating_sum: i64,
+}
+
+/// What of a ticket the statistics look at.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketFacts {
+    pub status: Status,
+    pub created_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub first_resolved_at: Option<NaiveDateTime>,
+    pub rating: Option<i32>,
+}
+
+impl Counters {
+    /// One ticket's contribution in its current state.
+    pub fn of(t: &TicketFacts) -> Counters {
+        let one = |yes: bool| i64::from(yes);
+        let resolved_once = t.first_resolved_at;
+        let rated = t.status == Status::Closed && t.rating.is_some();
+        Counters {
+            filed: 1,
+            withdrawn: one(t.status == Status::Withdrawn),
+            open: one(t.status.is_open()),
+            resolved: one(t.status == Status::Resolved),
+            closed: one(t.status == Status::Closed),
+            reached_resolved: one(resolved_once.is_some()),
+            resolved_on_time: one(resolved_once.is_some_and(|at| at <= t.due_at)),
+            resolution_minutes: resolved_once.map_or(0, |at| (at - t.created_at).num_minutes()),
+            rated: one(rated),
+            rating_sum: if rated {
+                i64::from(t.rating.unwrap_or(0))
+            } else {
+                0
+            },
+        }
+    }
+
+    /// What a change from `before` to `after` adds to the sums (`before` is `None` at filing).
+    pub fn change(before: Option<&TicketFacts>, after: &TicketFacts) -> Counters {
+        Counters::of(after) - before.map(Counters::of).unwrap_or_default()
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == Counters::default()
+    }
+}
+
+macro_rules! fieldwise {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl $trait for Counters {
+            type Output = Counters;
+            fn $method(self, o: Counters) -> Counters {
+                Counters {
+                    filed: self.filed $op o.filed,
+                    withdrawn: self.withdrawn $op o.withdrawn,
+                    open: self.open $op o.open,
+                    resolved: self.resolved $op o.resolved,
+                    closed: self.closed $op o.closed,
+                    reached_resolved: self.reached_resolved $op o.reached_resolved,
+                    resolved_on_time: self.resolved_on_time $op o.resolved_on_time,
+                    resolution_minutes: self.resolution_minutes $op o.resolution_minutes,
+                    rated: self.rated $op o.rated,
+                    rating_sum: self.rating_sum $op o.rating_sum,
+                }
+            }
+        }
+    };
+}
+fieldwise!(Add, add, +);
+fieldwise!(Sub, sub, -);
+
+impl std::iter::Sum for Counters {
+    fn sum<I: Iterator<Item = Counters>>(iter: I) -> Counters {
+        iter.fold(Counters::default(), Add::add)
+    }
+}
+
+/// Open tickets by colour, now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WarningCounts {
+    pub yellow: i64,
+    pub orange: i64,
+    pub red: i64,
+}
+
+impl Add for WarningCounts {
+    type Output = WarningCounts;
+    fn add(self, o: WarningCounts) -> WarningCounts {
+        WarningCounts {
+            yellow: self.yellow + o.yellow,
+            orange: self.orange + o.orange,
+            red: self.red + o.red,
+        }
+    }
+}
+
+/// The figures of section 5 for one period.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct PeriodFigures {
+    pub filed: i64,
+    pub withdrawn: i64,
+    /// Still with the government (submitted, assigned, in progress).
+    pub open: i64,
+    /// Awaiting the enterprise's confirmation.
+    pub resolved: i64,
+    pub closed: i64,
+    /// closed / (filed − withdrawn); null when that is 0.
+    pub completion_rate: Option<f64>,
+    /// Of the tickets that reached `resolved`, the share first resolved by `due_at`.
+    pub on_time_rate: Option<f64>,
+    /// Mean hours from filing to the first resolution.
+    pub avg_resolution_hours: Option<f64>,
+    /// Mean rating of rated closed tickets.
+    pub satisfaction_avg: Option<f64>,
+}
+
+fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator != 0).then(|| numerator as f64 / denominator as f64)
+}
+
+impl From<Counters> for PeriodFigures {
+    fn from(c: Counters) -> PeriodFigures {
+        PeriodFigures {
+            filed: c.filed,
+            withdrawn: c.withdrawn,
+            open: c.open,
+            resolved: c.resolved,
+            closed: c.closed,
+            completion_rate: ratio(c.closed, c.filed - c.withdrawn),
+            on_time_rate: ratio(c.resolved_on_time, c.reached_resolved),
+            avg_resolution_hours: ratio(c.resolution_minutes, c.reached_resolved).map(|m| m / 60.0),
+            satisfaction_avg: ratio(c.rating_sum, c.rated),
+        }
+    }
+}
+
+/// A month as `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn parse(text: &str) -> Option<Month> {
+        let (year, month) = text.split_once('-')?;
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        let month = Month {
+            year: year.parse().ok()?,
+            month: month.parse().ok()?,
+        };
+        NaiveDate::from_ymd_opt(month.year, month.month, 1).map(|_| month)
+    }
+
+    pub fn of(time: NaiveDateTime) -> Month {
+        Month {
+            year: time.year(),
+            month: time.month(),
+        }
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                month: self.month + 1,
+                ..self
+            }
+        }
+    }
+
+    /// Every month from `self` to `last`, both included.
+    pub fn through(self, last: Month) -> impl Iterator<Item = Month> {
+        std::iter::successors(Some(self), move |m| Some(m.next()).filter(|n| *n <= last))
+            .take_while(move |m| *m <= last)
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn at(hours: i64) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2024, 1, 31)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + TimeDelta::hours(hours)
+    }
+
+    fn ticket(status: Status, resolved_after: Option<i64>, rating: Option<i32>) -> TicketFacts {
+        TicketFacts {
+            status,
+            created_at: at(0),
+            due_at: at(72),
+            first_resolved_at: resolved_after.map(at),
+            rating,
+        }
+    }
+
+    #[test]
+    fn a_ticket_contributes_by_its_state() {
+        let closed = Counters::of(&ticket(Status::Closed, Some(80), Some(4)));
+        assert_eq!((closed.filed, closed.closed, closed.open), (1, 1, 0));
+        assert_eq!(
+            (closed.reached_resolved, closed.resolved_on_time),
+            (1, 0),
+            "resolved after due"
+        );
+        assert_eq!(
+            (closed.resolution_minutes, closed.rated, closed.rating_sum),
+            (80 * 60, 1, 4)
+        );
+        let open = Counters::of(&ticket(Status::Assigned, None, None));
+        assert_eq!((open.open, open.reached_resolved), (1, 0));
+    }
+
+    #[test]
+    fn changes_move_a_ticket_between_buckets() {
+        let before = ticket(Status::InProgress, None, None);
+        let after = ticket(Status::Resolved, Some(10), None);
+        let change = Counters::change(Some(&before), &after);
+        assert_eq!(
+            (
+                change.filed,
+                change.open,
+                change.resolved,
+                change.resolved_on_time
+            ),
+            (0, -1, 1, 1)
+        );
+        assert!(Counters::change(Some(&before), &before).is_zero());
+        assert_eq!(Counters::change(None, &before).filed, 1);
+    }
+
+    #[test]
+    fn parents_sum_counts_and_rates_are_null_without_a_denominator() {
+        // 1 of 1 closed in one county, 0 of 3 in another: 25 %, not the 50 % mean of rates.
+        let a = Counters {
+            filed: 1,
+            closed: 1,
+            ..Counters::default()
+        };
+        let b = Counters {
+            filed: 3,
+            open: 3,
+            ..Counters::default()
+        };
+        let parent = PeriodFigures::from(a + b);
+        assert_eq!(parent.completion_rate, Some(0.25));
+        let empty = PeriodFigures::from(Counters::default());
+        assert_eq!(
+            (
+                empty.completion_rate,
+                empty.on_time_rate,
+                empty.satisfaction_avg
+            ),
+            (None, None, None)
+        );
+        let withdrawn = Counters {
+            filed: 2,
+            withdrawn: 2,
+            ..Counters::default()
+        };
+        assert_eq!(PeriodFigures::from(withdrawn).completion_rate, None);
+    }
+
+    #[test]
+    fn months_parse_and_iterate() {
+        let from = Month::parse("2023-11").unwrap();
+        let to = Month::parse("2024-02").unwrap();
+        let all: Vec<String> = from.through(to).map(|m| m.to_string()).collect();
+        assert_eq!(all, ["2023-11", "2023-12", "2024-01", "2024-02"]);
+        assert_eq!(to.through(from).count(), 0);
+        for bad in ["2024-13", "2024-1", "24-01", "2024/01", ""] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Month::of(at(24)).to_string(), "2024-02");
+    }
+}

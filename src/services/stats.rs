@@ -1,0 +1,273 @@
+//! Supervisors' statistics: a region's figures and one row per child region, or month by month.
+//! Every figure comes from the counters kept with each ticket change, so the work does not grow
+//! with the number of tickets.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::{Principal, policy};
+use crate::db::regions::{self, Region};
+use crate::db::{Database, DbConnection, categories, stats};
+use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::stats::{Counters, Month, PeriodFigures, WarningCounts};
+use crate::error::Error;
+use crate::state::AppState;
+
+/// The region a report is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegionRef {
+    /// `000000` for the whole country.
+    #[schema(example = "411600")]
+    pub code: String,
+    #[schema(example = "周口市")]
+    pub name: String,
+    /// `province`, `city`, `county`, or `country`.
+    #[schema(example = "city")]
+    pub level: String,
+}
+
+impl From<Region> for RegionRef {
+    fn from(r: Region) -> RegionRef {
+        RegionRef {
+            code: r.code,
+            name: r.name,
+            level: r.level.as_str().to_owned(),
+        }
+    }
+}
+
+fn country() -> RegionRef {
+    RegionRef {
+        code: "000000".into(),
+        name: "全国".into(),
+        level: "country".into(),
+    }
+}
+
+/// The figures of a period, with the warning snapshot of now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Figures {
+    #[serde(flatten)]
+    pub period: PeriodFigures,
+    /// Open tickets now yellow, orange and red (a snapshot, not bound to the period).
+    pub warnings: WarningCounts,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChildRow {
+    pub region: RegionRef,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsReport {
+    pub region: RegionRef,
+    #[schema(example = "2024-01")]
+    pub from: String,
+    #[schema(example = "2024-12")]
+    pub to: String,
+    pub category: Option<String>,
+    pub totals: Figures,
+    /// City → its counties, province → its cities, country → its provinces.
+    pub children: Vec<ChildRow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonthRow {
+    #[schema(example = "2024-03")]
+    pub month: String,
+    #[serde(flatten)]
+    pub figures: PeriodFigures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendReport {
+    pub region: RegionRef,
+    pub from: String,
+    pub to: String,
+    pub category: Option<String>,
+    /// Every month of the period, empty ones included.
+    pub months: Vec<MonthRow>,
+    /// Open tickets now yellow, orange and red.
+    pub warnings: WarningCounts,
+}
+
+/// What a report asks for.
+pub struct StatsQuery {
+    pub region: Option<RegionCode>,
+    pub from: Month,
+    pub to: Month,
+    pub category: Option<String>,
+}
+
+/// The region to report on (checked against the caller), its code range, and its reference.
+fn scope(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    query: &StatsQuery,
+) -> Result<(Option<RegionCode>, CodeRange, RegionRef), Error> {
+    if query.from > query.to {
+        return Err(Error::BadRequest("`from` must not be after `to`".into()));
+    }
+    if let Some(category) = &query.category
+        && categories::find(conn, category)?.is_none()
+    {
+        return Err(Error::BadRequest(format!(
+            "invalid query parameter `category`: no category {category:?}"
+        )));
+    }
+    let region = policy::read_stats(caller, query.region.as_ref())?;
+    match region {
+        None => {
+            let all = CodeRange {
+                first: "000000".into(),
+                last: "999999".into(),
+            };
+            Ok((None, all, country()))
+        }
+        Some(code) => {
+            let found =
+                regions::get(conn, &code)?.ok_or_else(|| Error::not_found("no such region"))?;
+            Ok((Some(code.clone()), code.subtree(), found.into()))
+        }
+    }
+}
+
+pub async fn report(
+    state: &AppState,
+    caller: &Principal,
+    query: StatsQuery,
+) -> Result<StatsReport, Error> {
+    let caller = caller.clone();
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let (region, range, region_ref) = scope(conn, &caller, &query)?;
+            let category = query.category.as_deref();
+            let counties = stats::sums_by_county(conn, &range, (query.from, query.to), category)?;
+            let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+            let children = regions::children(conn, region.as_ref())?;
+            let figures_within = |within: &RegionCode| {
+                let counts: Counters = counties
+                    .iter()
+                    .filter(|(county, _)| contains(within, county))
+                    .map(|(_, c)| *c)
+                    .sum();
+                let colours = warnings
+                    .iter()
+                    .filter(|(county, _)| contains(within, county))
+                    .fold(WarningCounts::default(), |acc, (_, w)| acc + *w);
+                (counts, colours)
+            };
+            let mut rows = Vec::with_capacity(children.len());
+            for child in children {
+                let code = RegionCode::parse(&child.code).expect("stored codes are valid");
+                let (counts, colours) = figures_within(&code);
+                rows.push(ChildRow {
+                    region: child.into(),
+                    figures: Figures {
+                        period: counts.into(),
+                        warnings: colours,
+                    },
+                });
+            }
+            // The region's own figures are its counties' counts summed (which are its children's).
+            let totals = Figures {
+                period: counties.iter().map(|(_, c)| *c).sum::<Counters>().into(),
+                warnings: warnings
+                    .values()
+                    .fold(WarningCounts::default(), |acc, w| acc + *w),
+            };
+            Ok(StatsReport {
+                region: region_ref,
+                from: query.from.to_string(),
+                to: query.to.to_string(),
+                category: query.category,
+                totals,
+                children: rows,
+            })
+        })
+        .await
+}
+
+fn contains(region: &RegionCode, county: &str) -> bool {
+    region.subtree().contains(county)
+}
+
+pub async fn trend(
+    state: &AppState,
+    caller: &Principal,
+    query: StatsQuery,
+) -> Result<TrendReport, Error> {
+    let caller = caller.clone();
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            let (_, range, region_ref) = scope(conn, &caller, &query)?;
+            let category = query.category.as_deref();
+            let by_month: BTreeMap<String, Counters> =
+                stats::sums_by_month(conn, &range, (query.from, query.to), category)?
+                    .into_iter()
+                    .collect();
+            let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+            let months = query
+                .from
+                .through(query.to)
+                .map(|m| {
+                    let month = m.to_string();
+                    let counts = by_month.get(&month).copied().unwrap_or_default();
+                    MonthRow {
+                        month,
+                        figures: counts.into(),
+                    }
+                })
+                .collect();
+            Ok(TrendReport {
+                region: region_ref,
+                from: query.from.to_string(),
+                to: query.to.to_string(),
+                category: query.category,
+                months,
+                warnings: warnings
+                    .values()
+                    .fold(WarningCounts::default(), |acc, w| acc + *w),
+            })
+        })
+        .await
+}
+
+/// A counter that differs from the recount.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Difference {
+    pub key: stats::Key,
+    pub stored: Counters,
+    pub recounted: Counters,
+}
+
+/// Recounts every counter from the tickets and lists the differences (none when all is well).
+pub async fn verify(db: &Database) -> Result<Vec<Difference>, Error> {
+    db.run(|conn| {
+        let stored = stats::stored(conn)?;
+        let recounted = stats::recount(conn)?;
+        let keys: std::collections::BTreeSet<_> =
+            stored.keys().chain(recounted.keys()).cloned().collect();
+        Ok(keys
+            .into_iter()
+            .filter_map(|key| {
+                let s = stored.get(&key).copied().unwrap_or_default();
+                let r = recounted.get(&key).copied().unwrap_or_default();
+                (s != r).then_some(Difference {
+                    key,
+                    stored: s,
+                    recounted: r,
+                })
+            })
+            .collect())
+    })
+    .await
+}

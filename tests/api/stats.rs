@@ -1,0 +1,465 @@
+//! Statistics: the figures of section 5, rolled up from counts, scoped like everything else,
+//! and equal to a recount of the tickets after a random concurrent workload.
+
+use std::collections::BTreeMap;
+
+use enterprise_assist::domain::region::RegionCode;
+use enterprise_assist::domain::stats::{Counters, Month, PeriodFigures, TicketFacts};
+use enterprise_assist::domain::ticket::Status;
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::fixtures::{client_token, new_client, new_enterprise};
+use crate::helpers::TestApp;
+use crate::ticket_fixtures::{Desk, act};
+
+fn this_month() -> String {
+    chrono::Utc::now().format("%Y-%m").to_string()
+}
+
+fn stats_path(region: &str) -> String {
+    let month = this_month();
+    format!("/api/v1/stats?region={region}&from={month}&to={month}")
+}
+
+fn child<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region"]["code"] == code)
+        .unwrap()
+}
+
+async fn figures_follow_the_tickets_and_roll_up(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let (staff, cadre) = (&d.world.staff1.token, &d.world.cadre.token);
+    // Chuanhui (411602): one closed with rating 4, one withdrawn, one open; Zhengzhou: one open.
+    let closed = d.file(app, staff, json!({})).await;
+    act(app, cadre, &closed, "accept", json!({}), 200).await;
+    act(
+        app,
+        cadre,
+        &closed,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
+    act(app, staff, &closed, "confirm", json!({"rating": 4}), 200).await;
+    let withdrawn = d.file(app, staff, json!({})).await;
+    act(
+        app,
+        staff,
+        &withdrawn,
+        "withdraw",
+        json!({"reason": "x"}),
+        200,
+    )
+    .await;
+    d.file(app, &d.staff3.token, json!({})).await;
+    d.file(app, &d.world.staff2.token, json!({})).await;
+
+    let report = app
+        .call(
+            Method::GET,
+            &stats_path("411600"),
+            Some(&d.world.sup_own.token),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        report["region"],
+        json!({"code": "411600", "name": "周口市", "level": "city"})
+    );
+    assert_eq!(report["children"].as_array().unwrap().len(), 11);
+    let t = &report["totals"];
+    assert_eq!(
+        (
+            t["filed"].as_i64(),
+            t["withdrawn"].as_i64(),
+            t["open"].as_i64(),
+            t["closed"].as_i64()
+        ),
+        (Some(3), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(
+        t["completion_rate"], 0.5,
+        "1 closed of 3 filed less 1 withdrawn"
+    );
+    assert_eq!(t["on_time_rate"], 1.0);
+    assert_eq!(t["satisfaction_avg"], 4.0);
+    assert_eq!(child(&report, "411602")["filed"], 3);
+    let quiet = child(&report, "411621");
+    assert_eq!(quiet["filed"], 0);
+    assert!(
+        quiet["completion_rate"].is_null()
+            && quiet["on_time_rate"].is_null()
+            && quiet["satisfaction_avg"].is_null()
+    );
+
+    let henan = app
+        .call(
+            Method::GET,
+            &stats_path("410000"),
+            Some(&d.sup_province.token),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(henan["totals"]["filed"], 4);
+    assert_eq!(child(&henan, "411600")["filed"], 3);
+    assert_eq!(child(&henan, "410100")["filed"], 1);
+    let country = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/stats?from={m}&to={m}", m = this_month()),
+            Some(&d.world.admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(country["region"]["level"], "country");
+    assert_eq!(country["children"].as_array().unwrap().len(), 31);
+    assert_eq!(child(&country, "410000")["filed"], 4);
+    let land = app
+        .call(
+            Method::GET,
+            &format!("{}&category=land", stats_path("411600")),
+            Some(&d.world.admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(land["totals"]["filed"], 3);
+    let energy = app
+        .call(
+            Method::GET,
+            &format!("{}&category=energy", stats_path("411600")),
+            Some(&d.world.admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(energy["totals"]["filed"], 0);
+}
+
+async fn statistics_are_scoped(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let w = &d.world;
+    app.call(
+        Method::GET,
+        &stats_path("411602"),
+        Some(&w.sup_own.token),
+        None,
+        200,
+    )
+    .await;
+    app.call(
+        Method::GET,
+        &stats_path("410000"),
+        Some(&w.sup_own.token),
+        None,
+        404,
+    )
+    .await;
+    app.call(
+        Method::GET,
+        &stats_path("411600"),
+        Some(&w.sup_foreign.token),
+        None,
+        404,
+    )
+    .await;
+    app.call(
+        Method::GET,
+        &stats_path("411600"),
+        Some(&w.cadre.token),
+        None,
+        403,
+    )
+    .await;
+    app.call(
+        Method::GET,
+        &stats_path("411600"),
+        Some(&w.staff1.token),
+        None,
+        403,
+    )
+    .await;
+    app.call(
+        Method::GET,
+        &stats_path("999999"),
+        Some(&w.admin),
+        None,
+        404,
+    )
+    .await;
+    let own = app
+        .call(
+            Method::GET,
+            "/api/v1/stats",
+            Some(&w.sup_own.token),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        own["region"]["code"], "411600",
+        "a supervisor's default is their own region"
+    );
+    for bad in [
+        "from=2024-13",
+        "from=2024-05&to=2024-01",
+        "category=nope",
+        "region=41",
+    ] {
+        app.call(
+            Method::GET,
+            &format!("/api/v1/stats?{bad}"),
+            Some(&w.admin),
+            None,
+            400,
+        )
+        .await;
+    }
+}
+
+async fn csv_and_trend(app: &TestApp) {
+    let d = Desk::build(app).await;
+    d.file(app, &d.world.staff1.token, json!({})).await;
+    let response = app
+        .client
+        .get(app.url(&stats_path("411600")))
+        .bearer_auth(&d.world.sup_own.token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("code,name,level,filed,withdrawn,open")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 11);
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("411602,川汇区,county,1,0,1,")),
+        "{rows:?}"
+    );
+
+    let trend_path = "/api/v1/stats/trend?region=411600&from=2024-11&to=2025-02";
+    let trend = app
+        .call(
+            Method::GET,
+            trend_path,
+            Some(&d.world.sup_own.token),
+            None,
+            200,
+        )
+        .await;
+    let months: Vec<&str> = trend["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(months, ["2024-11", "2024-12", "2025-01", "2025-02"]);
+    let now = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/stats/trend?region=411600&from={m}&to={m}",
+                m = this_month()
+            ),
+            Some(&d.world.sup_own.token),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(now["months"][0]["filed"], 1);
+}
+
+/// A figure as JSON, for comparison with what the API served.
+fn expected(counts: Counters) -> Value {
+    serde_json::to_value(PeriodFigures::from(counts)).unwrap()
+}
+
+fn assert_figures(served: &Value, counts: Counters, what: &str) {
+    let want = expected(counts);
+    for (field, value) in want.as_object().unwrap() {
+        let got = &served[field];
+        let same = match (got.as_f64(), value.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            _ => got == value,
+        };
+        assert!(same, "{what}: {field} served {got}, recount {value}");
+    }
+}
+
+/// Thousands of tickets pushed at random through the lifecycle by concurrent clients; then
+/// the stored counters equal the recount, and every figure of every region equals the recount.
+async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let admin = &d.world.admin;
+    let mut filers = vec![
+        d.world.staff1.token.clone(),
+        d.staff3.token.clone(),
+        d.world.staff2.token.clone(),
+    ];
+    for (seed, county) in [(11, "411621"), (12, "411681"), (13, "410105")] {
+        let e = new_enterprise(app, admin, seed, county).await;
+        filers.push(client_token(app, &new_client(app, admin, &e).await).await);
+    }
+    const TICKETS: usize = 1200;
+    let categories = ["policy", "land", "energy", "finance"];
+    let files = (0..TICKETS).map(|i| {
+        let body = json!({"category": categories[i % 4], "priority": if i % 5 == 0 { "urgent" } else { "normal" },
+                          "title": format!("诉求 {i}"), "description": "随机负载"});
+        let token = filers[i % filers.len()].clone();
+        async move { (token.clone(), app.call(Method::POST, "/api/v1/tickets", Some(&token), Some(body), 201).await) }
+    });
+    let filed = in_waves(files.collect()).await;
+    // Every third ticket is withdrawn; of the rest, the assigned ones are worked and half closed.
+    let moves = filed.iter().enumerate().map(|(i, (token, ticket))| {
+        let cadre = d.world.cadre.token.clone();
+        async move {
+            if i % 3 == 0 {
+                act(app, token, ticket, "withdraw", json!({"reason": "r"}), 200).await;
+            } else if ticket["status"] == "assigned" {
+                act(app, &cadre, ticket, "accept", json!({}), 200).await;
+                if i % 2 == 0 {
+                    act(
+                        app,
+                        &cadre,
+                        ticket,
+                        "resolve",
+                        json!({"resolution": "r"}),
+                        200,
+                    )
+                    .await;
+                    if i % 4 == 0 {
+                        act(
+                            app,
+                            token,
+                            ticket,
+                            "confirm",
+                            json!({"rating": (i % 5 + 1) as i64}),
+                            200,
+                        )
+                        .await;
+                    }
+                }
+            }
+        }
+    });
+    in_waves(moves.collect()).await;
+    let differences = enterprise_assist::services::stats::verify(&app.db)
+        .await
+        .unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+
+    // Recount by county from the tickets as the admin sees them, then compare every region.
+    let month = Month::parse(&this_month()).unwrap();
+    let mut by_county: BTreeMap<String, Counters> = BTreeMap::new();
+    let mut path = "/api/v1/tickets?limit=200".to_owned();
+    loop {
+        let page = app.call(Method::GET, &path, Some(admin), None, 200).await;
+        for t in page["items"].as_array().unwrap() {
+            let entry = by_county
+                .entry(t["county_code"].as_str().unwrap().to_owned())
+                .or_default();
+            *entry = *entry + counts_of(t);
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/tickets?limit=200&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        by_county.values().map(|c| c.filed).sum::<i64>(),
+        TICKETS as i64
+    );
+    let within = |code: &str| -> Counters {
+        let region = RegionCode::parse(code).unwrap();
+        by_county
+            .iter()
+            .filter(|(c, _)| region.subtree().contains(c))
+            .map(|(_, c)| *c)
+            .sum()
+    };
+    for region in ["410000", "411600", "410100"] {
+        let report = app
+            .call(Method::GET, &stats_path(region), Some(admin), None, 200)
+            .await;
+        assert_figures(&report["totals"], within(region), region);
+        for row in report["children"].as_array().unwrap() {
+            let code = row["region"]["code"].as_str().unwrap();
+            assert_figures(row, within(code), code);
+        }
+    }
+    let country = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/stats?from={month}&to={month}"),
+            Some(admin),
+            None,
+            200,
+        )
+        .await;
+    assert_figures(
+        &country["totals"],
+        by_county.values().copied().sum(),
+        "country",
+    );
+}
+
+/// Runs the requests 24 at a time: concurrent, without opening a connection per request at once.
+async fn in_waves<F: std::future::Future>(mut pending: Vec<F>) -> Vec<F::Output> {
+    let mut done = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let wave = pending.len().min(24);
+        done.extend(join_all(pending.drain(..wave)).await);
+    }
+    done
+}
+
+/// One ticket's counts, recomputed from its JSON as the API shows it.
+fn counts_of(t: &Value) -> Counters {
+    let status = t["status"].as_str().unwrap();
+    let time = |v: &Value| {
+        v.as_str()
+            .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc())
+    };
+    // The API shows the latest resolution; in this workload no ticket is reopened, so the
+    // first resolution is the latest one.
+    let resolved_at = time(&t["resolved_at"]);
+    Counters::of(&TicketFacts {
+        status: Status::parse(status).unwrap(),
+        created_at: time(&t["created_at"]).unwrap(),
+        due_at: time(&t["due_at"]).unwrap(),
+        first_resolved_at: resolved_at,
+        rating: t["rating"].as_i64().map(|r| r as i32),
+    })
+}
+
+both_backends!(
+    figures_follow_the_tickets_and_roll_up,
+    statistics_are_scoped,
+    csv_and_trend,
+    a_random_concurrent_workload_adds_up,
+);
