@@ -141,10 +141,10 @@ pub fn children(
 
 /// One region, if it exists.
 pub fn get(conn: &mut DbConnection, code: &RegionCode) -> Result<Option<Region>, DbError> {
-    Ok(find(conn, code.as_str()).map(Some).or_else(|e| match e {
+    find(conn, code.as_str()).map(Some).or_else(|e| match e {
         DbError::NotFound => Ok(None),
         other => Err(other),
-    })?)
+    })
 }
 
 pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
