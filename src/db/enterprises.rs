@@ -69,3 +69,22 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Enterprise, DbError> {
         .select(Enterprise::as_select())
         .first(conn)?)
 }
+
+/// An enterprise with its primary cadre, in one query (filing needs both).
+pub fn find_with_primary_cadre(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<(Enterprise, Option<i64>), DbError> {
+    use super::schema::enterprise_cadres;
+    let primary = enterprise_cadres::table.on(enterprise_cadres::enterprise_id
+        .eq(enterprises::id)
+        .and(enterprise_cadres::is_primary.eq(true)));
+    Ok(enterprises::table
+        .left_join(primary)
+        .filter(enterprises::id.eq(id))
+        .select((
+            Enterprise::as_select(),
+            enterprise_cadres::user_id.nullable(),
+        ))
+        .first(conn)?)
+}

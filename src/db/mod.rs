@@ -12,6 +12,7 @@ pub mod regions;
 pub mod schema;
 pub mod sessions;
 pub mod stats;
+mod text_enums;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;

@@ -21,7 +21,7 @@ pub struct Region {
     pub code: String,
     #[schema(example = "周口市")]
     pub name: String,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub level: RegionLevel,
     /// Null for a province.
     #[schema(example = "410000")]

@@ -23,7 +23,6 @@ pub struct User {
     pub id: i64,
     #[schema(example = "cadre.li")]
     pub username: String,
-    #[diesel(deserialize_as = String)]
     pub role: Role,
     /// A supervisor's or cadre's region.
     #[schema(example = "411602")]
