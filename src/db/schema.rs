@@ -96,5 +96,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_clients,
     refresh_tokens,
-    login_throttle
+    login_throttle,
+    enterprise_cadres
 );

@@ -4,6 +4,7 @@ mod auth;
 mod enterprises;
 pub mod extract;
 mod ops;
+mod pairings;
 mod regions;
 mod users;
 
@@ -33,9 +34,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::update_user)
                 .service(enterprises::create_enterprise)
                 .service(enterprises::get_enterprise)
+                .service(enterprises::list_enterprises)
+                .service(enterprises::update_enterprise)
                 .service(enterprises::create_client)
                 .service(enterprises::list_clients)
-                .service(enterprises::revoke_client),
+                .service(enterprises::revoke_client)
+                .service(pairings::list_cadres)
+                .service(pairings::set_cadres)
+                .service(pairings::paired_enterprises),
         );
 }
 

@@ -3,5 +3,6 @@
 
 pub mod clients;
 pub mod enterprises;
+pub mod pairings;
 pub mod sessions;
 pub mod users;

@@ -18,6 +18,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
+use crate::services::enterprises::facts_for;
 use crate::state::AppState;
 
 const NAME_MAX: usize = 100;
@@ -112,9 +113,12 @@ fn resolve_home(
                 return Ok(None);
             };
             let visible = match enterprises::find(conn, id) {
-                Ok(e) => policy::read_enterprise(caller, &e.facts())
-                    .is_ok()
-                    .then(|| e.facts().county),
+                Ok(e) => {
+                    let facts = facts_for(conn, caller, &e)?;
+                    policy::read_enterprise(caller, &facts)
+                        .is_ok()
+                        .then_some(facts.county)
+                }
                 Err(DbError::NotFound) => None,
                 Err(other) => return Err(other.into()),
             };
