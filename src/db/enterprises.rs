@@ -67,7 +67,7 @@ pub struct NewEnterprise {
 }
 
 /// What may change on an enterprise; `None` leaves a field as it is, `Some(None)` clears it.
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = enterprises)]
 pub struct EnterpriseChanges {
     pub name: Option<String>,

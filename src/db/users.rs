@@ -70,7 +70,7 @@ pub struct NewUser {
 }
 
 /// What may change on a user; `None` leaves a field as it is.
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub password_hash: Option<String>,

@@ -3,6 +3,7 @@
 mod auth;
 mod enterprises;
 pub mod extract;
+mod imports;
 mod ops;
 mod pairings;
 mod regions;
@@ -41,7 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(enterprises::revoke_client)
                 .service(pairings::list_cadres)
                 .service(pairings::set_cadres)
-                .service(pairings::paired_enterprises),
+                .service(pairings::paired_enterprises)
+                .service(imports::import),
         );
 }
 

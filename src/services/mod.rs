@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod enterprises;
+pub mod imports;
 pub mod pairings;
 pub mod sessions;
 pub mod users;

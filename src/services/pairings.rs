@@ -40,9 +40,9 @@ pub struct PairedCadres {
     pub items: Vec<PairedCadre>,
 }
 
-/// Whether `user` (when there is one) may be paired with an enterprise in `county`.
-pub fn can_assist(user: Option<&User>, county: &RegionCode) -> bool {
-    user.is_some_and(|u| may_assist(u.role, u.active, u.region().as_ref(), county))
+/// Whether `user` may be paired with an enterprise in `county`.
+pub fn can_assist(user: &User, county: &RegionCode) -> bool {
+    may_assist(user.role, user.active, user.region().as_ref(), county)
 }
 
 pub async fn list_cadres(
@@ -88,7 +88,7 @@ pub async fn set_cadres(
                         Err(DbError::NotFound) => None,
                         Err(other) => return Err(other.into()),
                     };
-                    if !can_assist(user.as_ref(), &county) {
+                    if !user.is_some_and(|u| can_assist(&u, &county)) {
                         errors.add(&field, assist_rule(&county));
                     }
                 }
