@@ -121,10 +121,10 @@ pub fn company(rng: &mut Rng, place: &str, trade_words: &[&str]) -> String {
 
 /// A person's name: a surname and one or two given characters.
 pub fn person(rng: &mut Rng) -> String {
-    let mut name = String::from(*rng.pick(SURNAMES));
-    name.push_str(*rng.pick(GIVEN));
+    let mut name: String = [*rng.pick(SURNAMES), *rng.pick(GIVEN)].concat();
     if rng.chance(60) {
-        name.push_str(*rng.pick(GIVEN));
+        let second = *rng.pick(GIVEN);
+        name.push_str(second);
     }
     name
 }
