@@ -19,7 +19,7 @@ pub struct Enterprise {
     #[schema(example = "周口市恒达食品有限公司")]
     pub name: String,
     /// Unified social credit code (GB 32100-2015).
-    #[schema(example = "91411602MA0000001X")]
+    #[schema(example = "91411602MA00000011")]
     pub uscc: String,
     #[schema(example = "411602")]
     pub county_code: String,

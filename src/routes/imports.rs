@@ -8,8 +8,10 @@ use crate::error::{Error, Problem};
 use crate::services::imports::{self, ImportKind, ImportReport};
 use crate::state::AppState;
 
-/// Import a CSV file of enterprises, cadres or pairings (UTF-8, `Content-Type: text/csv`, at
-/// most 10 MiB). The first line names the columns, in any order:
+/// Import a CSV file of enterprises, cadres or pairings.
+///
+/// The body is the file: UTF-8, `Content-Type: text/csv`, at most 10 MiB. Its first line
+/// names the columns, in any order:
 ///
 /// - `enterprises`: `uscc`, `name`, `county_code`; optional `industry`, `contact_name`,
 ///   `contact_phone`. A registered USCC updates that enterprise.
@@ -28,7 +30,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     params(("kind" = ImportKind, Path, description = "What the file holds")),
     request_body(content = String, content_type = "text/csv", description = "The CSV file, its first line the column names",
-        example = "uscc,name,county_code,industry\n91411602MA00000010,周口市恒达食品有限公司,411602,食品加工\n"),
+        example = "uscc,name,county_code,industry\n91411602MA00000011,周口市恒达食品有限公司,411602,食品加工\n"),
     responses(
         (status = 200, description = "Applied; what changed", body = ImportReport),
         (status = 400, description = "The body is not UTF-8 text", body = Problem, content_type = "application/problem+json"),

@@ -56,6 +56,16 @@ pub struct UpdateUser {
     pub active: Option<bool>,
 }
 
+/// A department or display name: optional, one line, at most 100 characters; `None` when
+/// invalid (and recorded), `Some(None)` when blank.
+pub fn optional_name(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+) -> Option<Option<String>> {
+    errors.check(field, text::optional_line(value, NAME_MAX))
+}
+
 /// Checks a region code field: well formed and existing.
 fn region_field(
     conn: &mut DbConnection,
@@ -139,14 +149,8 @@ pub async fn create_user(
     let mut errors = FieldErrors::default();
     let username = errors.check("username", normalize_username(&input.username));
     errors.check("password", check_password(&input.password));
-    let department = errors.check(
-        "department",
-        text::optional_line(input.department.as_deref(), NAME_MAX),
-    );
-    let display_name = errors.check(
-        "display_name",
-        text::optional_line(input.display_name.as_deref(), NAME_MAX),
-    );
+    let department = optional_name(&mut errors, "department", input.department.as_deref());
+    let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     let caller_for_check = caller.clone();
     let (input, errors) = state
         .db
@@ -268,14 +272,8 @@ pub async fn update_user(
     if let Some(password) = &input.password {
         errors.check("password", check_password(password));
     }
-    let department = errors.check(
-        "department",
-        text::optional_line(input.department.as_deref(), NAME_MAX),
-    );
-    let display_name = errors.check(
-        "display_name",
-        text::optional_line(input.display_name.as_deref(), NAME_MAX),
-    );
+    let department = optional_name(&mut errors, "department", input.department.as_deref());
+    let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     errors.into_result()?;
     let password_hash = match input.password {
         Some(password) => Some(password::hash_off_thread(password).await),

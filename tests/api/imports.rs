@@ -19,6 +19,21 @@ fn counts(report: &Value) -> [u64; 4] {
     ["created", "updated", "unchanged", "removed"].map(|k| report[k].as_u64().unwrap())
 }
 
+/// Imports `csv` as an administrator expecting `first` counts, then again expecting no change.
+async fn import_twice(app: &TestApp, kind: &str, csv: &str, first: [u64; 4]) -> Value {
+    let admin = app.admin_token().await;
+    let report = import(app, &admin, kind, csv, 200).await;
+    assert_eq!(counts(&report), first, "{report}");
+    let rows = report["rows"].as_u64().unwrap();
+    let again = import(app, &admin, kind, csv, 200).await;
+    assert_eq!(
+        counts(&again),
+        [0, 0, rows, 0],
+        "a second import changes nothing"
+    );
+    report
+}
+
 async fn enterprise_count(app: &TestApp, token: &str) -> usize {
     let page = app
         .call(
@@ -46,14 +61,11 @@ async fn enterprises_are_created_then_updated_then_unchanged(app: &TestApp) {
         (1, "周口恒达食品有限公司", "411602"),
         (2, "\"Mill, Flour & Co\"", "411681"),
     ]);
-    let report = import(app, &admin, "enterprises", &csv, 200).await;
+    let report = import_twice(app, "enterprises", &csv, [2, 0, 0, 0]).await;
     assert_eq!(
         (&report["kind"], &report["rows"]),
         (&json!("enterprises"), &json!(2))
     );
-    assert_eq!(counts(&report), [2, 0, 0, 0]);
-    let again = import(app, &admin, "enterprises", &csv, 200).await;
-    assert_eq!(counts(&again), [0, 0, 2, 0]);
 
     let page = app
         .call(
@@ -77,12 +89,7 @@ async fn enterprises_are_created_then_updated_then_unchanged(app: &TestApp) {
         valid_uscc(1),
         valid_uscc(2)
     );
-    let report = import(app, &admin, "enterprises", &changed, 200).await;
-    assert_eq!(counts(&report), [0, 2, 0, 0]);
-    assert_eq!(
-        counts(&import(app, &admin, "enterprises", &changed, 200).await),
-        [0, 0, 2, 0]
-    );
+    import_twice(app, "enterprises", &changed, [0, 2, 0, 0]).await;
     let page = app
         .call(Method::GET, "/api/v1/enterprises", Some(&admin), None, 200)
         .await;
@@ -187,12 +194,7 @@ async fn cadres_and_pairings_import_and_reimport(app: &TestApp) {
          cadre.b,411600,周口市发展和改革委员会,王芳,\n\
          cadre.c,410102,,,\n"
     );
-    let report = import(app, &admin, "cadres", &cadres, 200).await;
-    assert_eq!(counts(&report), [3, 0, 0, 0]);
-    assert_eq!(
-        counts(&import(app, &admin, "cadres", &cadres, 200).await),
-        [0, 0, 3, 0]
-    );
+    import_twice(app, "cadres", &cadres, [3, 0, 0, 0]).await;
     // The password given works; the one not given leaves the account without one.
     let token = token_for(app, "cadre.a").await;
     let body = json!({"username": "cadre.b", "password": PASSWORD});
@@ -203,12 +205,7 @@ async fn cadres_and_pairings_import_and_reimport(app: &TestApp) {
     let pairings = format!(
         "uscc,username,primary\n{one},cadre.a,true\n{one},cadre.b,false\n{two},cadre.b,TRUE\n{three},cadre.c,yes\n"
     );
-    let report = import(app, &admin, "pairings", &pairings, 200).await;
-    assert_eq!(counts(&report), [4, 0, 0, 0]);
-    assert_eq!(
-        counts(&import(app, &admin, "pairings", &pairings, 200).await),
-        [0, 0, 4, 0]
-    );
+    import_twice(app, "pairings", &pairings, [4, 0, 0, 0]).await;
     let mine = app
         .call(Method::GET, "/api/v1/enterprises", Some(&token), None, 200)
         .await;
@@ -217,10 +214,7 @@ async fn cadres_and_pairings_import_and_reimport(app: &TestApp) {
 
     // Enterprise One now gets cadre.b as primary and loses cadre.a; the others stay as they were.
     let moved = format!("uscc,username,primary\n{one},cadre.b,true\n");
-    assert_eq!(
-        counts(&import(app, &admin, "pairings", &moved, 200).await),
-        [0, 1, 0, 1]
-    );
+    import_twice(app, "pairings", &moved, [0, 1, 0, 1]).await;
     let mine = app
         .call(Method::GET, "/api/v1/enterprises", Some(&token), None, 200)
         .await;

@@ -257,30 +257,14 @@ async fn a_cadres_enterprises_are_readable_by_them_and_their_supervisors(app: &T
 
 async fn cadres_are_listed_by_region_and_department(app: &TestApp) {
     let w = World::build(app).await;
-    new_user(
-        app,
-        &w.admin,
-        "c.land",
-        "cadre",
-        json!({"region_code": "411603", "department": "淮阳区自然资源和规划局"}),
-    )
-    .await;
-    new_user(
-        app,
-        &w.admin,
-        "c.dev",
-        "cadre",
-        json!({"region_code": "411600", "department": "周口市发展和改革委员会"}),
-    )
-    .await;
-    new_user(
-        app,
-        &w.admin,
-        "c.far",
-        "cadre",
-        json!({"region_code": "410102", "department": "Development and Reform"}),
-    )
-    .await;
+    for (username, region, department) in [
+        ("c.land", "411603", "淮阳区自然资源和规划局"),
+        ("c.dev", "411600", "周口市发展和改革委员会"),
+        ("c.far", "410102", "Development and Reform"),
+    ] {
+        let extra = json!({"region_code": region, "department": department});
+        new_user(app, &w.admin, username, "cadre", extra).await;
+    }
     let usernames = |page: Value| -> Vec<String> {
         page["items"]
             .as_array()

@@ -2,12 +2,12 @@
 //! contact_phone`. A row whose USCC is registered updates that enterprise; a blank optional
 //! column leaves the stored value as it is.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
-use super::Lined;
 use super::table::{self, Columns, at};
+use super::{Lined, Plan, distinct, enterprises_by_uscc};
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::pairings::Changes;
@@ -52,22 +52,11 @@ pub fn apply(
     mut errors: FieldErrors,
     now: NaiveDateTime,
 ) -> Result<Changes, Error> {
-    let counties: Vec<String> = rows
-        .iter()
-        .map(|r| r.row.county_code.clone())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let counties = distinct(rows.iter().map(|r| r.row.county_code.clone()));
     let holders = regions::holders_among(conn, &counties)?;
-    let usccs: Vec<String> = rows.iter().map(|r| r.row.uscc.clone()).collect();
-    let stored: HashMap<String, Enterprise> = enterprises::find_by_usccs(conn, &usccs)?
-        .into_iter()
-        .map(|e| (e.uscc.clone(), e))
-        .collect();
+    let stored = enterprises_by_uscc(conn, rows.iter().map(|r| r.row.uscc.clone()))?;
 
-    let mut changes = Changes::default();
-    let mut new = Vec::new();
-    let mut updates = Vec::new();
+    let mut plan = Plan::new();
     for Lined { line, row } in rows {
         let county = RegionCode::parse(&row.county_code).expect("checked when parsed");
         if !holders.contains(&row.county_code) {
@@ -76,25 +65,16 @@ pub fn apply(
             errors.add(&at(*line, "county_code"), "outside your region");
         }
         match stored.get(&row.uscc) {
-            None => new.push(row.clone()),
+            None => plan.new.push(row.clone()),
             Some(old) if !scope.allows(&old.county()) => errors.add(
                 &at(*line, "uscc"),
                 "registered to an enterprise outside your region",
             ),
-            Some(old) => match difference(old, row, now) {
-                Some(change) => updates.push((old.id, change)),
-                None => changes.unchanged += 1,
-            },
+            Some(old) => plan.compare(old.id, difference(old, row, now)),
         }
     }
     errors.into_result()?;
-    enterprises::insert_many(conn, &new)?;
-    for (id, change) in &updates {
-        enterprises::update(conn, *id, change)?;
-    }
-    changes.created = new.len();
-    changes.updated = updates.len();
-    Ok(changes)
+    Ok(plan.write(conn, enterprises::insert_many, enterprises::update)?)
 }
 
 /// The change that makes `old` say what `row` says, if any; blank optional columns keep

@@ -9,14 +9,18 @@ pub mod pairings;
 pub mod people;
 mod table;
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::auth::policy::{self, ImportScope};
+use crate::db::enterprises::{self as enterprise_rows, Enterprise};
 use crate::db::pairings::Changes;
-use crate::db::{Database, DbConnection, write_transaction};
+use crate::db::users::{self as user_rows, User};
+use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::error::{Error, FieldErrors};
 
 /// What a file holds.
@@ -87,6 +91,74 @@ pub async fn import(
         unchanged: changes.unchanged,
         removed: changes.removed,
     })
+}
+
+/// Each value once, for looking them up.
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    values.collect::<HashSet<_>>().into_iter().collect()
+}
+
+/// The stored enterprises holding any of these codes, by code.
+fn enterprises_by_uscc(
+    conn: &mut DbConnection,
+    usccs: impl Iterator<Item = String>,
+) -> Result<HashMap<String, Enterprise>, DbError> {
+    let found = enterprise_rows::find_by_usccs(conn, &distinct(usccs))?;
+    Ok(found.into_iter().map(|e| (e.uscc.clone(), e)).collect())
+}
+
+/// The stored people with any of these usernames, by username.
+fn people_by_username(
+    conn: &mut DbConnection,
+    usernames: impl Iterator<Item = String>,
+) -> Result<HashMap<String, User>, DbError> {
+    let found = user_rows::find_by_usernames(conn, &distinct(usernames))?;
+    Ok(found.into_iter().map(|u| (u.username.clone(), u)).collect())
+}
+
+/// What applying a file will write: the new rows, the changes to stored ones (by id), and how
+/// many rows already match what is stored.
+struct Plan<New, Change> {
+    new: Vec<New>,
+    changed: Vec<(i64, Change)>,
+    unchanged: usize,
+}
+
+impl<New, Change> Plan<New, Change> {
+    fn new() -> Self {
+        Plan {
+            new: Vec::new(),
+            changed: Vec::new(),
+            unchanged: 0,
+        }
+    }
+
+    /// A row matching stored row `id`, and the change it needs to match it, if any.
+    fn compare(&mut self, id: i64, change: Option<Change>) {
+        match change {
+            Some(change) => self.changed.push((id, change)),
+            None => self.unchanged += 1,
+        }
+    }
+
+    /// Inserts the new rows all at once and updates the changed ones.
+    fn write<T>(
+        self,
+        conn: &mut DbConnection,
+        insert_many: fn(&mut DbConnection, &[New]) -> Result<(), DbError>,
+        update: fn(&mut DbConnection, i64, &Change) -> Result<T, DbError>,
+    ) -> Result<Changes, DbError> {
+        insert_many(conn, &self.new)?;
+        for (id, change) in &self.changed {
+            update(conn, *id, change)?;
+        }
+        Ok(Changes {
+            created: self.new.len(),
+            updated: self.changed.len(),
+            unchanged: self.unchanged,
+            removed: 0,
+        })
+    }
 }
 
 /// How each kind applies its rows: checks them against the database (adding to the errors the

@@ -7,13 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::Lined;
 use super::table::{self, Columns, at};
+use super::{Lined, enterprises_by_uscc, people_by_username};
 use crate::auth::policy::ImportScope;
-use crate::db::enterprises::Enterprise;
+use crate::db::DbConnection;
 use crate::db::pairings::{self as pairing_rows, Changes, Pairing};
-use crate::db::users::User;
-use crate::db::{DbConnection, enterprises, users};
 use crate::domain::account::normalize_username;
 use crate::domain::pairing::{assist_rule, check_primaries};
 use crate::domain::uscc;
@@ -88,16 +86,8 @@ pub fn apply(
     mut errors: FieldErrors,
     now: NaiveDateTime,
 ) -> Result<Changes, Error> {
-    let usccs: Vec<String> = rows.iter().map(|r| r.row.uscc.clone()).collect();
-    let found: HashMap<String, Enterprise> = enterprises::find_by_usccs(conn, &usccs)?
-        .into_iter()
-        .map(|e| (e.uscc.clone(), e))
-        .collect();
-    let usernames: Vec<String> = rows.iter().map(|r| r.row.username.clone()).collect();
-    let cadres: HashMap<String, User> = users::find_by_usernames(conn, &usernames)?
-        .into_iter()
-        .map(|u| (u.username.clone(), u))
-        .collect();
+    let found = enterprises_by_uscc(conn, rows.iter().map(|r| r.row.uscc.clone()))?;
+    let cadres = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
 
     // Per enterprise: the line it first appears on, and its wanted pairings.
     let mut wanted: BTreeMap<i64, (u64, Vec<Pairing>)> = BTreeMap::new();

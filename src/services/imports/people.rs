@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::Lined;
 use super::table::{self, Columns, at};
+use super::{Lined, Plan, distinct, people_by_username};
 use crate::auth::password;
 use crate::auth::policy::ImportScope;
 use crate::db::pairings::Changes;
@@ -25,15 +25,13 @@ use crate::db::{Database, DbConnection, regions};
 use crate::domain::account::{check_password, normalize_username};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
-use crate::domain::text;
 use crate::error::{Error, FieldErrors};
+use crate::services::users::optional_name;
 
 pub const COLUMNS: Columns = Columns {
     required: &["username", "region_code"],
     optional: &["department", "display_name", "password"],
 };
-
-const NAME_MAX: usize = 100;
 
 /// A person to create or update.
 #[derive(Debug, Clone)]
@@ -71,14 +69,8 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
         let mut e = FieldErrors::default();
         let username = e.check("username", normalize_username(&row.username));
         let region = e.check("region_code", RegionCode::parse(&row.region_code));
-        let department = e.check(
-            "department",
-            text::optional_line(row.department.as_deref(), NAME_MAX),
-        );
-        let display_name = e.check(
-            "display_name",
-            text::optional_line(row.display_name.as_deref(), NAME_MAX),
-        );
+        let department = optional_name(&mut e, "department", row.department.as_deref());
+        let display_name = optional_name(&mut e, "display_name", row.display_name.as_deref());
         let password = row.password.filter(|p| !p.is_empty());
         if let Some(password) = &password {
             e.check("password", check_password(password));
@@ -163,22 +155,14 @@ pub fn apply(
     mut errors: FieldErrors,
     now: NaiveDateTime,
 ) -> Result<Changes, Error> {
-    let codes: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.row.region.clone().map(String::from))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let codes = distinct(
+        rows.iter()
+            .filter_map(|r| r.row.region.clone().map(String::from)),
+    );
     let known = regions::existing_among(conn, &codes)?;
-    let usernames: Vec<String> = rows.iter().map(|r| r.row.username.clone()).collect();
-    let stored: HashMap<String, User> = users::find_by_usernames(conn, &usernames)?
-        .into_iter()
-        .map(|u| (u.username.clone(), u))
-        .collect();
+    let stored = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
 
-    let mut changes = Changes::default();
-    let mut new = Vec::new();
-    let mut updates = Vec::new();
+    let mut plan = Plan::new();
     for Lined { line, row } in rows {
         let region = row.region.as_ref();
         if region.is_some_and(|r| !known.contains(r.as_str())) {
@@ -187,7 +171,7 @@ pub fn apply(
             errors.add(&at(*line, "region_code"), "outside your region");
         }
         match stored.get(&row.username) {
-            None => new.push(new_user(row, now)),
+            None => plan.new.push(new_user(row, now)),
             Some(old) if old.role != row.role => errors.add(
                 &at(*line, "username"),
                 format!(
@@ -199,20 +183,11 @@ pub fn apply(
                 &at(*line, "username"),
                 "belongs to an account outside your region",
             ),
-            Some(old) => match difference(old, row, now) {
-                Some(change) => updates.push((old.id, change)),
-                None => changes.unchanged += 1,
-            },
+            Some(old) => plan.compare(old.id, difference(old, row, now)),
         }
     }
     errors.into_result()?;
-    users::insert_many(conn, &new)?;
-    for (id, change) in &updates {
-        users::update(conn, *id, change)?;
-    }
-    changes.created = new.len();
-    changes.updated = updates.len();
-    Ok(changes)
+    Ok(plan.write(conn, users::insert_many, users::update)?)
 }
 
 fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
