@@ -4,11 +4,15 @@ mod helpers;
 
 mod auth;
 mod clients;
+mod demo;
+mod enterprises;
 mod errors;
 mod fixtures;
+mod imports;
 mod matrix;
 mod openapi;
 mod ops;
+mod pairings;
 mod regions;
 mod stats;
 mod ticket_fixtures;
