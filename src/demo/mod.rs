@@ -17,6 +17,7 @@ use crate::db::pairings::Changes;
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::domain::region::{RegionCode, RegionLevel};
+use crate::domain::role::Role;
 use crate::error::{Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
@@ -45,7 +46,7 @@ pub async fn run(
     now: NaiveDateTime,
 ) -> Result<DemoSummary, Error> {
     let code = region.clone();
-    let geo = db
+    let (place, geo) = db
         .run(move |conn| geography(conn, &code))
         .await
         .map_err(|e| match e {
@@ -55,12 +56,12 @@ pub async fn run(
     let programme = generate::programme(&geo, enterprises_wanted, cadres_wanted, seed, now)
         .map_err(|e| Error::BadRequest(e.to_string()))?;
     // One hash for every account: they share the published demo password, and hashing
-    // thousands of times (argon2id on purpose takes ~20 ms each) would only slow the demo.
+    // thousands of times (argon2id on purpose takes ~30 ms each) would only slow the demo.
     let hash = password::hash_off_thread(DEMO_PASSWORD.to_owned()).await;
     let accounts = programme
         .people
         .iter()
-        .filter(|p| p.role != crate::domain::role::Role::Cadre)
+        .filter(|p| p.role != Role::Cadre)
         .map(|p| p.username.clone())
         .collect();
     let people_rows = lined(
@@ -89,7 +90,7 @@ pub async fn run(
         })
         .await?;
     Ok(DemoSummary {
-        region: geo.supervised[0].clone(),
+        region: place,
         counties: geo.counties.len(),
         people,
         enterprises,
@@ -109,9 +110,9 @@ fn lined<T>(rows: Vec<T>) -> Vec<Lined<T>> {
         .collect()
 }
 
-/// The places of a programme for `region`: its county-level units, the cities above them and
-/// the province (even when those lie above the region: their agencies assist it too).
-fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<Geography, DbError> {
+/// The region, and the places of its programme: its county-level units, the cities above them
+/// and the province (even when those lie above the region: their agencies assist it too).
+fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geography), DbError> {
     let (region, ancestors) = regions::get_with_ancestors(conn, code)?;
     let subtree = regions::in_subtree(conn, &code.subtree())?;
     let place = |r: &Region| Place {
@@ -155,12 +156,13 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<Geography, Db
         .filter(|r| !is_grouping(r))
         .map(place)
         .collect();
-    Ok(Geography {
+    let geography = Geography {
         province: place(province),
         cities,
         counties,
         supervised,
-    })
+    };
+    Ok((place(&region), geography))
 }
 
 /// GB/T 2260 lists the counties a province governs directly under a pseudo-city `xx90xx`

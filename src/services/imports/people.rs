@@ -5,7 +5,7 @@
 //! A new cadre without a password can be paired and assigned at once, but no password verifies
 //! for them until an administrator or supervisor sets one (`PATCH /users/{id}`). That keeps a
 //! 10,000-row roster fast to import; rows that do carry passwords are hashed (argon2id, about
-//! 20 ms each) on every core before the transaction opens.
+//! 30 ms of a core each) on every core before the transaction opens.
 //!
 //! The demo writes its administrator and supervisors through [`apply`] as well, hence rows
 //! with a role.

@@ -47,11 +47,11 @@ pub fn read<T: DeserializeOwned>(
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let line = |e: &csv::Error| e.position().map_or(0, |p| p.line());
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.add(&at(line(&e), "row"), describe(&e));
+                let line = e.position().map_or(0, |p| p.line());
+                errors.add(&at(line, "row"), describe(&e));
                 continue;
             }
         };
