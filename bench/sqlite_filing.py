@@ -26,8 +26,9 @@ while time.monotonic() < end:
     db.execute(
         "SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, "
         "enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, "
-        "enterprises.updated_at, enterprise_cadres.user_id FROM (enterprises LEFT OUTER JOIN enterprise_cadres "
+        "enterprises.updated_at, users.id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres "
         "ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = 1))) "
+        "LEFT OUTER JOIN users ON ((users.id = enterprise_cadres.user_id) AND (users.active = 1))) "
         "WHERE (enterprises.id = ?) LIMIT 1",
         (enterprise,),
     ).fetchone()

@@ -55,6 +55,9 @@ enum Command {
         enterprises: usize,
         #[arg(long, default_value_t = 1_500)]
         cadres: usize,
+        /// Tickets spread over the past year, in every state (only when the region has none).
+        #[arg(long, default_value_t = 20_000)]
+        tickets: usize,
         /// The same seed builds the same programme.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -137,20 +140,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             region,
             enterprises,
             cadres,
+            tickets,
             seed,
         } => {
             let db = startup::open_database(&cli.settings).await?;
-            let summary = demo::run(
-                &db,
-                region,
-                enterprises,
-                cadres,
-                seed,
-                Utc::now().naive_utc(),
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            let now = Utc::now().naive_utc();
+            let summary = demo::run(&db, region.clone(), enterprises, cadres, seed, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             print_demo(&summary);
+            let started = std::time::Instant::now();
+            let filed = demo::fill_tickets(&db, region, tickets, seed, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            println!(
+                "  {:<12} {filed} created in {:.1} s",
+                "tickets",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     Ok(())

@@ -115,21 +115,24 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Enterprise, DbError> {
         .first(conn)?)
 }
 
-/// An enterprise with its primary cadre, in one query (filing needs both).
+/// An enterprise with its primary cadre while that cadre is active, in one query (filing
+/// needs both; a deactivated cadre's pairing no longer takes tickets).
 pub fn find_with_primary_cadre(
     conn: &mut DbConnection,
     id: i64,
 ) -> Result<(Enterprise, Option<i64>), DbError> {
+    use super::schema::users;
     let primary = enterprise_cadres::table.on(enterprise_cadres::enterprise_id
         .eq(enterprises::id)
         .and(enterprise_cadres::is_primary.eq(true)));
+    let active = users::table.on(users::id
+        .eq(enterprise_cadres::user_id)
+        .and(users::active.eq(true)));
     Ok(enterprises::table
         .left_join(primary)
+        .left_join(active)
         .filter(enterprises::id.eq(id))
-        .select((
-            Enterprise::as_select(),
-            enterprise_cadres::user_id.nullable(),
-        ))
+        .select((Enterprise::as_select(), users::id.nullable()))
         .first(conn)?)
 }
 

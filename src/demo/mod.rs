@@ -6,6 +6,7 @@
 pub mod generate;
 mod names;
 mod rng;
+mod tickets;
 
 use std::collections::BTreeMap;
 
@@ -97,6 +98,30 @@ pub async fn run(
         pairings,
         accounts,
     })
+}
+
+/// Adds `count` tickets spread over the past year to the region's enterprises, in every state
+/// of the lifecycle, filed on their behalf by the demo administrator; nothing when the region
+/// already has tickets (so a rerun changes nothing). Returns how many were written.
+pub async fn fill_tickets(
+    db: &Database,
+    region: RegionCode,
+    count: usize,
+    seed: u64,
+    now: NaiveDateTime,
+) -> Result<usize, Error> {
+    db.run(move |conn| {
+        write_transaction(conn, |c| {
+            use diesel::prelude::*;
+            let filer: i64 = crate::db::schema::users::table
+                .filter(crate::db::schema::users::username.eq(generate::ADMIN_USERNAME))
+                .select(crate::db::schema::users::id)
+                .first(c)
+                .map_err(DbError::from)?;
+            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now)?)
+        })
+    })
+    .await
 }
 
 /// Rows numbered as if they were a file's.

@@ -80,4 +80,76 @@ async fn a_small_demo_can_be_explored(app: &TestApp) {
     }
 }
 
-both_backends!(a_small_demo_can_be_explored);
+/// Demo tickets: every state of the lifecycle, escalations, overdue ones, and counters that
+/// equal the recount.
+async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
+    let zhoukou = RegionCode::parse("411600").unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    demo::run(&app.db, zhoukou.clone(), 200, 40, 3, now)
+        .await
+        .unwrap();
+    let filed = demo::fill_tickets(&app.db, zhoukou.clone(), 3000, 3, now)
+        .await
+        .unwrap();
+    assert_eq!(filed, 3000);
+    assert_eq!(
+        demo::fill_tickets(&app.db, zhoukou, 3000, 3, now)
+            .await
+            .unwrap(),
+        0,
+        "a rerun adds nothing"
+    );
+    let differences = enterprise_assist::services::stats::verify(&app.db)
+        .await
+        .unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+    let admin = token(app, "demo.admin").await;
+    for status in [
+        "submitted",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "closed",
+        "withdrawn",
+    ] {
+        let found = items(
+            app,
+            &admin,
+            &format!("/api/v1/tickets?status={status}&limit=1"),
+        )
+        .await;
+        assert_eq!(found.len(), 1, "no {status} ticket");
+    }
+    let escalated = items(
+        app,
+        &admin,
+        "/api/v1/tickets?region=411600&limit=200&sort=due",
+    )
+    .await;
+    assert!(
+        escalated
+            .iter()
+            .all(|t| t["county_code"].as_str().unwrap().starts_with("4116"))
+    );
+    let red = items(app, &admin, "/api/v1/tickets?warning=red&limit=1").await;
+    assert_eq!(red.len(), 1, "some open tickets are overdue");
+    let year = chrono::Utc::now().format("%Y");
+    let stats = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/stats?region=411600&from={}-01&to={year}-12",
+                year.to_string().parse::<i32>().unwrap() - 1
+            ),
+            Some(&admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(stats["totals"]["filed"], 3000);
+}
+
+both_backends!(
+    a_small_demo_can_be_explored,
+    demo_tickets_span_the_lifecycle
+);
