@@ -363,7 +363,7 @@ def main():
     args = parser.parse_args()
     args.enterprises, args.cadres, args.tickets = (1000, 300, 5000) if args.quick else (10000, 1500, 100000)
     args.seconds, args.connections = (3, 8) if args.quick else (10, 16)
-    args.prefill_seconds = 8 if args.quick else 25
+    args.prefill_seconds = 8 if args.quick else 40
     args.stats_sizes = [10000, 100000] if args.quick else [10000, 1000000]
     ensure_tools()
     log("building the release binary")

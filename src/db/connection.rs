@@ -232,11 +232,15 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
     write_transaction(conn, super::regions::seed_if_empty)
 }
 
-/// Folds SQLite's write-ahead log back into the database file (after a bulk load, so readers
-/// do not wade through it); nothing on PostgreSQL.
+/// After a bulk load: fresh planner statistics on both backends; on PostgreSQL a vacuum, so
+/// index-only scans need not visit the new rows; on SQLite the write-ahead log folded back into
+/// the database file, so readers do not wade through it.
 pub fn checkpoint(conn: &mut DbConnection) -> Result<(), DbError> {
-    if let DbConnection::Sqlite(lite) = conn {
-        lite.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    match conn {
+        DbConnection::Postgres(pg) => pg.batch_execute("VACUUM ANALYZE")?,
+        DbConnection::Sqlite(lite) => {
+            lite.batch_execute("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE)")?
+        }
     }
     Ok(())
 }

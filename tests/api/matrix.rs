@@ -88,12 +88,31 @@ fn rows() -> Vec<Row> {
         row([200, 200, 404, 200, 404, 404, 404, 401], "list the cadre's enterprises", M::GET, "/api/v1/users/{cadre}/enterprises", None),
         // A string body is sent as a CSV file.
         row([200, 200, 422, 403, 403, 403, 403, 401], "import an enterprise in 411602", M::POST, "/api/v1/imports/enterprises", csv("uscc,name,county_code\n{uscc},M{n},411602\n")),
+        row([403, 403, 403, 403, 201, 201, 201, 401], "file a ticket", M::POST, "/api/v1/tickets", Some(json!({"category": "land", "title": "t{n}", "description": "d"}))),
+        row([200, 200, 200, 200, 200, 200, 200, 401], "list tickets", M::GET, "/api/v1/tickets", None),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "read E1's ticket", M::GET, "/api/v1/tickets/{ticket}", None),
+        row([201, 201, 404, 404, 201, 404, 201, 401], "comment on E1's ticket", M::POST, "/api/v1/tickets/{ticket}/comments", Some(json!({"body": "c{n}"}))),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "read E1's ticket's events", M::GET, "/api/v1/tickets/{ticket}/events", None),
+        row([403, 403, 404, 404, 403, 404, 403, 401], "accept E1's unassigned ticket", M::POST, "/api/v1/tickets/{ticket}/accept", Some(json!({}))),
+        row([200, 200, 200, 200, 200, 200, 200, 401], "list categories", M::GET, "/api/v1/categories", None),
+        row([201, 403, 403, 403, 403, 403, 403, 401], "create a category", M::POST, "/api/v1/categories", Some(json!({"code": "m{n}", "name": "M{n}"}))),
+        row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600", M::GET, "/api/v1/stats?region=411600", None),
     ]
 }
 
 async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
     let w = World::build(app).await;
     let client1 = new_client(app, &w.admin, &w.e1).await;
+    let filing = json!({"category": "land", "title": "matrix", "description": "d"});
+    let ticket = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(&w.staff1.token),
+            Some(filing),
+            201,
+        )
+        .await;
     let tokens: [Option<String>; 8] = [
         Some(w.admin.clone()),
         Some(w.sup_own.token.clone()),
@@ -111,6 +130,7 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
         ("{staff1}", w.staff1.id()),
         ("{staff2}", w.staff2.id()),
         ("{admin}", w.admin_id.clone()),
+        ("{ticket}", id(&ticket)),
     ];
 
     let rows = rows();
