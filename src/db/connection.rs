@@ -1,6 +1,8 @@
 //! The connection enum, the pool, and the one helper that runs database work off the async workers.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -120,6 +122,8 @@ pub struct PoolOptions {
 pub struct Database {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    /// Whether migrations have been applied; until then every call answers `Unavailable`.
+    migrated: Arc<AtomicBool>,
 }
 
 impl Database {
@@ -134,16 +138,50 @@ impl Database {
                 })?;
             }
         }
+        // A PostgreSQL connection outlives a server restart or a network cut as a dead handle
+        // that fails every query; testing it at checkout replaces it, so the service recovers
+        // on its own once the database is back. An SQLite file cannot go away like that.
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(0))
             .connection_timeout(options.checkout_timeout)
-            .test_on_check_out(false)
+            .test_on_check_out(backend == Backend::Postgres)
             .build_unchecked(Manager {
                 backend,
                 url: url.to_owned(),
             });
-        Ok(Database { pool, backend })
+        Ok(Database {
+            pool,
+            backend,
+            migrated: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Applies pending migrations (see [`migrate`]); from then on the database serves calls.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let pool = self.pool.clone();
+        crate::telemetry::spawn_blocking_in_span(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            migrate(&mut conn)
+        })
+        .await
+        .map_err(|_| DbError::Unavailable("the migration task was cancelled".into()))??;
+        self.migrated.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Whether migrations have been applied, so the schema is the one this code expects.
+    pub fn is_migrated(&self) -> bool {
+        self.migrated.load(Ordering::Acquire)
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+        if !self.is_migrated() {
+            return Err(DbError::Unavailable(
+                "the database has not been migrated yet".into(),
+            ));
+        }
+        Ok(self.pool.get()?)
     }
 
     pub fn backend(&self) -> Backend {
@@ -167,9 +205,9 @@ impl Database {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         crate::telemetry::spawn_blocking_in_span(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
+            let mut conn = db.checkout()?;
             f(&mut conn)
         })
         .await
@@ -182,7 +220,7 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError>,
     {
-        let mut conn = self.pool.get().map_err(DbError::from)?;
+        let mut conn = self.checkout()?;
         f(&mut conn)
     }
 }

@@ -16,5 +16,5 @@ pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
 
-pub use connection::{Backend, Database, DbConnection, PoolOptions, migrate, write_transaction};
+pub use connection::{Backend, Database, DbConnection, PoolOptions, write_transaction};
 pub use error::DbError;

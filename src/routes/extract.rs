@@ -3,12 +3,15 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest};
+use std::time::Duration;
+
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, FieldError};
+use crate::state::AppState;
 
 /// Largest JSON body accepted.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -34,6 +37,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
+        let deadline = body_timeout(req);
         Box::pin(async move {
             if !media_type_ok {
                 return Err(Error::UnsupportedMediaType(
@@ -44,20 +48,39 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(too_large());
             }
             let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(JSON_LIMIT));
-            while let Some(chunk) = payload.next().await {
-                let chunk =
-                    chunk.map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
-                if body.len() + chunk.len() > JSON_LIMIT {
-                    return Err(too_large());
+            // A client dribbling its body would otherwise hold a connection and a worker's
+            // attention for as long as it likes.
+            let read = async {
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk
+                        .map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
+                    if body.len() + chunk.len() > JSON_LIMIT {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
+                Ok(())
+            };
+            tokio::time::timeout(deadline, read).await.map_err(|_| {
+                Error::RequestTimeout(format!(
+                    "the body did not arrive within {} seconds",
+                    deadline.as_secs()
+                ))
+            })??;
             if absent && body.is_empty() {
                 return parse_json(b"{}").map(Json);
             }
             parse_json(&body).map(Json)
         })
     }
+}
+
+/// How long a body may take to arrive (`BODY_TIMEOUT_SECS`).
+fn body_timeout(req: &HttpRequest) -> Duration {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .expect("AppState is registered");
+    Duration::from_secs(state.limits.body_timeout_secs)
 }
 
 fn too_large() -> Error {

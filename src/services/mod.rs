@@ -4,6 +4,7 @@
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod quota;
 pub mod sessions;
 pub mod stats;
 pub mod ticket_activity;

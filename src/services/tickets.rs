@@ -87,6 +87,7 @@ pub async fn file_ticket(
     ));
     let now = state.clock.now();
     let thresholds = state.thresholds;
+    let limits = state.limits.clone();
     let user_id = caller.user_id;
     let filing = move |conn: &mut DbConnection| -> Result<(Ticket, bool), Error> {
         write_transaction(conn, |c| {
@@ -105,6 +106,7 @@ pub async fn file_ticket(
             if !enterprise.active {
                 return Err(Error::Forbidden("the enterprise is deactivated".into()));
             }
+            super::quota::check_filing(c, &limits, enterprise_id, now)?;
             let category = categories::find(c, &input.category)?
                 .filter(|cat| cat.active)
                 .ok_or_else(|| Error::invalid("category", "no such active category"))?;

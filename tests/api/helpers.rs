@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use enterprise_assist::clock::ManualClock;
-use enterprise_assist::config::{Secret, Settings};
+use enterprise_assist::config::{LimitSettings, Secret, Settings};
 use enterprise_assist::db::{Backend, Database};
 use enterprise_assist::startup::Application;
 use reqwest::Method;
@@ -87,6 +87,11 @@ enum TestDatabase {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// The same with settings adjusted first (limits a test turns on, for instance).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             enterprise_assist::telemetry::init(&enterprise_assist::config::LogSettings {
                 log_level: "info".into(),
@@ -104,7 +109,8 @@ impl TestApp {
             }
             Backend::Postgres => create_postgres_database(),
         };
-        let settings = test_settings(url);
+        let mut settings = test_settings(url);
+        adjust(&mut settings);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
@@ -249,6 +255,13 @@ fn test_settings(database_url: String) -> Settings {
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
         tickets: Default::default(),
+        // Off: tests file and call in bursts; the tests of the limits turn them on.
+        limits: LimitSettings {
+            rate_limit_requests: 0,
+            filing_quota_per_hour: 0,
+            filing_quota_per_day: 0,
+            ..LimitSettings::default()
+        },
     }
 }
 
