@@ -105,7 +105,12 @@ impl Default for TicketSettings {
 pub struct LimitSettings {
     /// Requests a client (token subject, or IP address without a valid token) may make per
     /// window; 0 turns the limit off. Health, readiness and metrics are not counted.
-    #[arg(long, env = "RATE_LIMIT_REQUESTS", default_value_t = 600, global = true)]
+    #[arg(
+        long,
+        env = "RATE_LIMIT_REQUESTS",
+        default_value_t = 600,
+        global = true
+    )]
     pub rate_limit_requests: u32,
 
     /// Length of the rate-limit window, in seconds.
@@ -114,11 +119,21 @@ pub struct LimitSettings {
     pub rate_limit_window_secs: u64,
 
     /// Tickets one enterprise may file per rolling hour; 0 turns the quota off.
-    #[arg(long, env = "FILING_QUOTA_PER_HOUR", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "FILING_QUOTA_PER_HOUR",
+        default_value_t = 60,
+        global = true
+    )]
     pub filing_quota_per_hour: u32,
 
     /// Tickets one enterprise may file per rolling day; 0 turns the quota off.
-    #[arg(long, env = "FILING_QUOTA_PER_DAY", default_value_t = 300, global = true)]
+    #[arg(
+        long,
+        env = "FILING_QUOTA_PER_DAY",
+        default_value_t = 300,
+        global = true
+    )]
     pub filing_quota_per_day: u32,
 
     /// Password and client-secret hashes computed at once (each takes 19 MiB and a core for

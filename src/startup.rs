@@ -87,19 +87,17 @@ impl Application {
         ));
         let cors_origins = limits.cors_origins.clone();
 
-        // Outermost last: headers go on every answer, the rate limit's and CORS's included.
+        // Outermost last: every answer, the rate limit's and CORS's included, becomes a problem
+        // document when it is an error, is traced, and carries the security headers.
         let mut server = HttpServer::new(move || {
             let cors = middleware::cors::from_origins(&cors_origins);
             let (app, _) = App::new()
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(rate_limiter.clone())
-                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
                 .wrap(from_fn(middleware::rate_limit::limit_rate))
-                .wrap(Condition::new(
-                    cors.is_some(),
-                    cors.unwrap_or_default(),
-                ))
+                .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
+                .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
                 .wrap(from_fn(telemetry::trace_request))
                 .wrap(from_fn(middleware::headers::security_headers))
                 .into_utoipa_app()
@@ -141,8 +139,8 @@ impl Application {
     /// refused), running the periodic work beside the server and, when the database was not
     /// reachable at start, migrating it as soon as it is.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let migration = (!self.db.is_migrated())
-            .then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
+        let migration =
+            (!self.db.is_migrated()).then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();

@@ -78,9 +78,7 @@ fn supervises(p: &Principal, user: &UserFacts) -> bool {
 
 pub fn read_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
     let visible = p.role == Role::Admin || user.id == p.user_id || supervises(p, user);
-    visible
-        .then_some(())
-        .ok_or_else(|| hide(p, "no such user"))
+    visible.then_some(()).ok_or_else(|| hide(p, "no such user"))
 }
 
 pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
@@ -243,11 +241,14 @@ pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Resu
         Role::Enterprise => !internal,
     };
     allowed.then_some(()).ok_or_else(|| {
-        forbidden(p, if internal {
-            "write internal comments"
-        } else {
-            "comment on this ticket"
-        })
+        forbidden(
+            p,
+            if internal {
+                "write internal comments"
+            } else {
+                "comment on this ticket"
+            },
+        )
     })
 }
 

@@ -309,6 +309,9 @@ pub fn filed_since(
     Ok(tickets::table
         .filter(tickets::enterprise_id.eq(enterprise_id))
         .filter(tickets::created_at.ge(since))
-        .select((diesel::dsl::count_star(), diesel::dsl::min(tickets::created_at)))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(tickets::created_at),
+        ))
         .first(conn)?)
 }

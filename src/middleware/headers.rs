@@ -14,8 +14,8 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let private = req.headers().contains_key(header::AUTHORIZATION)
-        || req.path().starts_with(TOKEN_PATHS);
+    let private =
+        req.headers().contains_key(header::AUTHORIZATION) || req.path().starts_with(TOKEN_PATHS);
     let mut response = next.call(req).await?;
     let headers = response.headers_mut();
     set_default(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");

@@ -152,7 +152,10 @@ mod tests {
         assert!(limiter.check("a", start).unwrap().allowed);
         let third = limiter.check("a", start + Duration::from_secs(4)).unwrap();
         assert!(!third.allowed && third.remaining == 0 && third.reset_secs == 6);
-        assert!(limiter.check("b", start).unwrap().allowed, "clients are apart");
+        assert!(
+            limiter.check("b", start).unwrap().allowed,
+            "clients are apart"
+        );
         let later = limiter.check("a", start + Duration::from_secs(10)).unwrap();
         assert!(later.allowed, "a new window starts afresh");
     }

@@ -192,8 +192,12 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
         })
         .await?;
     match &outcome {
-        Rotation::Rotated(user) => tracing::info!(target: "audit", event = "auth.refresh", actor_id = user.id, outcome = "success", "tokens refreshed"),
-        Rotation::Rejected => tracing::warn!(target: "audit", event = "auth.refresh", outcome = "failure", "refresh refused"),
+        Rotation::Rotated(user) => {
+            tracing::info!(target: "audit", event = "auth.refresh", actor_id = user.id, outcome = "success", "tokens refreshed")
+        }
+        Rotation::Rejected => {
+            tracing::warn!(target: "audit", event = "auth.refresh", outcome = "failure", "refresh refused")
+        }
     }
     match outcome {
         Rotation::Rotated(user) => Ok(TokenResponse {

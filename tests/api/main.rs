@@ -4,12 +4,15 @@ mod helpers;
 
 mod auth;
 mod clients;
+mod connections;
 mod errors;
 mod fixtures;
+mod limits;
 mod matrix;
 mod openapi;
 mod ops;
 mod regions;
+mod security;
 mod stats;
 mod ticket_fixtures;
 mod ticket_model;
