@@ -106,21 +106,36 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Syntax errors are 400 with their position; a well-formed body with a bad field is 422.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = parsed.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            field_error(&path, &inner.to_string())
-        } else {
-            Error::BadRequest(format!("malformed JSON: {inner}"))
-        }
-    })?;
-    deserializer
-        .end()
+    // Reading the syntax first keeps the two apart: serde reports some type mismatches (an
+    // object where an enum's name belongs) in words that look like syntax errors.
+    let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| Error::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
+    if let Some(field) = nul_in(&value, "") {
+        return Err(Error::invalid(&field, "may not contain NUL characters"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        field_error(&path, &e.into_inner().to_string())
+    })
+}
+
+/// The path of the first string holding a NUL character: no text we store may hold one
+/// (PostgreSQL refuses it, and no person types it).
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text
+            .contains('\0')
+            .then(|| path.trim_start_matches('.').to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(key, item)| nul_in(item, &format!("{path}.{key}"))),
+        _ => None,
+    }
 }
 
 /// Names the field a serde data error is about: its path, or for a missing field the field itself.
@@ -150,9 +165,13 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((name, _)) = pairs.clone().find(|(_, v)| v.contains('\0')) {
+            return ready(Err(Error::BadRequest(format!(
+                "invalid query parameter `{name}`: may not contain NUL characters"
+            ))));
+        }
+        let deserializer = serde_urlencoded::Deserializer::new(pairs);
         ready(
             serde_path_to_error::deserialize(deserializer)
                 .map(Query)
