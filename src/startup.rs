@@ -95,6 +95,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(rate_limiter.clone())
+                .wrap(from_fn(middleware::paths::reject_nul))
                 .wrap(from_fn(middleware::rate_limit::limit_rate))
                 .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))

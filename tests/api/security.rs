@@ -143,10 +143,49 @@ async fn ticket_events_are_append_only(app: &TestApp) {
     assert_eq!(count().await.unwrap(), before);
 }
 
+/// A NUL character (which PostgreSQL refuses mid-query) is turned away wherever it comes: in a
+/// path parameter, a query parameter or a JSON field.
+async fn nul_characters_are_refused_everywhere(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let body = json!({"name": "x"});
+    let path = app
+        .request(
+            Method::PATCH,
+            "/api/v1/categories/a%00b",
+            Some(&admin),
+            Some(&body),
+        )
+        .await;
+    crate::helpers::expect_json(path, 400).await;
+    let query = app
+        .request(
+            Method::GET,
+            "/api/v1/tickets?category=a%00",
+            Some(&admin),
+            None,
+        )
+        .await;
+    crate::helpers::expect_json(query, 400).await;
+    let login = json!({"username": "a\u{0}b", "password": "any password at all"});
+    let problem = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"client_id": "a\u{0}b", "client_secret": "s"})),
+            422,
+        )
+        .await;
+    crate::fixtures::assert_field_error(&problem, "client_id");
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(login), 422)
+        .await;
+}
+
 both_backends!(
     security_headers_on_every_answer,
     cors_is_off_by_default,
-    ticket_events_are_append_only
+    ticket_events_are_append_only,
+    nul_characters_are_refused_everywhere
 );
 
 fn with_cors(settings: &mut Settings) {
