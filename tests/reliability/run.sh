@@ -3,7 +3,8 @@
 #   1. fault tests against the real binary (tests/reliability/*.rs, ignored by a plain
 #      `cargo test`): kill -9 under load on both backends, a PostgreSQL outage through a proxy,
 #      start while the database is down, SIGTERM drain, audit logs without secrets;
-#   2. contract fuzzing with schemathesis, every role, both backends.
+#   2. the PostgreSQL application role of RELIABILITY.md, on a private throw-away cluster;
+#   3. contract fuzzing with schemathesis, every role, both backends.
 # Uses the debug build `cargo test` made (nothing is built twice). Figures go to
 # target/reliability/; RELIABILITY.md quotes the last run's.
 set -euo pipefail
@@ -16,6 +17,9 @@ mkdir -p "$out"
 echo "== fault tests (kill -9, database outage, shutdown, logs)"
 timeout 900 cargo test --locked --test reliability -- --ignored --test-threads=1 --nocapture \
   2>&1 | tee "$out/faults.log"
+
+echo "== PostgreSQL application role (private throw-away cluster)"
+timeout 300 bash tests/reliability/app_role.sh 2>&1 | tee "$out/app_role.log"
 
 echo "== contract fuzzing (schemathesis)"
 venv="$out/venv"
