@@ -46,6 +46,14 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Takes in another collector's errors, each field prefixed (`line 7: ` + `uscc`).
+    pub fn absorb(&mut self, prefix: &str, other: FieldErrors) {
+        self.0.extend(other.0.into_iter().map(|e| FieldError {
+            field: format!("{prefix}{}", e.field),
+            message: e.message,
+        }));
+    }
+
     pub fn into_result(self) -> Result<(), Error> {
         if self.0.is_empty() {
             Ok(())

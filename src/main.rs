@@ -2,8 +2,16 @@
 
 use std::process::ExitCode;
 
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::Utc;
 use clap::{Parser, Subcommand};
+use enterprise_assist::auth::policy::ImportScope;
 use enterprise_assist::config::{LogSettings, Settings};
+use enterprise_assist::demo;
+use enterprise_assist::domain::region::RegionCode;
+use enterprise_assist::services::imports::{self, ImportKind};
 use enterprise_assist::startup::{self, Application};
 use enterprise_assist::telemetry;
 
@@ -34,6 +42,26 @@ enum Command {
     VerifyStats,
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
+    /// Import a CSV file of enterprises, cadres or pairings (formats in the README): the whole
+    /// file or, when any row is bad, nothing. Acts as the operator, without a region limit.
+    Import { kind: ImportKind, file: PathBuf },
+    /// Fill the database with a generated programme for a region: enterprises, cadres,
+    /// pairings, supervisors and an administrator, all with the password `demo-password-2024`.
+    Demo {
+        /// The region, e.g. 411600 (Zhoukou) or 410000 (Henan).
+        #[arg(long, value_parser = |s: &str| RegionCode::parse(s).map_err(|e| e.to_string()))]
+        region: RegionCode,
+        #[arg(long, default_value_t = 10_000)]
+        enterprises: usize,
+        #[arg(long, default_value_t = 1_500)]
+        cadres: usize,
+        /// Tickets spread over the past year, in every state (only when the region has none).
+        #[arg(long, default_value_t = 20_000)]
+        tickets: usize,
+        /// The same seed builds the same programme.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -90,8 +118,86 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("every statistics counter equals the recount of the tickets");
         }
         Command::Openapi => print!("{}", enterprise_assist::openapi::yaml()),
+        Command::Import { kind, file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+            let db = startup::open_database(&cli.settings).await?;
+            let started = std::time::Instant::now();
+            let report = imports::import(&db, ImportScope::All, kind, text, Utc::now().naive_utc())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
+            println!(
+                "{} rows in {:.2} s: {} created, {} updated, {} unchanged, {} removed",
+                report.rows,
+                started.elapsed().as_secs_f64(),
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.removed
+            );
+        }
+        Command::Demo {
+            region,
+            enterprises,
+            cadres,
+            tickets,
+            seed,
+        } => {
+            let db = startup::open_database(&cli.settings).await?;
+            let now = Utc::now().naive_utc();
+            let summary = demo::run(&db, region.clone(), enterprises, cadres, seed, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            print_demo(&summary);
+            let started = std::time::Instant::now();
+            let filed = demo::fill_tickets(&db, region, tickets, seed, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            println!(
+                "  {:<12} {filed} created in {:.1} s",
+                "tickets",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     Ok(())
+}
+
+fn print_demo(summary: &demo::DemoSummary) {
+    let line = |what: &str, c: &enterprise_assist::db::pairings::Changes| {
+        println!(
+            "  {what:<12} {} created, {} updated, {} unchanged",
+            c.created, c.updated, c.unchanged
+        );
+    };
+    println!(
+        "demo programme for {} {} ({} county-level units):",
+        summary.region.code, summary.region.name, summary.counties
+    );
+    line("accounts", &summary.people);
+    line("enterprises", &summary.enterprises);
+    line("pairings", &summary.pairings);
+    let shown: Vec<&str> = summary
+        .accounts
+        .iter()
+        .take(6)
+        .map(String::as_str)
+        .collect();
+    let more = summary.accounts.len().saturating_sub(shown.len());
+    println!(
+        "log in as {}{}",
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more supervisors")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "or as a cadre, cadre.<region code>.001 (e.g. cadre.{}.001)",
+        summary.region.code
+    );
+    println!("every demo account's password: {}", demo::DEMO_PASSWORD);
 }
 
 fn admin_password() -> anyhow::Result<String> {
@@ -109,7 +215,7 @@ fn admin_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// One line saying what was wrong: the problem's detail, with each bad field.
+/// What was wrong: the problem's detail, or each bad field on a line of its own.
 fn describe(error: &enterprise_assist::error::Error) -> String {
     let problem = error.problem();
     match problem.errors {
@@ -117,7 +223,7 @@ fn describe(error: &enterprise_assist::error::Error) -> String {
             .iter()
             .map(|f| format!("{}: {}", f.field, f.message))
             .collect::<Vec<_>>()
-            .join("; "),
+            .join("\n"),
         None => problem.detail,
     }
 }

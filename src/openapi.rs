@@ -26,7 +26,8 @@ use crate::routes;
     tags(
         (name = "auth", description = "Logging in, tokens, and the caller's own account"),
         (name = "users", description = "Accounts of administrators, supervisors, cadres and enterprise staff"),
-        (name = "enterprises", description = "Enterprises and their API clients"),
+        (name = "enterprises", description = "Enterprises, their cadres (pairings) and their API clients"),
+        (name = "imports", description = "Bulk import of enterprises, cadres and pairings from CSV files"),
         (name = "tickets", description = "Demands: filing, the lifecycle, comments and the audit trail"),
         (name = "categories", description = "Kinds of demand and their service levels"),
         (name = "stats", description = "Completion rates rolled up county → city → province"),

@@ -27,6 +27,9 @@ pub struct UserFacts {
 pub struct EnterpriseFacts {
     pub id: i64,
     pub county: RegionCode,
+    /// Whether the caller is one of its paired cadres (looked up only when the caller is a
+    /// cadre, the one role it matters to).
+    pub paired_with_caller: bool,
 }
 
 /// Which users a list may show.
@@ -43,6 +46,25 @@ pub enum EnterpriseScope {
     All,
     CountyIn(CodeRange),
     Only(i64),
+    /// The enterprises this cadre is paired with.
+    PairedWith(i64),
+}
+
+/// Which rows a bulk import may write: everything (administrators, and the command line, which
+/// acts as the operator), or only enterprises, cadres and pairings inside one region.
+#[derive(Debug, Clone)]
+pub enum ImportScope {
+    All,
+    Within(RegionCode),
+}
+
+impl ImportScope {
+    pub fn allows(&self, code: &RegionCode) -> bool {
+        match self {
+            ImportScope::All => true,
+            ImportScope::Within(region) => region.contains(code),
+        }
+    }
 }
 
 /// A refusal the caller may know about (403), recorded in the audit log.
@@ -124,7 +146,7 @@ fn sees_enterprise(p: &Principal, e: &EnterpriseFacts) -> bool {
         Role::Admin => true,
         Role::Supervisor => in_region(p, Some(&e.county)),
         Role::Enterprise => p.enterprise_id == Some(e.id),
-        Role::Cadre => false,
+        Role::Cadre => e.paired_with_caller,
     }
 }
 
@@ -144,12 +166,39 @@ pub fn manage_enterprise_in(p: &Principal, county: &RegionCode) -> Result<(), Er
     }
 }
 
+/// Changing an enterprise or its pairings: 404 outside the caller's view, 403 when visible but
+/// not theirs to manage.
+pub fn manage_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
+    read_enterprise(p, e)?;
+    manage_enterprise_in(p, &e.county)
+}
+
 pub fn list_enterprises(p: &Principal) -> Result<EnterpriseScope, Error> {
     match (p.role, &p.region, p.enterprise_id) {
         (Role::Admin, _, _) => Ok(EnterpriseScope::All),
         (Role::Supervisor, Some(region), _) => Ok(EnterpriseScope::CountyIn(region.subtree())),
         (Role::Enterprise, _, Some(id)) => Ok(EnterpriseScope::Only(id)),
+        (Role::Cadre, _, _) => Ok(EnterpriseScope::PairedWith(p.user_id)),
         _ => Err(forbidden(p, "list enterprises")),
+    }
+}
+
+/// A cadre's paired enterprises: for whoever may read that cadre, and of those enterprises only
+/// the ones the caller may see (a pairing left behind by a move must not widen anyone's view).
+pub fn read_paired_enterprises(p: &Principal, cadre: &UserFacts) -> Result<EnterpriseScope, Error> {
+    read_user(p, cadre)?;
+    if cadre.role != Role::Cadre {
+        return Err(hide(p, "no such cadre"));
+    }
+    list_enterprises(p)
+}
+
+/// Bulk imports: administrators everything, supervisors their region's rows.
+pub fn import(p: &Principal) -> Result<ImportScope, Error> {
+    match (p.role, &p.region) {
+        (Role::Admin, _) => Ok(ImportScope::All),
+        (Role::Supervisor, Some(region)) => Ok(ImportScope::Within(region.clone())),
+        _ => Err(forbidden(p, "import")),
     }
 }
 
@@ -326,6 +375,14 @@ mod tests {
         }
     }
 
+    fn enterprise(id: i64, county: &str, paired_with_caller: bool) -> EnterpriseFacts {
+        EnterpriseFacts {
+            id,
+            county: code(county),
+            paired_with_caller,
+        }
+    }
+
     #[test]
     fn supervisors_see_and_manage_their_subtree_only() {
         let sup = principal(Role::Supervisor, Some("411600"), None);
@@ -361,14 +418,8 @@ mod tests {
 
     #[test]
     fn enterprise_staff_see_their_own_enterprise_and_clients_cannot_mint_clients() {
-        let own = EnterpriseFacts {
-            id: 5,
-            county: code("411602"),
-        };
-        let other = EnterpriseFacts {
-            id: 6,
-            county: code("411602"),
-        };
+        let own = enterprise(5, "411602", false);
+        let other = enterprise(6, "411602", false);
         let staff = principal(Role::Enterprise, None, Some(5));
         assert!(manage_clients(&staff, &own).is_ok());
         assert!(matches!(
@@ -439,6 +490,44 @@ mod tests {
         assert!(!may_be_assigned(
             &code("411600"),
             &ticket(Level::County, None)
+        ));
+    }
+
+    #[test]
+    fn cadres_read_their_paired_enterprises_and_manage_none() {
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        let paired = enterprise(5, "411602", true);
+        assert!(read_enterprise(&cadre, &paired).is_ok());
+        assert!(matches!(
+            manage_enterprise(&cadre, &paired),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            read_enterprise(&cadre, &enterprise(6, "411602", false)),
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            list_enterprises(&cadre),
+            Ok(EnterpriseScope::PairedWith(1))
+        ));
+    }
+
+    #[test]
+    fn supervisors_manage_and_import_only_inside_their_region() {
+        let sup = principal(Role::Supervisor, Some("411600"), None);
+        assert!(manage_enterprise(&sup, &enterprise(5, "411602", false)).is_ok());
+        assert!(matches!(
+            manage_enterprise(&sup, &enterprise(6, "410102", false)),
+            Err(Error::NotFound(_))
+        ));
+        let scope = import(&sup).unwrap();
+        assert!(scope.allows(&code("411681")) && !scope.allows(&code("410102")));
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(matches!(import(&cadre), Err(Error::Forbidden(_))));
+        let staff = user(7, Role::Enterprise, "411602");
+        assert!(matches!(
+            read_paired_enterprises(&sup, &staff),
+            Err(Error::NotFound(_))
         ));
     }
 }

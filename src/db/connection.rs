@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager,
+};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -81,12 +83,16 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(query_log);
+                Ok(DbConnection::Postgres(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(query_log);
                 // WAL lets readers run beside the writer; FULL makes every commit durable;
                 // the busy timeout makes writers queue instead of failing with "database is locked".
                 conn.batch_execute(
@@ -107,6 +113,28 @@ impl ManageConnection for Manager {
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         <DbConnection as TransactionManager<DbConnection>>::is_broken_transaction_manager(conn)
     }
+}
+
+/// The service's query log: each statement's SQL (never its bound values, which may be
+/// secrets), at debug level on the `enterprise_assist::sql` target. Turn it on with
+/// `LOG_LEVEL=info,enterprise_assist::sql=debug`.
+fn query_log(event: InstrumentationEvent<'_>) {
+    if !tracing::enabled!(target: "enterprise_assist::sql", tracing::Level::DEBUG) {
+        return;
+    }
+    let statement = match event {
+        InstrumentationEvent::StartQuery { query, .. } => query.to_string(),
+        InstrumentationEvent::BeginTransaction { .. } => "BEGIN".to_owned(),
+        InstrumentationEvent::CommitTransaction { .. } => "COMMIT".to_owned(),
+        InstrumentationEvent::RollbackTransaction { .. } => "ROLLBACK".to_owned(),
+        _ => return,
+    };
+    let sql = statement
+        .split(" -- binds:")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    tracing::debug!(target: "enterprise_assist::sql", sql, "statement");
 }
 
 /// Settings of the pool.

@@ -10,11 +10,18 @@ pub mod idempotency;
 pub mod pairings;
 pub mod regions;
 pub mod schema;
+mod search;
 pub mod sessions;
 pub mod stats;
+mod text_enums;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
 
 pub use connection::{Backend, Database, DbConnection, PoolOptions, write_transaction};
 pub use error::DbError;
+
+/// Rows per multi-row insert, and keys per `IN (...)` lookup. SQLite allows 32,766 bound
+/// parameters in a statement, PostgreSQL 65,535: a thousand rows of up to a dozen columns stay
+/// under both, and ten thousand rows take ten statements rather than ten thousand round trips.
+pub const ROWS_PER_STATEMENT: usize = 1000;

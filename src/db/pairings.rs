@@ -1,9 +1,14 @@
 //! Pairings: which cadres assist which enterprise.
 
-use diesel::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::schema::enterprise_cadres;
-use super::{DbConnection, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::schema::{enterprise_cadres, users};
+use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 
 /// The enterprise's primary cadre, if it has one.
 pub fn primary_cadre(conn: &mut DbConnection, enterprise_id: i64) -> Result<Option<i64>, DbError> {
@@ -25,4 +30,134 @@ pub fn is_paired(
         enterprise_cadres::table.find((enterprise_id, user_id)),
     ))
     .get_result(conn)?)
+}
+
+/// One wanted pairing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pairing {
+    pub enterprise_id: i64,
+    pub user_id: i64,
+    pub primary: bool,
+}
+
+/// A cadre paired with an enterprise, as the pairing list shows them.
+#[derive(Debug, Queryable, Serialize, ToSchema)]
+pub struct PairedCadre {
+    pub user_id: i64,
+    #[schema(example = "cadre.411602.001")]
+    pub username: String,
+    #[schema(example = "李明")]
+    pub display_name: Option<String>,
+    #[schema(example = "川汇区发展和改革委员会")]
+    pub department: Option<String>,
+    #[schema(example = "411602")]
+    pub region_code: Option<String>,
+    pub primary: bool,
+}
+
+/// What [`replace`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Changes {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// The enterprise's cadres, the primary first.
+pub fn list_for_enterprise(
+    conn: &mut DbConnection,
+    enterprise_id: i64,
+) -> Result<Vec<PairedCadre>, DbError> {
+    Ok(enterprise_cadres::table
+        .inner_join(users::table)
+        .filter(enterprise_cadres::enterprise_id.eq(enterprise_id))
+        .order((enterprise_cadres::is_primary.desc(), users::id))
+        .select((
+            users::id,
+            users::username,
+            users::display_name,
+            users::department,
+            users::region_code,
+            enterprise_cadres::is_primary,
+        ))
+        .load(conn)?)
+}
+
+/// Makes the pairings of `enterprise_ids` exactly `wanted` (each of whose enterprises must be
+/// among them), touching only what differs so a repeated call changes nothing. Call inside a
+/// transaction; `wanted` must already satisfy the one-primary rule.
+pub fn replace(
+    conn: &mut DbConnection,
+    enterprise_ids: &[i64],
+    wanted: &[Pairing],
+    now: NaiveDateTime,
+) -> Result<Changes, DbError> {
+    let mut existing: HashMap<(i64, i64), bool> = HashMap::new();
+    for chunk in enterprise_ids.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(i64, i64, bool)> = enterprise_cadres::table
+            .filter(enterprise_cadres::enterprise_id.eq_any(chunk))
+            .select((
+                enterprise_cadres::enterprise_id,
+                enterprise_cadres::user_id,
+                enterprise_cadres::is_primary,
+            ))
+            .load(conn)?;
+        existing.extend(rows.into_iter().map(|(e, u, p)| ((e, u), p)));
+    }
+    let wanted_keys: HashSet<(i64, i64)> = wanted
+        .iter()
+        .map(|p| (p.enterprise_id, p.user_id))
+        .collect();
+    let mut changes = Changes::default();
+
+    // Removals and demotions first, so no enterprise holds two primaries at any moment (a
+    // unique index allows one).
+    let mut stale: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (enterprise_id, user_id) in existing.keys().filter(|k| !wanted_keys.contains(k)) {
+        stale.entry(*enterprise_id).or_default().push(*user_id);
+    }
+    for (enterprise_id, user_ids) in &stale {
+        changes.removed += diesel::delete(
+            enterprise_cadres::table
+                .filter(enterprise_cadres::enterprise_id.eq(enterprise_id))
+                .filter(enterprise_cadres::user_id.eq_any(user_ids)),
+        )
+        .execute(conn)?;
+    }
+    let (mut demote, mut promote, mut new) = (Vec::new(), Vec::new(), Vec::new());
+    for pairing in wanted {
+        match existing.get(&(pairing.enterprise_id, pairing.user_id)) {
+            None => new.push(NewPairing {
+                enterprise_id: pairing.enterprise_id,
+                user_id: pairing.user_id,
+                is_primary: pairing.primary,
+                created_at: now,
+            }),
+            Some(&was) if was == pairing.primary => changes.unchanged += 1,
+            Some(_) if pairing.primary => promote.push(*pairing),
+            Some(_) => demote.push(*pairing),
+        }
+    }
+    for pairing in demote.iter().chain(&promote) {
+        diesel::update(enterprise_cadres::table.find((pairing.enterprise_id, pairing.user_id)))
+            .set(enterprise_cadres::is_primary.eq(pairing.primary))
+            .execute(conn)?;
+    }
+    changes.updated = demote.len() + promote.len();
+    for chunk in new.chunks(ROWS_PER_STATEMENT) {
+        let statement = diesel::insert_into(enterprise_cadres::table).values(chunk);
+        crate::on_backend!(conn, |c| statement.execute(c))?;
+    }
+    changes.created = new.len();
+    Ok(changes)
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = enterprise_cadres)]
+struct NewPairing {
+    enterprise_id: i64,
+    user_id: i64,
+    is_primary: bool,
+    created_at: NaiveDateTime,
 }

@@ -1,5 +1,7 @@
 //! Regions: the bundled national list and the queries over it.
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -7,7 +9,7 @@ use utoipa::ToSchema;
 use super::schema::regions;
 use super::{DbConnection, DbError};
 use crate::domain::page::PageRequest;
-use crate::domain::region::{RegionCode, RegionLevel};
+use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
 
 /// GB/T 2260 divisions as shipped (`code,name,level,parent_code`).
 const BUNDLED_REGIONS: &str = include_str!("../../data/regions-cn.csv");
@@ -21,7 +23,7 @@ pub struct Region {
     pub code: String,
     #[schema(example = "周口市")]
     pub name: String,
-    #[diesel(deserialize_as = String, serialize_as = String)]
+    #[diesel(serialize_as = String)]
     pub level: RegionLevel,
     /// Null for a province.
     #[schema(example = "410000")]
@@ -153,22 +155,87 @@ pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
 
 /// Whether enterprises can sit directly in this region: a county, or a city without counties.
 pub fn holds_enterprises(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
-    let level: Option<String> = regions::table
-        .find(code)
-        .select(regions::level)
-        .first(conn)
-        .optional()?;
-    match level.as_deref() {
-        Some("county") => Ok(true),
-        Some("city") => {
-            let children: i64 = regions::table
-                .filter(regions::parent_code.eq(code))
-                .count()
-                .get_result(conn)?;
-            Ok(children == 0)
-        }
-        _ => Ok(false),
+    Ok(!holders_among(conn, &[code.to_owned()])?.is_empty())
+}
+
+/// Those of `codes` that hold enterprises directly (see [`holds_enterprises`]).
+pub fn holders_among(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> Result<HashSet<String>, DbError> {
+    let mut levels: Vec<(String, String)> = Vec::new();
+    let mut parents: HashSet<String> = HashSet::new();
+    for chunk in codes.chunks(super::ROWS_PER_STATEMENT) {
+        let found: Vec<(String, String)> = regions::table
+            .filter(regions::code.eq_any(chunk))
+            .select((regions::code, regions::level))
+            .load(conn)?;
+        let cities: Vec<&String> = found
+            .iter()
+            .filter(|(_, level)| level == RegionLevel::City.as_str())
+            .map(|(code, _)| code)
+            .collect();
+        let with_children: Vec<Option<String>> = regions::table
+            .filter(regions::parent_code.eq_any(cities))
+            .select(regions::parent_code)
+            .distinct()
+            .load(conn)?;
+        parents.extend(with_children.into_iter().flatten());
+        levels.extend(found);
     }
+    Ok(levels
+        .into_iter()
+        .filter(|(code, level)| {
+            RegionLevel::parse(level).is_some_and(|level| holds_at(level, parents.contains(code)))
+        })
+        .map(|(code, _)| code)
+        .collect())
+}
+
+/// Every region of a subtree, the root included, in code order.
+pub fn in_subtree(conn: &mut DbConnection, range: &CodeRange) -> Result<Vec<Region>, DbError> {
+    Ok(regions::table
+        .filter(regions::code.between(range.first.clone(), range.last.clone()))
+        .select(Region::as_select())
+        .order(regions::code)
+        .load(conn)?)
+}
+
+/// Those regions of a whole subtree (as [`in_subtree`] loads it) that hold enterprises directly.
+pub fn holders_of_subtree(subtree: &[Region]) -> Vec<&Region> {
+    let parents: HashSet<&str> = subtree
+        .iter()
+        .filter_map(|r| r.parent_code.as_deref())
+        .collect();
+    subtree
+        .iter()
+        .filter(|r| holds_at(r.level, parents.contains(r.code.as_str())))
+        .collect()
+}
+
+/// The rule of [`holds_enterprises`]: a county, or a city that has no counties below it.
+fn holds_at(level: RegionLevel, has_children: bool) -> bool {
+    match level {
+        RegionLevel::County => true,
+        RegionLevel::City => !has_children,
+        RegionLevel::Province => false,
+    }
+}
+
+/// Those of `codes` naming an existing region.
+pub fn existing_among(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> Result<HashSet<String>, DbError> {
+    let mut found = HashSet::new();
+    for chunk in codes.chunks(super::ROWS_PER_STATEMENT) {
+        let rows: Vec<String> = regions::table
+            .filter(regions::code.eq_any(chunk))
+            .select(regions::code)
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 fn find(conn: &mut DbConnection, code: &str) -> Result<Region, DbError> {
@@ -177,7 +244,6 @@ fn find(conn: &mut DbConnection, code: &str) -> Result<Region, DbError> {
         .select(Region::as_select())
         .first(conn)?)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

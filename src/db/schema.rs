@@ -196,5 +196,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_clients,
     refresh_tokens,
-    login_throttle
+    login_throttle,
+    enterprise_cadres,
+    categories,
+    tickets,
+    ticket_comments,
+    ticket_events,
+    idempotency_keys,
+    ticket_stats,
 );

@@ -47,7 +47,49 @@ impl Ticket {
 }
 
 fn narrow(value: i64) -> i32 {
-    i32::try_from(value).expect("a single change moves counters by small amounts")
+    i32::try_from(value).expect("counter changes fit a column")
+}
+
+/// One row of counters to add to its key's slot.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = ticket_stats)]
+pub struct CounterRow {
+    county_code: String,
+    month: String,
+    category: String,
+    slot: i32,
+    filed: i32,
+    withdrawn: i32,
+    open: i32,
+    resolved: i32,
+    closed: i32,
+    reached_resolved: i32,
+    resolved_on_time: i32,
+    resolution_minutes: i32,
+    rated: i32,
+    rating_sum: i32,
+}
+
+impl CounterRow {
+    /// The counts of `key` in the slot of ticket `ticket_id`.
+    pub fn new(key: Key, ticket_id: i64, c: Counters) -> CounterRow {
+        CounterRow {
+            county_code: key.county_code,
+            month: key.month,
+            category: key.category,
+            slot: narrow(ticket_id.rem_euclid(SLOTS)),
+            filed: narrow(c.filed),
+            withdrawn: narrow(c.withdrawn),
+            open: narrow(c.open),
+            resolved: narrow(c.resolved),
+            closed: narrow(c.closed),
+            reached_resolved: narrow(c.reached_resolved),
+            resolved_on_time: narrow(c.resolved_on_time),
+            resolution_minutes: narrow(c.resolution_minutes),
+            rated: narrow(c.rated),
+            rating_sum: narrow(c.rating_sum),
+        }
+    }
 }
 
 /// Adds the counts a change of `ticket` made; nothing when the change moves no count.
@@ -55,49 +97,59 @@ pub fn record(conn: &mut DbConnection, ticket: &Ticket, change: Counters) -> Res
     if change.is_zero() {
         return Ok(());
     }
-    let key = ticket.stats_key();
-    let c = change;
-    let insert = diesel::insert_into(ticket_stats::table)
-        .values((
-            ticket_stats::county_code.eq(key.county_code),
-            ticket_stats::month.eq(key.month),
-            ticket_stats::category.eq(key.category),
-            ticket_stats::slot.eq(narrow(ticket.id.rem_euclid(SLOTS))),
-            ticket_stats::filed.eq(narrow(c.filed)),
-            ticket_stats::withdrawn.eq(narrow(c.withdrawn)),
-            ticket_stats::open.eq(narrow(c.open)),
-            ticket_stats::resolved.eq(narrow(c.resolved)),
-            ticket_stats::closed.eq(narrow(c.closed)),
-            ticket_stats::reached_resolved.eq(narrow(c.reached_resolved)),
-            ticket_stats::resolved_on_time.eq(narrow(c.resolved_on_time)),
-            ticket_stats::resolution_minutes.eq(narrow(c.resolution_minutes)),
-            ticket_stats::rated.eq(narrow(c.rated)),
-            ticket_stats::rating_sum.eq(narrow(c.rating_sum)),
-        ))
-        .on_conflict((
-            ticket_stats::county_code,
-            ticket_stats::month,
-            ticket_stats::category,
-            ticket_stats::slot,
-        ))
-        .do_update()
-        .set((
-            ticket_stats::filed.eq(ticket_stats::filed + excluded(ticket_stats::filed)),
-            ticket_stats::withdrawn.eq(ticket_stats::withdrawn + excluded(ticket_stats::withdrawn)),
-            ticket_stats::open.eq(ticket_stats::open + excluded(ticket_stats::open)),
-            ticket_stats::resolved.eq(ticket_stats::resolved + excluded(ticket_stats::resolved)),
-            ticket_stats::closed.eq(ticket_stats::closed + excluded(ticket_stats::closed)),
-            ticket_stats::reached_resolved
-                .eq(ticket_stats::reached_resolved + excluded(ticket_stats::reached_resolved)),
-            ticket_stats::resolved_on_time
-                .eq(ticket_stats::resolved_on_time + excluded(ticket_stats::resolved_on_time)),
-            ticket_stats::resolution_minutes
-                .eq(ticket_stats::resolution_minutes + excluded(ticket_stats::resolution_minutes)),
-            ticket_stats::rated.eq(ticket_stats::rated + excluded(ticket_stats::rated)),
-            ticket_stats::rating_sum
-                .eq(ticket_stats::rating_sum + excluded(ticket_stats::rating_sum)),
-        ));
-    crate::on_backend!(conn, |c| insert.execute(c))?;
+    add(
+        conn,
+        vec![CounterRow::new(ticket.stats_key(), ticket.id, change)],
+    )
+}
+
+/// `INSERT ... ON CONFLICT DO UPDATE` adding `$values` to their slots' counts.
+macro_rules! upsert {
+    ($values:expr) => {
+        diesel::insert_into(ticket_stats::table)
+            .values($values)
+            .on_conflict((
+                ticket_stats::county_code,
+                ticket_stats::month,
+                ticket_stats::category,
+                ticket_stats::slot,
+            ))
+            .do_update()
+            .set((
+                ticket_stats::filed.eq(ticket_stats::filed + excluded(ticket_stats::filed)),
+                ticket_stats::withdrawn
+                    .eq(ticket_stats::withdrawn + excluded(ticket_stats::withdrawn)),
+                ticket_stats::open.eq(ticket_stats::open + excluded(ticket_stats::open)),
+                ticket_stats::resolved
+                    .eq(ticket_stats::resolved + excluded(ticket_stats::resolved)),
+                ticket_stats::closed.eq(ticket_stats::closed + excluded(ticket_stats::closed)),
+                ticket_stats::reached_resolved
+                    .eq(ticket_stats::reached_resolved + excluded(ticket_stats::reached_resolved)),
+                ticket_stats::resolved_on_time
+                    .eq(ticket_stats::resolved_on_time + excluded(ticket_stats::resolved_on_time)),
+                ticket_stats::resolution_minutes
+                    .eq(ticket_stats::resolution_minutes
+                        + excluded(ticket_stats::resolution_minutes)),
+                ticket_stats::rated.eq(ticket_stats::rated + excluded(ticket_stats::rated)),
+                ticket_stats::rating_sum
+                    .eq(ticket_stats::rating_sum + excluded(ticket_stats::rating_sum)),
+            ))
+    };
+}
+
+/// Adds counts to their slots, inserting the rows that do not exist yet: one statement on
+/// PostgreSQL; row by row in process on SQLite (diesel has no multi-row upsert for it).
+pub fn add(conn: &mut DbConnection, rows: Vec<CounterRow>) -> Result<(), DbError> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            upsert!(rows).execute(pg)?;
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in rows {
+                upsert!(row).execute(lite)?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -6,14 +6,16 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, tickets};
-use super::{DbConnection, DbError};
+use super::ticket_activity::{self, NewEvent};
+use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::sla::{Deadlines, Warning};
-use crate::domain::ticket::{Level, Priority, Status};
+use crate::domain::stats::{Counters, Month};
+use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = tickets)]
 pub struct Ticket {
     pub id: i64,
@@ -23,13 +25,10 @@ pub struct Ticket {
     pub county_code: String,
     #[schema(example = "land")]
     pub category: String,
-    #[diesel(deserialize_as = String)]
     pub priority: Priority,
     pub title: String,
     pub description: String,
-    #[diesel(deserialize_as = String)]
     pub status: Status,
-    #[diesel(deserialize_as = String)]
     pub level: Level,
     pub assignee_id: Option<i64>,
     /// The user (or API client's principal) who filed it.
@@ -139,11 +138,123 @@ pub struct TicketChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewTicket) -> Result<Ticket, DbError> {
-    let statement = diesel::insert_into(tickets::table).values(new);
-    Ok(crate::on_backend!(conn, |c| statement
-        .returning(Ticket::as_returning())
-        .get_result(c))?)
+/// What is written with a new ticket besides the ticket itself.
+pub struct Filing<'a> {
+    /// The filing event's details.
+    pub details: serde_json::Value,
+    /// What the ticket adds to the statistics.
+    pub counters: Counters,
+    /// The idempotency key and request digest, when the client sent a key.
+    pub idempotency: Option<(&'a str, &'a str)>,
+}
+
+/// Writes a new ticket with its filing event, its statistics and its idempotency key, all or
+/// nothing. PostgreSQL does it in one statement (one round trip, no explicit transaction);
+/// SQLite, in process, in one immediate transaction.
+pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result<Ticket, DbError> {
+    match conn {
+        DbConnection::Postgres(pg) => Ok(file_in_one_statement(pg, new, filing)?),
+        DbConnection::Sqlite(_) => write_transaction(conn, |c| {
+            let statement = diesel::insert_into(tickets::table).values(new);
+            let ticket = crate::on_backend!(c, |c| statement
+                .returning(Ticket::as_returning())
+                .get_result(c))?;
+            stats::record(c, &ticket, filing.counters)?;
+            ticket_activity::insert_event(
+                c,
+                NewEvent {
+                    ticket_id: ticket.id,
+                    actor_id: Some(ticket.filed_by),
+                    action: Action::File.as_str(),
+                    from_status: None,
+                    to_status: Some(ticket.status.as_str()),
+                    details: filing.details.clone(),
+                    internal: false,
+                    now: ticket.created_at,
+                },
+            )?;
+            if let Some((key, hash)) = filing.idempotency {
+                idempotency::insert(c, ticket.filed_by, key, hash, ticket.id, ticket.created_at)?;
+            }
+            Ok(ticket)
+        }),
+    }
+}
+
+/// The same writes as one data-modifying statement: the ticket, then from its row the event,
+/// the counters (upserted into the ticket's slot) and the idempotency key.
+const FILE_SQL: &str = "
+WITH t AS (
+    INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
+        level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
+        created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+    RETURNING *
+), event AS (
+    INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
+    SELECT id, filed_by, 'file', NULL, status, $17, FALSE, created_at FROM t
+), counters AS (
+    INSERT INTO ticket_stats (county_code, month, category, slot, filed, withdrawn, open, resolved,
+        closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
+    SELECT county_code, $18, category, id % 8, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28 FROM t
+    ON CONFLICT (county_code, month, category, slot) DO UPDATE SET
+        filed = ticket_stats.filed + excluded.filed,
+        withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
+        open = ticket_stats.open + excluded.open,
+        resolved = ticket_stats.resolved + excluded.resolved,
+        closed = ticket_stats.closed + excluded.closed,
+        reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved,
+        resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time,
+        resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes,
+        rated = ticket_stats.rated + excluded.rated,
+        rating_sum = ticket_stats.rating_sum + excluded.rating_sum
+), key AS (
+    INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_id, created_at)
+    SELECT filed_by, $29, $30, id, created_at FROM t WHERE $29 IS NOT NULL
+)
+SELECT * FROM t";
+
+fn file_in_one_statement(
+    pg: &mut diesel::PgConnection,
+    new: &NewTicket,
+    filing: &Filing,
+) -> diesel::QueryResult<Ticket> {
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+    let c = filing.counters;
+    let count = |n: i64| i32::try_from(n).expect("one ticket's counts are small");
+    let (key, hash) = filing.idempotency.unzip();
+    diesel::sql_query(FILE_SQL)
+        .bind::<BigInt, _>(new.enterprise_id)
+        .bind::<Text, _>(&new.county_code)
+        .bind::<Text, _>(&new.category)
+        .bind::<Text, _>(&new.priority)
+        .bind::<Text, _>(&new.title)
+        .bind::<Text, _>(&new.description)
+        .bind::<Text, _>(&new.status)
+        .bind::<Text, _>(&new.level)
+        .bind::<Nullable<BigInt>, _>(new.assignee_id)
+        .bind::<BigInt, _>(new.filed_by)
+        .bind::<Timestamp, _>(new.response_due_at)
+        .bind::<Timestamp, _>(new.due_at)
+        .bind::<Timestamp, _>(new.yellow_at)
+        .bind::<Timestamp, _>(new.orange_at)
+        .bind::<Timestamp, _>(new.red_at)
+        .bind::<Timestamp, _>(new.created_at)
+        .bind::<Text, _>(filing.details.to_string())
+        .bind::<Text, _>(Month::of(new.created_at).to_string())
+        .bind::<Integer, _>(count(c.filed))
+        .bind::<Integer, _>(count(c.withdrawn))
+        .bind::<Integer, _>(count(c.open))
+        .bind::<Integer, _>(count(c.resolved))
+        .bind::<Integer, _>(count(c.closed))
+        .bind::<Integer, _>(count(c.reached_resolved))
+        .bind::<Integer, _>(count(c.resolved_on_time))
+        .bind::<Integer, _>(count(c.resolution_minutes))
+        .bind::<Integer, _>(count(c.rated))
+        .bind::<Integer, _>(count(c.rating_sum))
+        .bind::<Nullable<Text>, _>(key)
+        .bind::<Nullable<Text>, _>(hash)
+        .get_result(pg)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Ticket, DbError> {

@@ -6,7 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::schema::{enterprises, users};
-use super::{DbConnection, DbError};
+use super::search::{ESCAPE, contains_pattern, lower};
+use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 use crate::auth::Principal;
 use crate::auth::policy::{UserFacts, UserScope};
 use crate::domain::page::PageRequest;
@@ -23,7 +24,6 @@ pub struct User {
     pub id: i64,
     #[schema(example = "cadre.li")]
     pub username: String,
-    #[diesel(deserialize_as = String)]
     pub role: Role,
     /// A supervisor's or cadre's region.
     #[schema(example = "411602")]
@@ -42,8 +42,18 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users)]
+impl User {
+    /// A supervisor's or cadre's region.
+    pub fn region(&self) -> Option<RegionCode> {
+        self.region_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse(c).ok())
+    }
+}
+
+// None binds NULL rather than DEFAULT, which SQLite's multi-row VALUES cannot hold.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct NewUser {
     pub username: String,
     pub password_hash: Option<String>,
@@ -59,7 +69,7 @@ pub struct NewUser {
 }
 
 /// What may change on a user; `None` leaves a field as it is.
-#[derive(Debug, Default, AsChangeset)]
+#[derive(Debug, Default, PartialEq, AsChangeset)]
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub password_hash: Option<String>,
@@ -78,6 +88,8 @@ pub struct UserFilter {
     pub region: Option<CodeRange>,
     pub enterprise_id: Option<i64>,
     pub active: Option<bool>,
+    /// Part of the department's name, ignoring the case of Latin letters.
+    pub department: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewUser) -> Result<User, DbError> {
@@ -85,6 +97,33 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser) -> Result<User, DbError> {
     Ok(crate::on_backend!(conn, |c| statement
         .returning(User::as_returning())
         .get_result(c))?)
+}
+
+/// Inserts many at once, a multi-row statement per chunk.
+pub fn insert_many(conn: &mut DbConnection, rows: &[NewUser]) -> Result<(), DbError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let statement = diesel::insert_into(users::table).values(chunk);
+        crate::on_backend!(conn, |c| statement.execute(c))?;
+    }
+    Ok(())
+}
+
+/// The people with any of these usernames.
+pub fn find_by_usernames(
+    conn: &mut DbConnection,
+    usernames: &[String],
+) -> Result<Vec<User>, DbError> {
+    let mut found = Vec::with_capacity(usernames.len());
+    for chunk in usernames.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            users::table
+                .filter(users::kind.eq(KIND_PERSON))
+                .filter(users::username.eq_any(chunk))
+                .select(User::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
 }
 
 /// A user of either kind (a person, or the principal behind an API client).
@@ -137,10 +176,7 @@ pub fn principal_of(user: &User, is_client: bool) -> Principal {
     Principal {
         user_id: user.id,
         role: user.role,
-        region: user
-            .region_code
-            .as_deref()
-            .and_then(|c| RegionCode::parse(c).ok()),
+        region: user.region(),
         enterprise_id: user.enterprise_id,
         is_client,
     }
@@ -174,6 +210,13 @@ pub fn list(
     }
     if let Some(active) = filter.active {
         query = query.filter(users::active.eq(active));
+    }
+    if let Some(needle) = &filter.department {
+        query = query.filter(
+            lower(users::department.assume_not_null())
+                .like(contains_pattern(needle))
+                .escape(ESCAPE),
+        );
     }
     if let Some(after) = page.after {
         query = query.filter(users::id.gt(after));

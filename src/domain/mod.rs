@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod page;
+pub mod pairing;
 pub mod region;
 pub mod role;
 pub mod sla;

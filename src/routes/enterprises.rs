@@ -1,16 +1,38 @@
 //! `/enterprises`: the registry of enterprises, and each one's API clients.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::extract::Json;
+use super::extract::{Json, Query};
 use crate::auth::Principal;
 use crate::db::api_clients::ApiClient;
-use crate::db::enterprises::Enterprise;
-use crate::domain::page::Page;
+use crate::db::enterprises::{Enterprise, EnterpriseFilter};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::region::RegionCode;
 use crate::error::{Error, Problem};
 use crate::services::clients::{self, CreateClient, CreatedClient};
-use crate::services::enterprises::{self, CreateEnterprise};
+use crate::services::enterprises::{self, CreateEnterprise, UpdateEnterprise};
 use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListEnterprises {
+    /// Enterprises whose county lies in this region's subtree (any level).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    region: Option<RegionCode>,
+    /// Part of the name (Latin letters in any case).
+    #[param(example = "食品")]
+    q: Option<String>,
+    /// Exactly this industry.
+    industry: Option<String>,
+    active: Option<bool>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
 
 /// Register an enterprise.
 #[utoipa::path(
@@ -54,6 +76,64 @@ pub async fn get_enterprise(
 ) -> Result<web::Json<Enterprise>, Error> {
     Ok(web::Json(
         enterprises::get_enterprise(&state, &caller, id.into_inner()).await?,
+    ))
+}
+
+/// List the enterprises the caller may see, in id order: administrators all, supervisors
+/// their region's, cadres those they are paired with, enterprise staff their own.
+#[utoipa::path(
+    tag = "enterprises",
+    security(("bearer" = [])),
+    params(ListEnterprises),
+    responses(
+        (status = 200, description = "One page of enterprises", body = Page<Enterprise>),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/enterprises")]
+pub async fn list_enterprises(
+    state: web::Data<AppState>,
+    caller: Principal,
+    Query(query): Query<ListEnterprises>,
+) -> Result<web::Json<Page<Enterprise>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let filter = EnterpriseFilter {
+        region: query.region.map(|r| r.subtree()),
+        name_contains: query.q.filter(|q| !q.is_empty()),
+        industry: query.industry,
+        active: query.active,
+        cadre: None,
+    };
+    Ok(web::Json(
+        enterprises::list_enterprises(&state, &caller, filter, page).await?,
+    ))
+}
+
+/// Change an enterprise; `{"active": false}` deactivates it.
+#[utoipa::path(
+    tag = "enterprises",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Enterprise id")),
+    request_body = UpdateEnterprise,
+    responses(
+        (status = 200, description = "The changed enterprise", body = Enterprise),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may see but not change it, or not move it to that county", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new USCC is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/enterprises/{id}")]
+pub async fn update_enterprise(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Json(input): Json<UpdateEnterprise>,
+) -> Result<web::Json<Enterprise>, Error> {
+    Ok(web::Json(
+        enterprises::update_enterprise(&state, &caller, id.into_inner(), input).await?,
     ))
 }
 

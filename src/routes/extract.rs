@@ -2,12 +2,14 @@
 //! the JSON body (media type, size, syntax with its position, each bad field) and the query.
 
 use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use std::time::Duration;
 
 use actix_web::{FromRequest, HttpRequest, web};
-use futures_util::StreamExt;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
+use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, FieldError};
@@ -31,48 +33,58 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 .get(header::CONTENT_LENGTH)
                 .is_none_or(|v| v == "0");
         let media_type_ok = absent || is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let declared = declared_length(req);
         let deadline = body_timeout(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !media_type_ok {
                 return Err(Error::UnsupportedMediaType(
                     "the body must be JSON, sent with Content-Type: application/json".into(),
                 ));
             }
-            if declared_length.is_some_and(|n| n > JSON_LIMIT) {
-                return Err(too_large());
-            }
-            let mut body = Vec::with_capacity(declared_length.unwrap_or(1024).min(JSON_LIMIT));
-            // A client dribbling its body would otherwise hold a connection and a worker's
-            // attention for as long as it likes.
-            let read = async {
-                while let Some(chunk) = payload.next().await {
-                    let chunk = chunk
-                        .map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
-                    if body.len() + chunk.len() > JSON_LIMIT {
-                        return Err(too_large());
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(())
-            };
-            tokio::time::timeout(deadline, read).await.map_err(|_| {
-                Error::RequestTimeout(format!(
-                    "the body did not arrive within {} seconds",
-                    deadline.as_secs()
-                ))
-            })??;
+            let body = read_body(payload, declared, JSON_LIMIT, deadline).await?;
             if absent && body.is_empty() {
                 return parse_json(b"{}").map(Json);
             }
             parse_json(&body).map(Json)
         })
     }
+}
+
+/// Largest CSV body accepted (10,000 enterprises take about 1 MiB).
+pub const CSV_LIMIT: usize = 10 * 1024 * 1024;
+
+/// A `text/csv` body as UTF-8 text. A function rather than an extractor, so that a handler can
+/// refuse a caller who may not import before reading megabytes from them.
+pub async fn csv_body(
+    req: &HttpRequest,
+    payload: impl Stream<Item = Result<Bytes, PayloadError>> + Unpin,
+) -> Result<String, Error> {
+    if media_type(req).as_deref() != Some("text/csv") {
+        return Err(Error::UnsupportedMediaType(
+            "the body must be CSV, sent with Content-Type: text/csv".into(),
+        ));
+    }
+    let body = read_body(payload, declared_length(req), CSV_LIMIT, body_timeout(req)).await?;
+    let text = String::from_utf8(body).map_err(|e| {
+        Error::BadRequest(format!(
+            "the file is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    if text.contains('\0') {
+        return Err(Error::BadRequest(
+            "the file may not contain NUL characters".into(),
+        ));
+    }
+    Ok(text)
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
 }
 
 /// How long a body may take to arrive (`BODY_TIMEOUT_SECS`).
@@ -83,25 +95,58 @@ fn body_timeout(req: &HttpRequest) -> Duration {
     Duration::from_secs(state.limits.body_timeout_secs)
 }
 
-fn too_large() -> Error {
-    Error::PayloadTooLarge(format!("the body is larger than {JSON_LIMIT} bytes"))
+/// The body, refused with 413 as soon as it is known to exceed `limit` bytes, and with 408 when
+/// it has not arrived within `deadline`: a client dribbling its body would otherwise hold a
+/// connection for as long as it likes.
+async fn read_body(
+    mut payload: impl Stream<Item = Result<Bytes, PayloadError>> + Unpin,
+    declared: Option<usize>,
+    limit: usize,
+    deadline: Duration,
+) -> Result<Vec<u8>, Error> {
+    let too_large = || Error::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(1024).min(limit));
+    let read = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(())
+    };
+    tokio::time::timeout(deadline, read).await.map_err(|_| {
+        Error::RequestTimeout(format!(
+            "the body did not arrive within {} seconds",
+            deadline.as_secs()
+        ))
+    })??;
+    Ok(body)
+}
+
+/// The media type of the body, lower-cased, without parameters.
+fn media_type(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(
+        value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    )
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return false;
-    };
-    let Ok(mime) = value.to_str() else {
-        return false;
-    };
-    let essence = mime
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    media_type(req).is_some_and(|essence| {
+        essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json"))
+    })
 }
 
 /// Syntax errors are 400 with their position; a well-formed body with a bad field is 422.

@@ -4,7 +4,9 @@ mod auth;
 mod categories;
 mod enterprises;
 pub mod extract;
+mod imports;
 mod ops;
+mod pairings;
 mod regions;
 mod stats;
 mod ticket_activity;
@@ -37,6 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(users::update_user)
                 .service(enterprises::create_enterprise)
                 .service(enterprises::get_enterprise)
+                .service(enterprises::list_enterprises)
+                .service(enterprises::update_enterprise)
                 .service(enterprises::create_client)
                 .service(enterprises::list_clients)
                 .service(enterprises::revoke_client)
@@ -57,7 +61,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(ticket_activity::list_comments)
                 .service(ticket_activity::list_events)
                 .service(stats::report)
-                .service(stats::trend),
+                .service(stats::trend)
+                .service(pairings::list_cadres)
+                .service(pairings::set_cadres)
+                .service(pairings::paired_enterprises)
+                .service(imports::import),
         );
 }
 

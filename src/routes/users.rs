@@ -23,6 +23,9 @@ pub struct ListUsers {
     region: Option<RegionCode>,
     enterprise_id: Option<i64>,
     active: Option<bool>,
+    /// Users whose department's name contains this (Latin letters in any case).
+    #[param(example = "发展和改革")]
+    department: Option<String>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     limit: Option<i64>,
@@ -77,6 +80,7 @@ pub async fn list_users(
         region: query.region.map(|r| r.subtree()),
         enterprise_id: query.enterprise_id,
         active: query.active,
+        department: query.department,
     };
     Ok(web::Json(
         users::list_users(&state, &caller, filter, page).await?,

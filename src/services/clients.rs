@@ -10,7 +10,7 @@ use crate::db::{DbError, write_transaction};
 use crate::domain::page::Page;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
-use crate::services::enterprises::visible_enterprise;
+use crate::services::enterprises::{facts_for, visible_enterprise};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,7 +44,7 @@ async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> 
         .db
         .run(move |conn| {
             let enterprise = visible_enterprise(conn, &caller, enterprise_id)?;
-            policy::manage_clients(&caller, &enterprise.facts())
+            policy::manage_clients(&caller, &facts_for(conn, &caller, &enterprise)?)
         })
         .await
 }

@@ -1,18 +1,19 @@
-//! Registering enterprises.
+//! Registering, listing and changing enterprises.
 
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::{Principal, policy};
-use crate::db::enterprises::{Enterprise, NewEnterprise};
-use crate::db::{DbError, enterprises, regions};
+use crate::auth::Principal;
+use crate::auth::policy::{self, EnterpriseFacts};
+use crate::db::enterprises::{Enterprise, EnterpriseChanges, EnterpriseFilter, NewEnterprise};
+use crate::db::{DbConnection, DbError, enterprises, pairings, regions, write_transaction};
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
 use crate::domain::{text, uscc};
 use crate::error::{Error, FieldErrors};
 use crate::state::AppState;
-
-const NAME_MAX: usize = 200;
-const FIELD_MAX: usize = 100;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,55 +32,97 @@ pub struct CreateEnterprise {
     pub contact_phone: Option<String>,
 }
 
+/// A change to an enterprise; absent fields stay as they are, an empty optional field is cleared.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEnterprise {
+    pub name: Option<String>,
+    /// A corrected code; it must still be valid and unique.
+    pub uscc: Option<String>,
+    /// Moves the enterprise to another county-level region inside the caller's scope.
+    pub county_code: Option<String>,
+    pub industry: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    /// `false` deactivates the enterprise, `true` reactivates it.
+    pub active: Option<bool>,
+}
+
+/// Longest value of each free-text field, in characters.
+fn max_chars(field: &str) -> usize {
+    match field {
+        "name" => 200,
+        "contact_phone" => 40,
+        _ => 100,
+    }
+}
+
+/// An optional text field: `None` when invalid (recorded) or blank, else the trimmed text.
+fn optional_field(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<String> {
+    errors
+        .check(field, text::optional_line(value, max_chars(field)))
+        .flatten()
+}
+
+/// A new enterprise from its fields, each bad one recorded under its own name; whether the
+/// county holds enterprises, and whether it is the caller's, is for the database to say after.
+pub fn checked_new(
+    errors: &mut FieldErrors,
+    input: CreateEnterprise,
+    now: NaiveDateTime,
+) -> Option<NewEnterprise> {
+    let name = errors.check("name", text::single_line(&input.name, max_chars("name")));
+    let code = errors.check("uscc", uscc::validate(&input.uscc));
+    let county = errors.check("county_code", RegionCode::parse(&input.county_code));
+    let new = NewEnterprise {
+        industry: optional_field(errors, "industry", input.industry.as_deref()),
+        contact_name: optional_field(errors, "contact_name", input.contact_name.as_deref()),
+        contact_phone: optional_field(errors, "contact_phone", input.contact_phone.as_deref()),
+        name: name?,
+        uscc: code.map(|()| input.uscc)?,
+        county_code: county?.into(),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    errors.is_empty().then_some(new)
+}
+
+/// Checks that enterprises may sit in `county` and that the caller may put one there.
+fn check_county(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    county: &RegionCode,
+) -> Result<(), Error> {
+    if !regions::holds_enterprises(conn, county.as_str())? {
+        return Err(Error::invalid("county_code", "not a county-level region"));
+    }
+    policy::manage_enterprise_in(caller, county)
+}
+
 pub async fn create_enterprise(
     state: &AppState,
     caller: &Principal,
     input: CreateEnterprise,
 ) -> Result<Enterprise, Error> {
     let mut errors = FieldErrors::default();
-    let name = errors.check("name", text::single_line(&input.name, NAME_MAX));
-    errors.check("uscc", uscc::validate(&input.uscc));
-    let county = errors.check("county_code", RegionCode::parse(&input.county_code));
-    let industry = errors.check(
-        "industry",
-        text::optional_line(input.industry.as_deref(), FIELD_MAX),
-    );
-    let contact_name = errors.check(
-        "contact_name",
-        text::optional_line(input.contact_name.as_deref(), FIELD_MAX),
-    );
-    let contact_phone = errors.check(
-        "contact_phone",
-        text::optional_line(input.contact_phone.as_deref(), 40),
-    );
-    let now = state.clock.now();
+    let new = checked_new(&mut errors, input, state.clock.now());
+    errors.into_result()?;
+    let new = new.expect("validated");
     let caller = caller.clone();
-    let enterprise = state
+    state
         .db
         .run(move |conn| {
-            if let Some(county) = &county {
-                if regions::holds_enterprises(conn, county.as_str())? {
-                    policy::manage_enterprise_in(&caller, county)?;
-                } else {
-                    errors.add("county_code", "not a county-level region");
-                }
-            }
-            errors.into_result()?;
-            let new = NewEnterprise {
-                name: name.expect("validated"),
-                uscc: input.uscc,
-                county_code: input.county_code,
-                industry: industry.flatten(),
-                contact_name: contact_name.flatten(),
-                contact_phone: contact_phone.flatten(),
-                active: true,
-                created_at: now,
-                updated_at: now,
-            };
-            Ok::<_, Error>(enterprises::insert(conn, &new)?)
+            write_transaction(conn, |c| {
+                check_county(
+                    c,
+                    &caller,
+                    &RegionCode::parse(&new.county_code).expect("validated"),
+                )?;
+                Ok::<_, Error>(enterprises::insert(c, &new)?)
+            })
         })
-        .await?;
-    Ok(enterprise)
+        .await
 }
 
 /// An enterprise the caller may see (else 404).
@@ -95,15 +138,125 @@ pub async fn get_enterprise(
         .await
 }
 
-pub fn visible_enterprise(
-    conn: &mut crate::db::DbConnection,
+pub async fn list_enterprises(
+    state: &AppState,
+    caller: &Principal,
+    filter: EnterpriseFilter,
+    page: PageRequest<i64>,
+) -> Result<Page<Enterprise>, Error> {
+    let scope = policy::list_enterprises(caller)?;
+    let rows = state
+        .db
+        .run({
+            let page = page.clone();
+            move |conn| enterprises::list(conn, &scope, &filter, &page)
+        })
+        .await?;
+    Ok(Page::from_rows(rows, &page, |e| e.id))
+}
+
+pub async fn update_enterprise(
+    state: &AppState,
     caller: &Principal,
     id: i64,
+    input: UpdateEnterprise,
 ) -> Result<Enterprise, Error> {
+    let mut errors = FieldErrors::default();
+    let name = input
+        .name
+        .as_deref()
+        .and_then(|v| errors.check("name", text::single_line(v, max_chars("name"))));
+    if let Some(code) = &input.uscc {
+        errors.check("uscc", uscc::validate(code));
+    }
+    let county = input
+        .county_code
+        .as_deref()
+        .and_then(|v| errors.check("county_code", RegionCode::parse(v)));
+    // Present and blank clears a field (`Some(None)`); absent leaves it (`None`).
+    let mut optional = |field: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| optional_field(&mut errors, field, Some(v)))
+    };
+    let changes = EnterpriseChanges {
+        industry: optional("industry", &input.industry),
+        contact_name: optional("contact_name", &input.contact_name),
+        contact_phone: optional("contact_phone", &input.contact_phone),
+        name,
+        uscc: input.uscc,
+        county_code: county.clone().map(String::from),
+        active: input.active,
+        updated_at: Some(state.clock.now()),
+    };
+    errors.into_result()?;
+    let actor = caller.user_id;
+    let caller = caller.clone();
+    let enterprise = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let current = managed_enterprise(c, &caller, id)?;
+                if let Some(county) = county.filter(|county| *county != current.county()) {
+                    check_county(c, &caller, &county)?;
+                }
+                Ok::<_, Error>(enterprises::update(c, id, &changes)?)
+            })
+        })
+        .await?;
+    tracing::info!(
+        actor,
+        enterprise = enterprise.id,
+        active = enterprise.active,
+        "enterprise changed"
+    );
+    Ok(enterprise)
+}
+
+/// The policy's facts about `enterprise` as `caller` sees it.
+pub fn facts_for(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    enterprise: &Enterprise,
+) -> Result<EnterpriseFacts, DbError> {
+    // Only a cadre's view depends on pairings; everyone else is spared the lookup.
+    let paired =
+        caller.role == Role::Cadre && pairings::is_paired(conn, enterprise.id, caller.user_id)?;
+    Ok(enterprise.facts(paired))
+}
+
+/// The enterprise and the policy's facts about it, whoever may see it.
+fn find_with_facts(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    id: i64,
+) -> Result<(Enterprise, EnterpriseFacts), Error> {
     let enterprise = enterprises::find(conn, id).map_err(|e| match e {
         DbError::NotFound => Error::not_found("no such enterprise"),
         other => other.into(),
     })?;
-    policy::read_enterprise(caller, &enterprise.facts())?;
+    let facts = facts_for(conn, caller, &enterprise)?;
+    Ok((enterprise, facts))
+}
+
+/// An enterprise the caller may change: 404 when they cannot see it, 403 when they may only look.
+pub fn managed_enterprise(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    id: i64,
+) -> Result<Enterprise, Error> {
+    let (enterprise, facts) = find_with_facts(conn, caller, id)?;
+    policy::manage_enterprise(caller, &facts)?;
+    Ok(enterprise)
+}
+
+/// An enterprise the caller may see (else 404).
+pub fn visible_enterprise(
+    conn: &mut DbConnection,
+    caller: &Principal,
+    id: i64,
+) -> Result<Enterprise, Error> {
+    let (enterprise, facts) = find_with_facts(conn, caller, id)?;
+    policy::read_enterprise(caller, &facts)?;
     Ok(enterprise)
 }

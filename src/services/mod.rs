@@ -4,6 +4,8 @@
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod imports;
+pub mod pairings;
 pub mod quota;
 pub mod sessions;
 pub mod stats;

@@ -7,19 +7,17 @@ use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::auth::policy::{self, TicketFacts};
-use crate::db::ticket_activity::{self, NewEvent};
-use crate::db::tickets::{NewTicket, Sort, Ticket, TicketFilter};
+use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
-    DbConnection, DbError, categories, enterprises, idempotency, pairings, stats, tickets, users,
-    write_transaction,
+    DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::sla::{self, Warning};
-use crate::domain::stats::Counters;
+use crate::domain::stats::{Counters, TicketFacts as StatsFacts};
 use crate::domain::text;
-use crate::domain::ticket::{Action, Level, Priority, Status};
+use crate::domain::ticket::{Level, Priority, Status};
 use crate::error::{Error, FieldErrors};
 use crate::state::AppState;
 
@@ -89,8 +87,9 @@ pub async fn file_ticket(
     let thresholds = state.thresholds;
     let limits = state.limits.clone();
     let user_id = caller.user_id;
-    let filing = move |conn: &mut DbConnection| -> Result<(Ticket, bool), Error> {
-        write_transaction(conn, |c| {
+    // Reads first, then every write in one go (see `tickets::file`).
+    let filing = move |c: &mut DbConnection| -> Result<(Ticket, bool), Error> {
+        {
             if let Some(key) = &idempotency_key
                 && let Some((hash, ticket_id)) = idempotency::find(c, user_id, key)?
             {
@@ -102,7 +101,7 @@ pub async fn file_ticket(
                 }
                 return Ok((tickets::find(c, ticket_id)?, true));
             }
-            let enterprise = enterprises::find(c, enterprise_id)?;
+            let (enterprise, assignee) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
             if !enterprise.active {
                 return Err(Error::Forbidden("the enterprise is deactivated".into()));
             }
@@ -112,53 +111,50 @@ pub async fn file_ticket(
                 .ok_or_else(|| Error::invalid("category", "no such active category"))?;
             let priority = input.priority.unwrap_or(Priority::Normal);
             let deadlines = sla::deadlines(now, category.sla(priority), thresholds);
-            let assignee = pairings::primary_cadre(c, enterprise_id)?;
             let status = if assignee.is_some() {
                 Status::Assigned
             } else {
                 Status::Submitted
             };
-            let ticket = tickets::insert(
-                c,
-                &NewTicket {
-                    enterprise_id,
-                    county_code: enterprise.county_code,
-                    category: category.code,
-                    priority: priority.as_str().to_owned(),
-                    title: title.clone().expect("validated"),
-                    description: description.clone().expect("validated"),
-                    status: status.as_str().to_owned(),
-                    level: Level::County.as_str().to_owned(),
-                    assignee_id: assignee,
-                    filed_by: user_id,
-                    response_due_at: deadlines.response_due_at,
-                    due_at: deadlines.due_at,
-                    yellow_at: deadlines.yellow_at,
-                    orange_at: deadlines.orange_at,
-                    red_at: deadlines.red_at,
+            let counters = Counters::change(
+                None,
+                &StatsFacts {
+                    status,
                     created_at: now,
-                    updated_at: now,
+                    due_at: deadlines.due_at,
+                    first_resolved_at: None,
+                    rating: None,
                 },
-            )?;
-            stats::record(c, &ticket, Counters::change(None, &ticket.stats_facts()))?;
-            ticket_activity::insert_event(
-                c,
-                NewEvent {
-                    ticket_id: ticket.id,
-                    actor_id: Some(user_id),
-                    action: Action::File.as_str(),
-                    from_status: None,
-                    to_status: Some(status.as_str()),
-                    details: serde_json::json!({ "assignee_id": assignee }),
-                    internal: false,
-                    now,
-                },
-            )?;
-            if let Some(key) = &idempotency_key {
-                idempotency::insert(c, user_id, key, &request_hash, ticket.id, now)?;
-            }
+            );
+            let new = NewTicket {
+                enterprise_id,
+                county_code: enterprise.county_code,
+                category: category.code,
+                priority: priority.as_str().to_owned(),
+                title: title.clone().expect("validated"),
+                description: description.clone().expect("validated"),
+                status: status.as_str().to_owned(),
+                level: Level::County.as_str().to_owned(),
+                assignee_id: assignee,
+                filed_by: user_id,
+                response_due_at: deadlines.response_due_at,
+                due_at: deadlines.due_at,
+                yellow_at: deadlines.yellow_at,
+                orange_at: deadlines.orange_at,
+                red_at: deadlines.red_at,
+                created_at: now,
+                updated_at: now,
+            };
+            let filing = Filing {
+                details: serde_json::json!({ "assignee_id": assignee }),
+                counters,
+                idempotency: idempotency_key
+                    .as_deref()
+                    .map(|k| (k, request_hash.as_str())),
+            };
+            let ticket = tickets::file(c, &new, &filing)?;
             Ok((ticket, false))
-        })
+        }
     };
     // Two filings racing with one key: the loser's key insert fails as a duplicate once the
     // winner commits; running again finds the winner's ticket.

@@ -18,6 +18,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
+use crate::services::enterprises::facts_for;
 use crate::state::AppState;
 
 const NAME_MAX: usize = 100;
@@ -53,6 +54,16 @@ pub struct UpdateUser {
     pub display_name: Option<String>,
     /// `false` deactivates: no more logins or refreshes.
     pub active: Option<bool>,
+}
+
+/// A department or display name: optional, one line, at most 100 characters; `None` when
+/// invalid (and recorded), `Some(None)` when blank.
+pub fn optional_name(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+) -> Option<Option<String>> {
+    errors.check(field, text::optional_line(value, NAME_MAX))
 }
 
 /// Checks a region code field: well formed and existing.
@@ -112,9 +123,12 @@ fn resolve_home(
                 return Ok(None);
             };
             let visible = match enterprises::find(conn, id) {
-                Ok(e) => policy::read_enterprise(caller, &e.facts())
-                    .is_ok()
-                    .then(|| e.facts().county),
+                Ok(e) => {
+                    let facts = facts_for(conn, caller, &e)?;
+                    policy::read_enterprise(caller, &facts)
+                        .is_ok()
+                        .then_some(facts.county)
+                }
                 Err(DbError::NotFound) => None,
                 Err(other) => return Err(other.into()),
             };
@@ -135,14 +149,8 @@ pub async fn create_user(
     let mut errors = FieldErrors::default();
     let username = errors.check("username", normalize_username(&input.username));
     errors.check("password", check_password(&input.password));
-    let department = errors.check(
-        "department",
-        text::optional_line(input.department.as_deref(), NAME_MAX),
-    );
-    let display_name = errors.check(
-        "display_name",
-        text::optional_line(input.display_name.as_deref(), NAME_MAX),
-    );
+    let department = optional_name(&mut errors, "department", input.department.as_deref());
+    let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     let caller_for_check = caller.clone();
     let (input, errors) = state
         .db
@@ -261,14 +269,8 @@ pub async fn update_user(
     if let Some(password) = &input.password {
         errors.check("password", check_password(password));
     }
-    let department = errors.check(
-        "department",
-        text::optional_line(input.department.as_deref(), NAME_MAX),
-    );
-    let display_name = errors.check(
-        "display_name",
-        text::optional_line(input.display_name.as_deref(), NAME_MAX),
-    );
+    let department = optional_name(&mut errors, "department", input.department.as_deref());
+    let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     errors.into_result()?;
     let password_changed = input.password.is_some();
     let password_hash = match input.password {

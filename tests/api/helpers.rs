@@ -199,6 +199,19 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// A POST of a CSV body (`text/csv`), with a bearer token when given.
+    pub async fn post_csv(&self, path: &str, token: Option<&str>, csv: &str) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "text/csv")
+            .body(csv.to_owned());
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
     /// A request expecting `status`; returns the JSON body (`Value::Null` for an empty one).
     pub async fn call(
         &self,

@@ -57,6 +57,8 @@ fn rows() -> Vec<Row> {
     };
     let enterprise = |county: &str| Some(json!({"name": "M{n}", "uscc": "{uscc}", "county_code": county}));
     let client = || Some(json!({"name": "matrix"}));
+    let rename = || Some(json!({"name": "renamed"}));
+    let csv = |text: &str| Some(Value::String(text.to_owned()));
     //       adm  own  frn  cdr  st1  st2  cli  anon   (the COLUMNS)
     vec![
         row([200, 200, 200, 200, 200, 200, 200, 200], "list regions (public)", M::GET, "/api/v1/regions?parent=411600", None),
@@ -78,6 +80,14 @@ fn rows() -> Vec<Row> {
         row([200, 200, 404, 404, 200, 404, 403, 401], "list E1 clients", M::GET, "/api/v1/enterprises/{E1}/clients", None),
         row([200, 404, 200, 404, 404, 200, 404, 401], "list E2 clients", M::GET, "/api/v1/enterprises/{E2}/clients", None),
         row([204, 204, 404, 404, 204, 404, 403, 401], "revoke an E1 client", M::DELETE, "/api/v1/enterprises/{E1}/clients/{client}", None),
+        row([200, 200, 200, 200, 200, 200, 200, 401], "list enterprises", M::GET, "/api/v1/enterprises", None),
+        row([200, 200, 404, 404, 403, 404, 403, 401], "rename E1", M::PATCH, "/api/v1/enterprises/{E1}", rename()),
+        row([200, 404, 200, 404, 404, 403, 404, 401], "rename E2", M::PATCH, "/api/v1/enterprises/{E2}", rename()),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "list E1's cadres", M::GET, "/api/v1/enterprises/{E1}/cadres", None),
+        row([200, 200, 404, 404, 403, 404, 403, 401], "clear E1's cadres", M::PUT, "/api/v1/enterprises/{E1}/cadres", Some(json!({"cadres": []}))),
+        row([200, 200, 404, 200, 404, 404, 404, 401], "list the cadre's enterprises", M::GET, "/api/v1/users/{cadre}/enterprises", None),
+        // A string body is sent as a CSV file.
+        row([200, 200, 422, 403, 403, 403, 403, 401], "import an enterprise in 411602", M::POST, "/api/v1/imports/enterprises", csv("uscc,name,county_code\n{uscc},M{n},411602\n")),
     ]
 }
 
@@ -128,9 +138,13 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
                 .body
                 .as_ref()
                 .map(|b| serde_json::from_str(&fill(&b.to_string())).unwrap());
-            let response = app
-                .request(row.method.clone(), &path, token.as_deref(), body.as_ref())
-                .await;
+            let response = match &body {
+                Some(Value::String(csv)) => app.post_csv(&path, token.as_deref(), csv).await,
+                _ => {
+                    app.request(row.method.clone(), &path, token.as_deref(), body.as_ref())
+                        .await
+                }
+            };
             let status = response.status().as_u16();
             let expected = row.expected[column];
             let text = response.text().await.unwrap_or_default();

@@ -1,0 +1,34 @@
+-- The statements one ticket filing sends to PostgreSQL, as the service's query log shows them
+-- (`LOG_LEVEL=info,enterprise_assist::sql=debug`), with pgbench variables for the binds.
+\set enterprise random(1, :enterprises)
+\set category random(1, 4)
+SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON ((users.id = enterprise_cadres.user_id) AND (users.active = true))) WHERE (enterprises.id = :enterprise) LIMIT 1;
+SELECT categories.code, categories.name, categories.normal_response_hours, categories.normal_resolution_hours, categories.urgent_response_hours, categories.urgent_resolution_hours, categories.active FROM categories WHERE (categories.code = (ARRAY['policy','land','energy','finance'])[:category]) LIMIT 1;
+WITH t AS (
+    INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
+        level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
+        created_at, updated_at)
+    SELECT e.id, e.county_code, (ARRAY['policy','land','energy','finance'])[:category], 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'assigned',
+        'county', NULL, :filer, now() + interval '24 hours', now() + interval '360 hours', now() + interval '270 hours', now() + interval '360 hours', now() + interval '540 hours', now(), now()
+    FROM enterprises e WHERE e.id = :enterprise
+    RETURNING *
+), event AS (
+    INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
+    SELECT id, filed_by, 'file', NULL, status, '{"assignee_id":null}', FALSE, created_at FROM t
+), counters AS (
+    INSERT INTO ticket_stats (county_code, month, category, slot, filed, withdrawn, open, resolved,
+        closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
+    SELECT county_code, to_char(now(), 'YYYY-MM'), category, id % 8, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0 FROM t
+    ON CONFLICT (county_code, month, category, slot) DO UPDATE SET
+        filed = ticket_stats.filed + excluded.filed,
+        withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
+        open = ticket_stats.open + excluded.open,
+        resolved = ticket_stats.resolved + excluded.resolved,
+        closed = ticket_stats.closed + excluded.closed,
+        reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved,
+        resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time,
+        resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes,
+        rated = ticket_stats.rated + excluded.rated,
+        rating_sum = ticket_stats.rating_sum + excluded.rating_sum
+)
+SELECT * FROM t;

@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""The benchmark suite: builds the release binary, fills PostgreSQL and SQLite databases with
+`demo` (Henan, 157 county-level units), runs the service pinned to one core and wrk pinned to
+the other, measures each scenario at saturation and at half that rate, measures the baselines
+(pgbench with the SQL one filing sends; a minimal SQLite loop of the same statements) in the
+same run, and writes a markdown table plus the raw output under bench/results/.
+
+Usage: bench/run.sh [--quick] [--backends postgres,sqlite] [--no-stats-scaling]
+Loopback only; every run is bounded in time.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target" / "release" / "enterprise-assist"
+LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+PG_ADMIN = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+SECRET = "bench-secret-bench-secret-bench-secret-0123"
+ADMIN = ("bench.admin", "bench-admin-password")
+DEMO_PASSWORD = "demo-password-2024"
+PORT = 18080
+BASE = f"http://127.0.0.1:{PORT}"
+CORES = os.cpu_count() or 1
+
+
+def log(*parts):
+    print("[bench]", *parts, flush=True)
+
+
+def pin(core):
+    """taskset prefix for a core, when there are two cores or more to keep apart."""
+    return ["taskset", "-c", str(core)] if CORES >= 2 and shutil.which("taskset") else []
+
+
+def run(cmd, env=None, check=True, capture=True, timeout=1800):
+    merged = {**os.environ, **(env or {})}
+    out = subprocess.run(cmd, env=merged, check=False, text=True, timeout=timeout,
+                         stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
+    if check and out.returncode != 0:
+        raise SystemExit(f"command failed ({out.returncode}): {' '.join(map(str, cmd))}\n{out.stdout}")
+    return out.stdout or ""
+
+
+def ensure_tools():
+    if not shutil.which("wrk"):
+        log("installing wrk from Debian's packages")
+        run(["apt-get", "install", "-y", "-q", "wrk"], timeout=600)
+    for tool in ["pgbench", "psql", "python3"]:
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed")
+
+
+class Database:
+    """A fresh database of one backend, dropped at the end."""
+
+    def __init__(self, backend, workdir, name):
+        self.backend = backend
+        if backend == "postgres":
+            self.name = f"bench_{name}_{os.getpid()}"
+            run(["psql", PG_ADMIN, "-q", "-c", f"DROP DATABASE IF EXISTS {self.name}", "-c", f"CREATE DATABASE {self.name}"])
+            self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            self.path = Path(workdir) / f"{name}.db"
+            self.url = f"sqlite://{self.path}"
+
+    def env(self):
+        return {"DATABASE_URL": self.url, "JWT_SECRET": SECRET, "DATA_DIR": str(ROOT / "var" / "bench"), "LOG_LEVEL": "warn"}
+
+    def drop(self):
+        if self.backend == "postgres":
+            run(["psql", PG_ADMIN, "-q", "-c", f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"], check=False)
+
+
+def fill(db, enterprises, cadres, tickets):
+    log(f"demo: {enterprises} enterprises, {cadres} cadres, {tickets} tickets on {db.backend}")
+    started = time.monotonic()
+    run([str(BIN), "demo", "--region", "410000", "--enterprises", str(enterprises), "--cadres", str(cadres),
+         "--tickets", str(tickets), "--seed", "7"], env=db.env(), timeout=3600)
+    run([str(BIN), "create-admin", "--username", ADMIN[0]], env={**db.env(), "ADMIN_PASSWORD": ADMIN[1]})
+    return time.monotonic() - started
+
+
+class Server:
+    def __init__(self, db, raw):
+        env = {**db.env(), "BIND": f"127.0.0.1:{PORT}", "JOB_INTERVAL_SECS": "3600", "DB_POOL_SIZE": "16"}
+        self.log = open(raw / f"server-{db.backend}.log", "a")
+        self.proc = subprocess.Popen(pin(1) + [str(BIN), "serve"], env={**os.environ, **env},
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{BASE}/readyz", timeout=2).status == 200:
+                    return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        raise SystemExit("the server did not become ready")
+
+    def memory_kib(self, field):
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def call(method, path, token=None, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(BASE + path, data=data, method=method)
+    req.add_header("content-type", "application/json")
+    if token:
+        req.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=60) as answer:
+        text = answer.read().decode()
+        return json.loads(text) if text else None
+
+
+def login(username, password):
+    return call("POST", "/api/v1/auth/login", body={"username": username, "password": password})["access_token"]
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(name, raw, connections, seconds, rate=0, **scenario):
+    """Runs wrk with the one scenario script; returns its figures."""
+    env = {"BENCH_CONNECTIONS": str(connections), "BENCH_RATE": str(rate)}
+    for key, value in scenario.items():
+        env["BENCH_" + key.upper()] = str(value)
+    cmd = pin(0) + ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), BASE]
+    out = run(cmd, env=env, timeout=seconds + 60)
+    (raw / f"wrk-{name}.txt").write_text(out)
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * UNITS[m.group(2)] if m else None
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def write_lines(path, lines):
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def api_scenarios(backend, args, raw, work):
+    """Every scenario of the API on one backend; returns rows of the table and the baselines."""
+    db = Database(backend, work, "api")
+    try:
+        fill_seconds = fill(db, args.enterprises, args.cadres, args.tickets)
+        server = Server(db, raw)
+        try:
+            return measure(db, server, args, raw, work, fill_seconds)
+        finally:
+            server.stop()
+    finally:
+        db.drop()
+
+
+def measure(db, server, args, raw, work, fill_seconds):
+    secs, conns = args.seconds, args.connections
+    admin = login(*ADMIN)
+    # Filers: API clients of 32 enterprises in distinct counties, and of 32 in one county.
+    enterprises = call("GET", "/api/v1/enterprises?limit=200", admin)["items"]
+    by_county = {}
+    for e in enterprises:
+        by_county.setdefault(e["county_code"], []).append(e)
+    spread = [group[0] for group in by_county.values()][:32]
+    busiest = max(by_county, key=lambda c: len(by_county[c]))
+    local = call("GET", f"/api/v1/enterprises?region={busiest}&limit=32", admin)["items"]
+
+    def client_token(e):
+        client = call("POST", f"/api/v1/enterprises/{e['id']}/clients", admin, {"name": "bench"})
+        return call("POST", "/api/v1/auth/token", body={"client_id": client["client_id"], "client_secret": client["client_secret"]})["access_token"]
+
+    spread_tokens = write_lines(work / "spread.tokens", [client_token(e) for e in spread])
+    local_tokens = write_lines(work / "local.tokens", [client_token(e) for e in local])
+    busy = local[0]
+    cadres = call("GET", f"/api/v1/enterprises/{busy['id']}/cadres", admin)["items"]
+    cadre = next(c for c in cadres if c["primary"])
+    cadre_token = login(cadre["username"], DEMO_PASSWORD)
+    busy_token = write_lines(work / "busy.tokens", [client_token(busy)])
+    body = json.dumps({"category": "land", "title": "新厂房用地指标申请", "description": "需新增工业用地约20亩，请协助协调用地指标。"})
+    idle_kib = server.memory_kib("VmRSS")
+
+    # The busy cadre's queue: enough assigned tickets for the queue pages and the moves.
+    log("filling the busy cadre's queue")
+    wrk("prefill", raw, conns, args.prefill_seconds, method="POST", path="/api/v1/tickets", tokens=busy_token, body=body)
+    queue, path = [], "/api/v1/tickets?assignee=me&status=assigned&limit=200"
+    while path:
+        page = call("GET", path, cadre_token)
+        queue += [t["id"] for t in page["items"]]
+        path = f"/api/v1/tickets?assignee=me&status=assigned&limit=200&cursor={page['next_cursor']}" if page["next_cursor"] else None
+    cursor, page_path = None, "/api/v1/tickets?assignee=me&limit=10"
+    for _ in range(199):
+        cursor = call("GET", page_path + (f"&cursor={cursor}" if cursor else ""), cadre_token)["next_cursor"]
+    page200 = page_path + f"&cursor={cursor}"
+    year = datetime.date.today().year
+    stats_path = f"/api/v1/stats?region=410000&from={year}-01&to={year}-12"
+
+    rows = []
+    def scenario(name, **kind):
+        log(f"{db.backend}: {name}")
+        saturated = wrk(f"{db.backend}-{name}-max", raw, conns, secs, **kind)
+        rate = max(1, int(saturated["rps"] / 2))
+        fixed = wrk(f"{db.backend}-{name}-half", raw, conns, secs, rate=rate, **kind)
+        rows.append({"backend": db.backend, "scenario": name, "max_rps": saturated["rps"], "rate": rate,
+                     "p50": fixed["p50"], "p99": fixed["p99"], "errors": saturated["errors"] + fixed["errors"],
+                     "requests": saturated["requests"] + fixed["requests"]})
+        return saturated, fixed
+
+    cadre_tokens = write_lines(work / "cadre.tokens", [cadre_token])
+    scenario("file (32 counties)", method="POST", path="/api/v1/tickets", tokens=spread_tokens, body=body)
+    scenario("file (one county)", method="POST", path="/api/v1/tickets", tokens=local_tokens, body=body)
+    scenario("queue page 1", path=page_path, tokens=cadre_tokens)
+    scenario("queue page 200", path=page200, tokens=cadre_tokens)
+    scenario("get one ticket", paths=write_lines(work / "get.paths", [f"/api/v1/tickets/{i}" for i in queue[:1000]]), tokens=cadre_tokens)
+    # Accepts and resolves: each request a different ticket, then the same tickets resolved.
+    accepts = write_lines(work / "accept.paths", [f"/api/v1/tickets/{i}/accept" for i in queue])
+    sat, fixed = scenario("accept", method="POST", paths=accepts, tokens=cadre_tokens, body="{}")
+    accepted = queue[: sat["requests"] + fixed["requests"]]
+    resolves = write_lines(work / "resolve.paths", [f"/api/v1/tickets/{i}/resolve" for i in accepted])
+    scenario("resolve", method="POST", paths=resolves, tokens=cadre_tokens, body=json.dumps({"resolution": "已办结"}))
+    scenario("province stats", path=stats_path, tokens=write_lines(work / "admin.tokens", [admin]))
+    peak_kib = server.memory_kib("VmHWM")
+
+    # The filing's statements as the service's query log names them (count of round trips).
+    filing = next(r for r in rows if r["scenario"] == "file (32 counties)")
+    baseline = (pgbench_baseline if db.backend == "postgres" else sqlite_baseline)(db, raw, work, conns, secs, filing["rate"], args.enterprises)
+    return {"rows": rows, "idle_kib": idle_kib, "peak_kib": peak_kib, "baseline": baseline, "fill_seconds": fill_seconds,
+            "queue": len(queue)}
+
+
+def pgbench_baseline(db, raw, work, conns, secs, rate, enterprises):
+    filer = call("GET", "/api/v1/me", login(*ADMIN))["id"]
+    script = ROOT / "bench" / "pgbench" / "filing.sql"
+    common = ["pgbench", "-n", "-M", "prepared", "-f", str(script), "-D", f"enterprises={enterprises}", "-D", f"filer={filer}",
+              "-c", str(conns), "-j", "1", "-T", str(secs)]
+    url = db.url
+    saturated = run(pin(0) + common + [url])
+    (raw / "pgbench-max.txt").write_text(saturated)
+    tps = float(re.search(r"tps = ([\d.]+)", saturated).group(1))
+    logdir = Path(tempfile.mkdtemp(dir=work))
+    fixed = run(pin(0) + common + ["-R", str(rate), "--log", f"--log-prefix={logdir}/tx", url])
+    (raw / "pgbench-fixed.txt").write_text(fixed)
+    latencies = sorted(int(line.split()[2]) / 1000 for f in logdir.iterdir() for line in f.read_text().splitlines())
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
+    return {"tool": "pgbench", "max_rps": tps, "rate": rate, "p50": pick(0.5), "p99": pick(0.99)}
+
+
+def sqlite_baseline(db, raw, work, conns, secs, rate, enterprises):
+    filer = call("GET", "/api/v1/me", login(*ADMIN))["id"]
+    out = run(pin(0) + [sys.executable, str(ROOT / "bench" / "sqlite_filing.py"), str(db.path), str(secs), str(enterprises), str(filer)])
+    (raw / "sqlite-loop.txt").write_text(out)
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {"tool": "SQLite loop", "max_rps": figures["rate"], "rate": None, "p50": figures["p50_ms"], "p99": figures["p99_ms"]}
+
+
+def stats_scaling(backend, args, raw, work):
+    """Province statistics p99 at a small and a large number of tickets."""
+    results = {}
+    year = datetime.date.today().year
+    path = f"/api/v1/stats?region=410000&from={year - 1}-01&to={year}-12"
+    for tickets in args.stats_sizes:
+        db = Database(backend, work, f"stats{tickets}")
+        try:
+            fill(db, args.enterprises, args.cadres, tickets)
+            server = Server(db, raw)
+            try:
+                tokens = write_lines(work / "stats.tokens", [login(*ADMIN)])
+                wrk(f"{backend}-stats-{tickets}-warm", raw, 4, 3, path=path, tokens=tokens)
+                fixed = wrk(f"{backend}-stats-{tickets}", raw, 4, args.seconds, rate=50, path=path, tokens=tokens)
+                results[tickets] = fixed
+            finally:
+                server.stop()
+        finally:
+            db.drop()
+    return results
+
+
+def fmt(x, digits=2):
+    return "–" if x is None else (f"{x:,.{digits}f}" if isinstance(x, float) else f"{x:,}")
+
+
+def report(results, scaling, args, raw):
+    lines = [f"Run of {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {CORES} cores "
+             f"({os.uname().machine}); service pinned to core 1, load generator to core 0. "
+             f"Demo: Henan, {args.enterprises:,} enterprises, {args.cadres:,} cadres, {args.tickets:,} tickets; "
+             f"wrk, one thread, {args.connections} connections, {args.seconds} s per run.", "",
+             "| backend | scenario | max req/s | fixed rate | p50 ms | p99 ms | errors |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for backend, r in results.items():
+        for row in r["rows"]:
+            lines.append(f"| {backend} | {row['scenario']} | {fmt(row['max_rps'], 0)} | {fmt(row['rate'])} | {fmt(row['p50'])} | {fmt(row['p99'])} | {row['errors']} |")
+        b = r["baseline"]
+        lines.append(f"| {backend} | baseline: {b['tool']}, the filing's statements | {fmt(b['max_rps'], 0)} | {fmt(b['rate'])} | {fmt(b['p50'])} | {fmt(b['p99'])} | 0 |")
+    lines += ["", "| backend | target | figure | met |", "| --- | --- | --- | --- |"]
+    for backend, r in results.items():
+        rows = {row["scenario"]: row for row in r["rows"]}
+        spread, local = rows["file (32 counties)"], rows["file (one county)"]
+        b = r["baseline"]
+        checks = [
+            ("filing rate ≥ 0.5 × baseline", spread["max_rps"] / b["max_rps"], 0.5, True),
+            ("one county ≥ 0.8 × spread", local["max_rps"] / spread["max_rps"], 0.8, True),
+            ("queue page 200 p99 ≤ 1.5 × page 1 p99", rows["queue page 200"]["p99"] / rows["queue page 1"]["p99"], 1.5, False),
+            ("peak RSS ≤ 3 × idle RSS", r["peak_kib"] / max(1, r["idle_kib"]), 3.0, False),
+        ]
+        if b["p99"] is not None and backend == "postgres":
+            checks.append(("API p99 ≤ 3 × pgbench p99 at the same rate", spread["p99"] / b["p99"], 3.0, False))
+        for name, value, bound, at_least in checks:
+            ok = value >= bound if at_least else value <= bound
+            lines.append(f"| {backend} | {name} | {value:.2f} | {'yes' if ok else 'NO'} |")
+        lines.append(f"| {backend} | peak RSS < 100 MB | {r['peak_kib'] / 1024:.1f} MB (idle {r['idle_kib'] / 1024:.1f} MB) | {'yes' if r['peak_kib'] < 100 * 1024 else 'NO'} |")
+        lines.append(f"| {backend} | errors = 0 | {sum(row['errors'] for row in r['rows'])} | {'yes' if all(row['errors'] == 0 for row in r['rows']) else 'NO'} |")
+    if scaling:
+        lines += ["", "| backend | tickets | stats p50 ms | stats p99 ms | errors |", "| --- | ---: | ---: | ---: | ---: |"]
+        for backend, sizes in scaling.items():
+            for tickets, f in sizes.items():
+                lines.append(f"| {backend} | {tickets:,} | {fmt(f['p50'])} | {fmt(f['p99'])} | {f['errors']} |")
+            small, large = sizes[min(sizes)], sizes[max(sizes)]
+            lines.append(f"| {backend} | p99 ratio {max(sizes):,} / {min(sizes):,} | | {large['p99'] / small['p99']:.2f} (target ≤ 1.5) | |")
+    text = "\n".join(lines) + "\n"
+    (raw.parent / "results.md").write_text(text)
+    (raw.parent / "results.json").write_text(json.dumps({"api": results, "stats": {b: {str(k): v for k, v in s.items()} for b, s in scaling.items()}}, indent=1))
+    print(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes and short runs: a smoke test of the suite")
+    parser.add_argument("--backends", default="postgres,sqlite")
+    parser.add_argument("--no-stats-scaling", action="store_true")
+    args = parser.parse_args()
+    args.enterprises, args.cadres, args.tickets = (1000, 300, 5000) if args.quick else (10000, 1500, 100000)
+    args.seconds, args.connections = (3, 8) if args.quick else (10, 16)
+    args.prefill_seconds = 4 if args.quick else 15
+    args.stats_sizes = [10000, 100000] if args.quick else [10000, 1000000]
+    ensure_tools()
+    log("building the release binary")
+    run(["cargo", "build", "--release", "--bin", "enterprise-assist"], capture=False, timeout=3600)
+    out = ROOT / "bench" / "results" / datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    raw = out / "raw"
+    raw.mkdir(parents=True)
+    started = time.monotonic()
+    results, scaling = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for backend in args.backends.split(","):
+            results[backend] = api_scenarios(backend, args, raw, work)
+            if not args.no_stats_scaling:
+                scaling[backend] = stats_scaling(backend, args, raw, work)
+    report(results, scaling, args, raw)
+    latest = ROOT / "bench" / "results" / "latest"
+    if latest.is_symlink() or latest.exists():
+        latest.unlink()
+    latest.symlink_to(out.name)
+    log(f"done in {time.monotonic() - started:.0f} s; results in {out}")
+
+
+if __name__ == "__main__":
+    main()

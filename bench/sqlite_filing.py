@@ -1,0 +1,73 @@
+"""The SQLite baseline: the statements one ticket filing executes on SQLite (as the service's
+query log shows them), in a minimal loop on one connection with the service's pragmas.
+
+Usage: python3 bench/sqlite_filing.py DB_PATH SECONDS ENTERPRISES FILER_ID
+Prints one JSON line: {"filings": N, "seconds": S, "rate": R, "p50_ms": .., "p99_ms": ..}.
+"""
+
+import json
+import random
+import sqlite3
+import sys
+import time
+
+path, seconds, enterprises, filer = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+db = sqlite3.connect(path, isolation_level=None)
+db.executescript(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+)
+categories = ["policy", "land", "energy", "finance"]
+latencies = []
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    started = time.monotonic()
+    enterprise = random.randint(1, enterprises)
+    category = random.choice(categories)
+    db.execute(
+        "SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, "
+        "enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, "
+        "enterprises.updated_at, users.id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres "
+        "ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = 1))) "
+        "LEFT OUTER JOIN users ON ((users.id = enterprise_cadres.user_id) AND (users.active = 1))) "
+        "WHERE (enterprises.id = ?) LIMIT 1",
+        (enterprise,),
+    ).fetchone()
+    db.execute(
+        "SELECT categories.code, categories.name, categories.normal_response_hours, categories.normal_resolution_hours, "
+        "categories.urgent_response_hours, categories.urgent_resolution_hours, categories.active FROM categories "
+        "WHERE (categories.code = ?) LIMIT 1",
+        (category,),
+    ).fetchone()
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    db.execute("BEGIN IMMEDIATE")
+    row = db.execute(
+        "INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status, level, "
+        "assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at, created_at, updated_at) "
+        "SELECT id, county_code, ?, 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'submitted', 'county', NULL, ?, "
+        "?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
+        (category, filer, now, now, now, now, now, now, now, enterprise),
+    ).fetchone()
+    db.execute(
+        "INSERT INTO ticket_stats (county_code, month, category, slot, filed, withdrawn, open, resolved, closed, "
+        "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum) "
+        "VALUES (?, ?, ?, ?, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (county_code, month, category, slot) "
+        "DO UPDATE SET filed = ticket_stats.filed + excluded.filed, withdrawn = ticket_stats.withdrawn + excluded.withdrawn, "
+        "open = ticket_stats.open + excluded.open, resolved = ticket_stats.resolved + excluded.resolved, "
+        "closed = ticket_stats.closed + excluded.closed, reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved, "
+        "resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time, "
+        "resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes, "
+        "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum",
+        (row[1], now[:7], category, row[0] % 8),
+    )
+    db.execute(
+        "INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at) "
+        "VALUES (?, ?, 'file', NULL, 'submitted', '{\"assignee_id\":null}', 0, ?)",
+        (row[0], filer, now),
+    )
+    db.execute("COMMIT")
+    latencies.append((time.monotonic() - started) * 1000)
+
+latencies.sort()
+pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 3)
+print(json.dumps({"filings": len(latencies), "seconds": seconds, "rate": round(len(latencies) / seconds, 1),
+                  "p50_ms": pick(0.5), "p99_ms": pick(0.99)}))

@@ -1,0 +1,395 @@
+//! The programme itself, computed from the places and a seed alone (no I/O): enterprises in
+//! every county, cadres at county, city and province level, each enterprise paired with a
+//! primary cadre of its county (and some with a second, from its city or province), and a
+//! supervisor for every city and county of the region.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+
+use super::names::{self, DEPARTMENTS, INDUSTRIES};
+use super::rng::Rng;
+use crate::db::enterprises::NewEnterprise;
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::domain::uscc;
+use crate::services::imports::pairings::PairingRow;
+use crate::services::imports::people::PersonRow;
+
+/// The administrator every demo has.
+pub const ADMIN_USERNAME: &str = "demo.admin";
+
+/// Shares of the cadres by level, in percent (the rest are at province level).
+const COUNTY_SHARE: usize = 70;
+const CITY_SHARE: usize = 20;
+/// Percent of enterprises that also get a cadre from their city or province.
+const SECOND_CADRE_CHANCE: usize = 30;
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub code: RegionCode,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct County {
+    pub place: Place,
+    /// Index into [`Geography::cities`] of the city above it; none for a city without counties
+    /// (it is its own county) or a county directly under the province.
+    pub city: Option<usize>,
+}
+
+/// The places a programme spans.
+#[derive(Debug, Clone)]
+pub struct Geography {
+    pub province: Place,
+    /// The cities whose agencies assist the counties: none of them is also a county.
+    pub cities: Vec<Place>,
+    /// Where enterprises are: every county-level unit of the region.
+    pub counties: Vec<County>,
+    /// The region and every city and county inside it: one supervisor each.
+    pub supervised: Vec<Place>,
+}
+
+#[derive(Debug)]
+pub struct Programme {
+    pub enterprises: Vec<NewEnterprise>,
+    /// The administrator, the supervisors, then the cadres; without password hashes.
+    pub people: Vec<PersonRow>,
+    pub pairings: Vec<PairingRow>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum GenerateError {
+    #[error("the region has no county-level units to put enterprises in")]
+    NoCounties,
+    #[error("--cadres must be at least {0}: one for each county of the region")]
+    TooFewCadres(usize),
+}
+
+pub fn programme(
+    geo: &Geography,
+    enterprises: usize,
+    cadres: usize,
+    seed: u64,
+    now: NaiveDateTime,
+) -> Result<Programme, GenerateError> {
+    if geo.counties.is_empty() {
+        return Err(GenerateError::NoCounties);
+    }
+    if cadres < geo.counties.len() {
+        return Err(GenerateError::TooFewCadres(geo.counties.len()));
+    }
+    let mut rng = Rng::new(seed);
+    let mut people = vec![person(
+        ADMIN_USERNAME,
+        Role::Admin,
+        None,
+        None,
+        "演示管理员".into(),
+    )];
+    for place in &geo.supervised {
+        let name = format!("{}督导", names::short_place(&place.name));
+        let username = format!("sup.{}", place.code);
+        people.push(person(&username, Role::Supervisor, Some(place), None, name));
+    }
+    // Usernames of the cadres at each place.
+    let mut staff: HashMap<RegionCode, Vec<String>> = HashMap::new();
+    for (place, departments) in assign_cadres(geo, cadres, &mut rng) {
+        for (n, department) in departments.into_iter().enumerate() {
+            let username = format!("cadre.{}.{:03}", place.code, n + 1);
+            let name = names::person(&mut rng);
+            people.push(person(
+                &username,
+                Role::Cadre,
+                Some(place),
+                Some(department),
+                name,
+            ));
+            staff.entry(place.code.clone()).or_default().push(username);
+        }
+    }
+    let mut programme = Programme {
+        enterprises: Vec::with_capacity(enterprises),
+        people,
+        pairings: Vec::with_capacity(enterprises * 13 / 10),
+    };
+    let mut used_names = HashSet::new();
+    for index in 0..enterprises {
+        let county = &geo.counties[rng.below(geo.counties.len())];
+        let enterprise = enterprise(&mut rng, geo, county, index, seed, &mut used_names, now);
+        let primary = rng.pick(&staff[&county.place.code]);
+        programme.pairings.push(pairing(&enterprise, primary, true));
+        if rng.chance(SECOND_CADRE_CHANCE) {
+            let above = county
+                .city
+                .and_then(|c| staff.get(&geo.cities[c].code))
+                .filter(|_| rng.chance(70))
+                .or_else(|| staff.get(&geo.province.code));
+            if let Some(second) = above.map(|list| rng.pick(list)) {
+                programme.pairings.push(pairing(&enterprise, second, false));
+            }
+        }
+        programme.enterprises.push(enterprise);
+    }
+    Ok(programme)
+}
+
+/// How many cadres each place gets, and their departments: every county at least one, then
+/// the shares by level.
+fn assign_cadres<'g>(
+    geo: &'g Geography,
+    total: usize,
+    rng: &mut Rng,
+) -> Vec<(&'g Place, Vec<String>)> {
+    let counties = geo.counties.len();
+    let at_county = (total * COUNTY_SHARE / 100).max(counties);
+    let at_city = if geo.cities.is_empty() {
+        0
+    } else {
+        (total * CITY_SHARE / 100).min(total - at_county)
+    };
+    let at_province = total - at_county - at_city;
+    let mut places: Vec<(&Place, usize)> = Vec::new();
+    places.extend(geo.counties.iter().enumerate().map(|(i, c)| {
+        (
+            &c.place,
+            at_county / counties + usize::from(i < at_county % counties),
+        )
+    }));
+    places.extend(geo.cities.iter().enumerate().map(|(i, c)| {
+        (
+            c,
+            at_city / geo.cities.len() + usize::from(i < at_city % geo.cities.len()),
+        )
+    }));
+    places.push((&geo.province, at_province));
+    places
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(place, n)| {
+            let level_is_province = place.code == geo.province.code;
+            let departments = (0..n)
+                .map(|_| {
+                    let (local, provincial) = rng.pick(DEPARTMENTS);
+                    let bureau = if level_is_province { provincial } else { local };
+                    format!("{}{bureau}", place.name)
+                })
+                .collect();
+            (place, departments)
+        })
+        .collect()
+}
+
+fn person(
+    username: &str,
+    role: Role,
+    place: Option<&Place>,
+    department: Option<String>,
+    display_name: String,
+) -> PersonRow {
+    PersonRow {
+        username: username.to_owned(),
+        role,
+        region: place.map(|p| p.code.clone()),
+        department,
+        display_name: Some(display_name),
+        password_hash: None,
+    }
+}
+
+fn enterprise(
+    rng: &mut Rng,
+    geo: &Geography,
+    county: &County,
+    index: usize,
+    seed: u64,
+    used_names: &mut HashSet<String>,
+    now: NaiveDateTime,
+) -> NewEnterprise {
+    let (industry, words) = rng.pick(INDUSTRIES);
+    let city = county.city.map(|c| geo.cities[c].name.as_str());
+    let place = names::short_place(
+        city.filter(|_| rng.chance(40))
+            .unwrap_or(&county.place.name),
+    );
+    // A registry holds one company per name: draw again on a clash, then number it.
+    let mut name = names::company(rng, place, words);
+    for _ in 0..20 {
+        if !used_names.contains(&name) {
+            break;
+        }
+        name = names::company(rng, place, words);
+    }
+    if used_names.contains(&name) {
+        name = format!("{name}（{}）", index + 1);
+    }
+    used_names.insert(name.clone());
+    NewEnterprise {
+        name,
+        uscc: demo_uscc(&county.place.code, index, seed),
+        county_code: county.place.code.to_string(),
+        industry: Some((*industry).to_owned()),
+        contact_name: Some(names::person(rng)),
+        contact_phone: Some(names::mobile(rng)),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A valid code, unique for each index: `91` (a company registered by market regulation), the
+/// county, `MA` and seven characters from an invertible scramble of the index, the check character.
+pub fn demo_uscc(county: &RegionCode, index: usize, seed: u64) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const SPACE: u128 = 31u128.pow(7);
+    // Multiplying by a number prime to 31 and adding a constant permutes 0..31^7.
+    const MULTIPLIER: u128 = 2_654_435_761;
+    let offset = u128::from(Rng::new(seed).next_u64());
+    let mut value = (index as u128 * MULTIPLIER + offset) % SPACE;
+    let mut serial = [0u8; 7];
+    for digit in serial.iter_mut().rev() {
+        *digit = ALPHABET[(value % 31) as usize];
+        value /= 31;
+    }
+    let body = format!(
+        "91{county}MA{}",
+        std::str::from_utf8(&serial).expect("ASCII")
+    );
+    let check = uscc::check_character(&body).expect("built from the alphabet");
+    format!("{body}{check}")
+}
+
+fn pairing(enterprise: &NewEnterprise, cadre: &str, primary: bool) -> PairingRow {
+    PairingRow {
+        uscc: enterprise.uscc.clone(),
+        username: cadre.to_owned(),
+        primary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn place(code: &str, name: &str) -> Place {
+        Place {
+            code: RegionCode::parse(code).unwrap(),
+            name: name.to_owned(),
+        }
+    }
+
+    fn geography() -> Geography {
+        let county = |code, name, city| County {
+            place: place(code, name),
+            city,
+        };
+        Geography {
+            province: place("410000", "河南省"),
+            cities: vec![place("411600", "周口市")],
+            counties: vec![
+                county("411602", "川汇区", Some(0)),
+                county("411681", "项城市", Some(0)),
+                county("419001", "济源市", None),
+            ],
+            supervised: vec![place("410000", "河南省"), place("411600", "周口市")],
+        }
+    }
+
+    fn build(seed: u64) -> Programme {
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        programme(&geography(), 500, 40, seed, now).unwrap()
+    }
+
+    #[test]
+    fn counts_codes_and_names_are_right() {
+        let p = build(3);
+        assert_eq!(p.enterprises.len(), 500);
+        let usccs: HashSet<&str> = p.enterprises.iter().map(|e| e.uscc.as_str()).collect();
+        assert_eq!(usccs.len(), 500, "codes are unique");
+        let names: HashSet<&str> = p.enterprises.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names.len(), 500, "names are unique");
+        for e in &p.enterprises {
+            assert_eq!(uscc::validate(&e.uscc), Ok(()), "{}", e.uscc);
+            assert_eq!(&e.uscc[2..8], e.county_code, "the code carries the county");
+        }
+        let roles = |role| p.people.iter().filter(|x| x.role == role).count();
+        assert_eq!(
+            (
+                roles(Role::Admin),
+                roles(Role::Supervisor),
+                roles(Role::Cadre)
+            ),
+            (1, 2, 40)
+        );
+        let usernames: HashSet<&str> = p.people.iter().map(|x| x.username.as_str()).collect();
+        assert_eq!(usernames.len(), p.people.len());
+    }
+
+    #[test]
+    fn every_enterprise_has_one_primary_of_its_county_and_cadres_who_may_assist() {
+        let p = build(4);
+        let region: HashMap<&str, &RegionCode> = p
+            .people
+            .iter()
+            .filter_map(|x| Some((x.username.as_str(), x.region.as_ref()?)))
+            .collect();
+        let mut primaries: HashMap<&str, usize> = HashMap::new();
+        let county: HashMap<&str, RegionCode> = p
+            .enterprises
+            .iter()
+            .map(|e| (e.uscc.as_str(), RegionCode::parse(&e.county_code).unwrap()))
+            .collect();
+        for pairing in &p.pairings {
+            let cadre = region[pairing.username.as_str()];
+            let home = &county[pairing.uscc.as_str()];
+            assert!(
+                cadre.contains(home),
+                "{} may not assist {home}",
+                pairing.username
+            );
+            if pairing.primary {
+                assert_eq!(cadre, home, "primaries are of the county");
+                *primaries.entry(pairing.uscc.as_str()).or_default() += 1;
+            }
+        }
+        assert_eq!(primaries.len(), 500);
+        assert!(primaries.values().all(|n| *n == 1));
+        assert!(p.pairings.len() > 500, "some have a second cadre");
+        for level in ["410000", "411600", "411602"] {
+            assert!(
+                region.values().any(|r| r.as_str() == level),
+                "no cadre at {level}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_seed_gives_one_programme() {
+        let names = |p: &Programme| -> Vec<String> {
+            p.enterprises.iter().map(|e| e.name.clone()).collect()
+        };
+        assert_eq!(names(&build(5)), names(&build(5)));
+        assert_ne!(names(&build(5)), names(&build(6)));
+    }
+
+    #[test]
+    fn too_few_cadres_or_no_counties_are_refused() {
+        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
+        let geo = geography();
+        assert_eq!(
+            programme(&geo, 10, 2, 1, now).unwrap_err(),
+            GenerateError::TooFewCadres(3)
+        );
+        let empty = Geography {
+            counties: Vec::new(),
+            ..geo
+        };
+        assert_eq!(
+            programme(&empty, 10, 20, 1, now).unwrap_err(),
+            GenerateError::NoCounties
+        );
+    }
+}

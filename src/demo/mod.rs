@@ -1,0 +1,197 @@
+//! `demo`: fills a database with a realistic programme for a region, for exploring the service
+//! and for benchmarks. The places come from the region list, the rest from [`generate`] and a
+//! seed; everything is written through the import's own checks in one transaction, so running
+//! it again with the same seed changes nothing.
+
+pub mod generate;
+mod names;
+mod rng;
+mod tickets;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use crate::auth::password;
+use crate::auth::policy::ImportScope;
+use crate::db::pairings::Changes;
+use crate::db::regions::{self, Region};
+use crate::db::{Database, DbConnection, DbError, write_transaction};
+use crate::domain::region::{RegionCode, RegionLevel};
+use crate::domain::role::Role;
+use crate::error::{Error, FieldErrors};
+use crate::services::imports::{Lined, enterprises, pairings, people};
+use generate::{County, Geography, Place};
+
+/// The password of every demo account, printed by the command and documented in the README.
+pub const DEMO_PASSWORD: &str = "demo-password-2024";
+
+/// What the demo wrote.
+#[derive(Debug)]
+pub struct DemoSummary {
+    pub region: Place,
+    pub counties: usize,
+    pub people: Changes,
+    pub enterprises: Changes,
+    pub pairings: Changes,
+    /// The administrator's and the supervisors' usernames.
+    pub accounts: Vec<String>,
+}
+
+pub async fn run(
+    db: &Database,
+    region: RegionCode,
+    enterprises_wanted: usize,
+    cadres_wanted: usize,
+    seed: u64,
+    now: NaiveDateTime,
+) -> Result<DemoSummary, Error> {
+    let code = region.clone();
+    let (place, geo) = db
+        .run(move |conn| geography(conn, &code))
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => Error::not_found(format!("no region has code {region}")),
+            other => other.into(),
+        })?;
+    let programme = generate::programme(&geo, enterprises_wanted, cadres_wanted, seed, now)
+        .map_err(|e| Error::BadRequest(e.to_string()))?;
+    // One hash for every account: they share the published demo password, and hashing
+    // thousands of times (argon2id on purpose takes ~30 ms each) would only slow the demo.
+    let hash = password::hash_off_thread(DEMO_PASSWORD.to_owned()).await;
+    let accounts = programme
+        .people
+        .iter()
+        .filter(|p| p.role != Role::Cadre)
+        .map(|p| p.username.clone())
+        .collect();
+    let people_rows = lined(
+        programme
+            .people
+            .into_iter()
+            .map(|p| people::PersonRow {
+                password_hash: Some(hash.clone()),
+                ..p
+            })
+            .collect(),
+    );
+    let enterprise_rows = lined(programme.enterprises);
+    let pairing_rows = lined(programme.pairings);
+    let all = ImportScope::All;
+    let (people, enterprises, pairings) = db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let none = FieldErrors::default;
+                Ok::<_, Error>((
+                    people::apply(c, &all, &people_rows, none(), now)?,
+                    enterprises::apply(c, &all, &enterprise_rows, none(), now)?,
+                    pairings::apply(c, &all, &pairing_rows, none(), now)?,
+                ))
+            })
+        })
+        .await?;
+    Ok(DemoSummary {
+        region: place,
+        counties: geo.counties.len(),
+        people,
+        enterprises,
+        pairings,
+        accounts,
+    })
+}
+
+/// Adds `count` tickets spread over the past year to the region's enterprises, in every state
+/// of the lifecycle, filed on their behalf by the demo administrator; nothing when the region
+/// already has tickets (so a rerun changes nothing). Returns how many were written.
+pub async fn fill_tickets(
+    db: &Database,
+    region: RegionCode,
+    count: usize,
+    seed: u64,
+    now: NaiveDateTime,
+) -> Result<usize, Error> {
+    db.run(move |conn| {
+        write_transaction(conn, |c| {
+            use diesel::prelude::*;
+            let filer: i64 = crate::db::schema::users::table
+                .filter(crate::db::schema::users::username.eq(generate::ADMIN_USERNAME))
+                .select(crate::db::schema::users::id)
+                .first(c)
+                .map_err(DbError::from)?;
+            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now)?)
+        })
+    })
+    .await
+}
+
+/// Rows numbered as if they were a file's.
+fn lined<T>(rows: Vec<T>) -> Vec<Lined<T>> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| Lined {
+            line: i as u64 + 1,
+            row,
+        })
+        .collect()
+}
+
+/// The region, and the places of its programme: its county-level units, the cities above them
+/// and the province (even when those lie above the region: their agencies assist it too).
+fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geography), DbError> {
+    let (region, ancestors) = regions::get_with_ancestors(conn, code)?;
+    let subtree = regions::in_subtree(conn, &code.subtree())?;
+    let place = |r: &Region| Place {
+        code: RegionCode::parse(&r.code).expect("stored codes are valid"),
+        name: r.name.clone(),
+    };
+    let known: BTreeMap<&str, &Region> = subtree
+        .iter()
+        .chain(&ancestors)
+        .map(|r| (r.code.as_str(), r))
+        .collect();
+    let province = ancestors.first().unwrap_or(&region);
+    let mut cities: Vec<Place> = Vec::new();
+    let mut counties = Vec::new();
+    for holder in regions::holders_of_subtree(&subtree) {
+        let city = holder
+            .parent_code
+            .as_deref()
+            .and_then(|p| known.get(p))
+            .filter(|p| p.level == RegionLevel::City && !is_grouping(p))
+            .map(
+                |p| match cities.iter().position(|c| c.code.as_str() == p.code) {
+                    Some(i) => i,
+                    None => {
+                        cities.push(place(p));
+                        cities.len() - 1
+                    }
+                },
+            );
+        counties.push(County {
+            place: place(holder),
+            city,
+        });
+    }
+    let supervised = std::iter::once(&region)
+        .chain(
+            subtree
+                .iter()
+                .filter(|r| r.code != region.code && r.level != RegionLevel::Province),
+        )
+        .filter(|r| !is_grouping(r))
+        .map(place)
+        .collect();
+    let geography = Geography {
+        province: place(province),
+        cities,
+        counties,
+        supervised,
+    };
+    Ok((place(&region), geography))
+}
+
+/// GB/T 2260 lists the counties a province governs directly under a pseudo-city `xx90xx`
+/// ("省直辖县级行政区划"): a grouping, not a city with agencies or a supervisor.
+fn is_grouping(region: &Region) -> bool {
+    region.level == RegionLevel::City && region.code.get(2..4) == Some("90")
+}

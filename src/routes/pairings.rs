@@ -1,0 +1,98 @@
+//! Pairings: `/enterprises/{id}/cadres` (an enterprise's cadres) and `/users/{id}/enterprises`
+//! (a cadre's enterprises).
+
+use actix_web::{get, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::extract::{Json, Query};
+use crate::auth::Principal;
+use crate::db::enterprises::Enterprise;
+use crate::domain::page::{Page, PageRequest};
+use crate::error::{Error, Problem};
+use crate::services::pairings::{self, PairedCadres, SetCadres};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The enterprise's cadres, the primary first.
+#[utoipa::path(
+    tag = "enterprises",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Enterprise id")),
+    responses(
+        (status = 200, description = "Its cadres", body = PairedCadres),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/enterprises/{id}/cadres")]
+pub async fn list_cadres(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+) -> Result<web::Json<PairedCadres>, Error> {
+    Ok(web::Json(
+        pairings::list_cadres(&state, &caller, id.into_inner()).await?,
+    ))
+}
+
+/// Replace the enterprise's cadres with this set: exactly one primary, each an active cadre
+/// whose region holds the enterprise's county; an empty list clears them.
+#[utoipa::path(
+    tag = "enterprises",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Enterprise id")),
+    request_body = SetCadres,
+    responses(
+        (status = 200, description = "The enterprise's cadres now", body = PairedCadres),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may see the enterprise but not pair it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not exactly one primary, or a cadre who may not assist it (`cadres[i].user_id`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/enterprises/{id}/cadres")]
+pub async fn set_cadres(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Json(input): Json<SetCadres>,
+) -> Result<web::Json<PairedCadres>, Error> {
+    Ok(web::Json(
+        pairings::set_cadres(&state, &caller, id.into_inner(), input).await?,
+    ))
+}
+
+/// The enterprises a cadre is paired with (those the caller may see), in id order.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The cadre's user id"), PageQuery),
+    responses(
+        (status = 200, description = "One page of enterprises", body = Page<Enterprise>),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cadre in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}/enterprises")]
+pub async fn paired_enterprises(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Result<web::Json<Page<Enterprise>>, Error> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    Ok(web::Json(
+        pairings::paired_enterprises(&state, &caller, id.into_inner(), page).await?,
+    ))
+}

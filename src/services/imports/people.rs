@@ -1,0 +1,225 @@
+//! Cadre files: `username,region_code` and optionally `department,display_name,password`.
+//! A row whose username exists updates that cadre's region, department and display name (a
+//! blank optional column leaves the stored value); passwords are only ever set on creation.
+//!
+//! A new cadre without a password can be paired and assigned at once, but no password verifies
+//! for them until an administrator or supervisor sets one (`PATCH /users/{id}`). That keeps a
+//! 10,000-row roster fast to import; rows that do carry passwords are hashed (argon2id, about
+//! 30 ms of a core each) on every core before the transaction opens.
+//!
+//! The demo writes its administrator and supervisors through [`apply`] as well, hence rows
+//! with a role.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::table::{self, Columns, at};
+use super::{Lined, Plan, distinct, people_by_username};
+use crate::auth::password;
+use crate::auth::policy::ImportScope;
+use crate::db::pairings::Changes;
+use crate::db::users::{self, NewUser, User, UserChanges};
+use crate::db::{Database, DbConnection, regions};
+use crate::domain::account::{check_password, normalize_username};
+use crate::domain::region::RegionCode;
+use crate::domain::role::Role;
+use crate::error::{Error, FieldErrors};
+use crate::services::users::optional_name;
+
+pub const COLUMNS: Columns = Columns {
+    required: &["username", "region_code"],
+    optional: &["department", "display_name", "password"],
+};
+
+/// A person to create or update.
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub username: String,
+    pub role: Role,
+    pub region: Option<RegionCode>,
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    /// Used only when the account is new.
+    pub password_hash: Option<String>,
+}
+
+/// A row of a cadre file, its password not yet hashed.
+#[derive(Debug)]
+pub struct CadreRow {
+    person: PersonRow,
+    password: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CadreRecord {
+    username: String,
+    region_code: String,
+    department: Option<String>,
+    display_name: Option<String>,
+    password: Option<String>,
+}
+
+pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut rows = Vec::new();
+    for Lined { line, row } in table::read::<CadreRecord>(text, &COLUMNS, errors) {
+        let mut e = FieldErrors::default();
+        let username = e.check("username", normalize_username(&row.username));
+        let region = e.check("region_code", RegionCode::parse(&row.region_code));
+        let department = optional_name(&mut e, "department", row.department.as_deref());
+        let display_name = optional_name(&mut e, "display_name", row.display_name.as_deref());
+        let password = row.password.filter(|p| !p.is_empty());
+        if let Some(password) = &password {
+            e.check("password", check_password(password));
+        }
+        let valid = e.is_empty();
+        errors.absorb(&format!("line {line}: "), e);
+        let (Some(username), true) = (username, valid) else {
+            continue;
+        };
+        if let Some(first) = first_line.get(&username) {
+            errors.add(&at(line, "username"), format!("repeats line {first}"));
+            continue;
+        }
+        first_line.insert(username.clone(), line);
+        let person = PersonRow {
+            username,
+            role: Role::Cadre,
+            region,
+            department: department.flatten(),
+            display_name: display_name.flatten(),
+            password_hash: None,
+        };
+        rows.push(Lined {
+            line,
+            row: CadreRow { person, password },
+        });
+    }
+    rows
+}
+
+/// Hashes the passwords of the rows that will create accounts; other rows' are dropped unread.
+pub async fn hash_new_passwords(
+    db: &Database,
+    rows: Vec<Lined<CadreRow>>,
+) -> Result<Vec<Lined<PersonRow>>, Error> {
+    let named: Vec<String> = rows
+        .iter()
+        .filter(|r| r.row.password.is_some())
+        .map(|r| r.row.person.username.clone())
+        .collect();
+    // Accounts are never deleted, so a name taken now is still taken when the rows are
+    // written: only the others need a hash.
+    let taken: HashSet<String> = db
+        .run(move |conn| users::find_by_usernames(conn, &named))
+        .await?
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    let mut people = Vec::with_capacity(rows.len());
+    let (mut slots, mut secrets) = (Vec::new(), Vec::new());
+    for Lined { line, row } in rows {
+        let CadreRow { person, password } = row;
+        if let Some(secret) = password.filter(|_| !taken.contains(&person.username)) {
+            slots.push(people.len());
+            secrets.push(secret);
+        }
+        people.push(Lined { line, row: person });
+    }
+    let hashes = crate::telemetry::spawn_blocking_in_span(move || password::hash_many(&secrets))
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    for (slot, hash) in slots.into_iter().zip(hashes) {
+        people[slot].row.password_hash = Some(hash);
+    }
+    Ok(people)
+}
+
+/// Whether a person at home in `region` is inside `scope` (only the operator places people
+/// without a region, i.e. administrators).
+fn within(scope: &ImportScope, region: Option<&RegionCode>) -> bool {
+    match region {
+        Some(region) => scope.allows(region),
+        None => matches!(scope, ImportScope::All),
+    }
+}
+
+/// Creates the new accounts and updates the changed ones, all rows inside `scope`.
+pub fn apply(
+    conn: &mut DbConnection,
+    scope: &ImportScope,
+    rows: &[Lined<PersonRow>],
+    mut errors: FieldErrors,
+    now: NaiveDateTime,
+) -> Result<Changes, Error> {
+    let codes = distinct(
+        rows.iter()
+            .filter_map(|r| r.row.region.clone().map(String::from)),
+    );
+    let known = regions::existing_among(conn, &codes)?;
+    let stored = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
+
+    let mut plan = Plan::new();
+    for Lined { line, row } in rows {
+        let region = row.region.as_ref();
+        if region.is_some_and(|r| !known.contains(r.as_str())) {
+            errors.add(&at(*line, "region_code"), "no region has this code");
+        } else if !within(scope, region) {
+            errors.add(&at(*line, "region_code"), "outside your region");
+        }
+        match stored.get(&row.username) {
+            None => plan.new.push(new_user(row, now)),
+            Some(old) if old.role != row.role => errors.add(
+                &at(*line, "username"),
+                format!(
+                    "already taken by an account that is not a {}",
+                    row.role.as_str()
+                ),
+            ),
+            Some(old) if !within(scope, old.region().as_ref()) => errors.add(
+                &at(*line, "username"),
+                "belongs to an account outside your region",
+            ),
+            Some(old) => plan.compare(old.id, difference(old, row, now)),
+        }
+    }
+    errors.into_result()?;
+    Ok(plan.write(conn, users::insert_many, users::update)?)
+}
+
+fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
+    NewUser {
+        username: row.username.clone(),
+        password_hash: row.password_hash.clone(),
+        role: row.role.as_str().to_owned(),
+        kind: users::KIND_PERSON.to_owned(),
+        region_code: row.region.clone().map(String::from),
+        enterprise_id: None,
+        department: row.department.clone(),
+        display_name: row.display_name.clone(),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The change that makes `old` say what `row` says, if any; blank optional columns keep
+/// what is stored.
+fn difference(old: &User, row: &PersonRow, now: NaiveDateTime) -> Option<UserChanges> {
+    let differs = |new: &Option<String>, old: &Option<String>| {
+        new.clone().filter(|n| Some(n) != old.as_ref())
+    };
+    let changes = UserChanges {
+        region_code: differs(&row.region.clone().map(String::from), &old.region_code),
+        department: differs(&row.department, &old.department),
+        display_name: differs(&row.display_name, &old.display_name),
+        ..UserChanges::default()
+    };
+    (changes != UserChanges::default()).then_some(UserChanges {
+        updated_at: Some(now),
+        ..changes
+    })
+}

@@ -1,0 +1,144 @@
+//! Who assists whom: an enterprise's cadres, set as a whole with exactly one primary, and the
+//! enterprises a cadre is paired with.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Principal, policy};
+use crate::db::enterprises::{Enterprise, EnterpriseFilter};
+use crate::db::pairings::{PairedCadre, Pairing};
+use crate::db::users::User;
+use crate::db::{DbError, enterprises, pairings, users, write_transaction};
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::pairing::{assist_rule, check_primaries, may_assist};
+use crate::domain::region::RegionCode;
+use crate::error::{Error, FieldErrors};
+use crate::services::enterprises::{managed_enterprise, visible_enterprise};
+use crate::state::AppState;
+
+/// The whole set of an enterprise's cadres; an empty list clears it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCadres {
+    pub cadres: Vec<CadreChoice>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CadreChoice {
+    pub user_id: i64,
+    /// Exactly one cadre of a non-empty set is primary: tickets go to them first.
+    #[serde(default)]
+    pub primary: bool,
+}
+
+/// An enterprise's cadres, the primary first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PairedCadres {
+    pub items: Vec<PairedCadre>,
+}
+
+/// Whether `user` may be paired with an enterprise in `county`.
+pub fn can_assist(user: &User, county: &RegionCode) -> bool {
+    may_assist(user.role, user.active, user.region().as_ref(), county)
+}
+
+pub async fn list_cadres(
+    state: &AppState,
+    caller: &Principal,
+    enterprise_id: i64,
+) -> Result<PairedCadres, Error> {
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |conn| {
+            visible_enterprise(conn, &caller, enterprise_id)?;
+            let items = pairings::list_for_enterprise(conn, enterprise_id)?;
+            Ok(PairedCadres { items })
+        })
+        .await
+}
+
+pub async fn set_cadres(
+    state: &AppState,
+    caller: &Principal,
+    enterprise_id: i64,
+    input: SetCadres,
+) -> Result<PairedCadres, Error> {
+    let now = state.clock.now();
+    let actor = caller.user_id;
+    let caller = caller.clone();
+    let (cadres, changes) = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let county = managed_enterprise(c, &caller, enterprise_id)?.county();
+                let mut errors = FieldErrors::default();
+                let mut seen = HashSet::new();
+                for (i, choice) in input.cadres.iter().enumerate() {
+                    let field = format!("cadres[{i}].user_id");
+                    if !seen.insert(choice.user_id) {
+                        errors.add(&field, "listed twice");
+                        continue;
+                    }
+                    let user = match users::find(c, choice.user_id) {
+                        Ok(user) => Some(user),
+                        Err(DbError::NotFound) => None,
+                        Err(other) => return Err(other.into()),
+                    };
+                    if !user.is_some_and(|u| can_assist(&u, &county)) {
+                        errors.add(&field, assist_rule(&county));
+                    }
+                }
+                let primaries = input.cadres.iter().filter(|c| c.primary).count();
+                errors.check("cadres", check_primaries(input.cadres.len(), primaries));
+                errors.into_result()?;
+                let wanted: Vec<Pairing> = input
+                    .cadres
+                    .iter()
+                    .map(|choice| Pairing {
+                        enterprise_id,
+                        user_id: choice.user_id,
+                        primary: choice.primary,
+                    })
+                    .collect();
+                let changes = pairings::replace(c, &[enterprise_id], &wanted, now)?;
+                let items = pairings::list_for_enterprise(c, enterprise_id)?;
+                Ok::<_, Error>((PairedCadres { items }, changes))
+            })
+        })
+        .await?;
+    tracing::info!(actor, enterprise_id, ?changes, "pairings set");
+    Ok(cadres)
+}
+
+/// The enterprises a cadre is paired with, as far as the caller may see them, in id order.
+pub async fn paired_enterprises(
+    state: &AppState,
+    caller: &Principal,
+    cadre_id: i64,
+    page: PageRequest<i64>,
+) -> Result<Page<Enterprise>, Error> {
+    let caller = caller.clone();
+    let rows = state
+        .db
+        .run({
+            let page = page.clone();
+            move |conn| {
+                let (_, facts) = users::find_with_facts(conn, cadre_id).map_err(|e| match e {
+                    DbError::NotFound => Error::not_found("no such cadre"),
+                    other => other.into(),
+                })?;
+                let scope = policy::read_paired_enterprises(&caller, &facts)?;
+                let filter = EnterpriseFilter {
+                    cadre: Some(cadre_id),
+                    ..EnterpriseFilter::default()
+                };
+                Ok::<_, Error>(enterprises::list(conn, &scope, &filter, &page)?)
+            }
+        })
+        .await?;
+    Ok(Page::from_rows(rows, &page, |e| e.id))
+}

@@ -1,0 +1,155 @@
+//! The demo programme, generated small and then explored through the API as its users would.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::helpers::TestApp;
+use enterprise_assist::demo::{self, DEMO_PASSWORD};
+use enterprise_assist::domain::region::RegionCode;
+
+async fn token(app: &TestApp, username: &str) -> String {
+    app.login(username, DEMO_PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
+    let page = app.call(Method::GET, path, Some(token), None, 200).await;
+    page["items"].as_array().unwrap().clone()
+}
+
+async fn a_small_demo_can_be_explored(app: &TestApp) {
+    let zhoukou = RegionCode::parse("411600").unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let summary = demo::run(&app.db, zhoukou.clone(), 120, 30, 7, now)
+        .await
+        .unwrap();
+    assert_eq!(summary.counties, 11);
+    assert_eq!(summary.enterprises.created, 120);
+    // The administrator, a supervisor for the city and each county, and the cadres.
+    assert_eq!(summary.people.created, 1 + 12 + 30);
+    // The same seed again changes nothing.
+    let again = demo::run(&app.db, zhoukou, 120, 30, 7, now).await.unwrap();
+    assert_eq!(
+        (again.enterprises.unchanged, again.pairings.created),
+        (120, 0)
+    );
+
+    let admin = token(app, "demo.admin").await;
+    let city = token(app, "sup.411600").await;
+    assert_eq!(
+        items(app, &city, "/api/v1/enterprises?limit=200")
+            .await
+            .len(),
+        120
+    );
+    let county = token(app, "sup.411602").await;
+    let own = items(app, &county, "/api/v1/enterprises?limit=200").await;
+    assert!(!own.is_empty() && own.len() < 120);
+    assert!(own.iter().all(|e| e["county_code"] == "411602"));
+
+    // Every enterprise has one primary cadre, of its own county.
+    for enterprise in &own {
+        let path = format!("/api/v1/enterprises/{}/cadres", enterprise["id"]);
+        let cadres = items(app, &admin, &path).await;
+        let primaries: Vec<&Value> = cadres.iter().filter(|c| c["primary"] == true).collect();
+        assert_eq!(primaries.len(), 1, "{cadres:?}");
+        assert_eq!(primaries[0]["region_code"], "411602");
+    }
+    // A county cadre logs in and sees the enterprises paired with them, at all three levels.
+    let cadre = token(app, "cadre.411602.001").await;
+    let me = app
+        .call(Method::GET, "/api/v1/me", Some(&cadre), None, 200)
+        .await;
+    let theirs = items(app, &cadre, "/api/v1/enterprises?limit=200").await;
+    let listed = items(
+        app,
+        &cadre,
+        &format!("/api/v1/users/{}/enterprises?limit=200", me["id"]),
+    )
+    .await;
+    assert_eq!(theirs, listed);
+    let levels = items(app, &admin, "/api/v1/users?role=cadre&limit=200").await;
+    for code in ["411602", "411600", "410000"] {
+        assert!(
+            levels.iter().any(|c| c["region_code"] == code),
+            "no cadre at {code}"
+        );
+    }
+}
+
+/// Demo tickets: every state of the lifecycle, escalations, overdue ones, and counters that
+/// equal the recount.
+async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
+    let zhoukou = RegionCode::parse("411600").unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    demo::run(&app.db, zhoukou.clone(), 200, 40, 3, now)
+        .await
+        .unwrap();
+    let filed = demo::fill_tickets(&app.db, zhoukou.clone(), 3000, 3, now)
+        .await
+        .unwrap();
+    assert_eq!(filed, 3000);
+    assert_eq!(
+        demo::fill_tickets(&app.db, zhoukou, 3000, 3, now)
+            .await
+            .unwrap(),
+        0,
+        "a rerun adds nothing"
+    );
+    let differences = enterprise_assist::services::stats::verify(&app.db)
+        .await
+        .unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+    let admin = token(app, "demo.admin").await;
+    for status in [
+        "submitted",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "closed",
+        "withdrawn",
+    ] {
+        let found = items(
+            app,
+            &admin,
+            &format!("/api/v1/tickets?status={status}&limit=1"),
+        )
+        .await;
+        assert_eq!(found.len(), 1, "no {status} ticket");
+    }
+    let escalated = items(
+        app,
+        &admin,
+        "/api/v1/tickets?region=411600&limit=200&sort=due",
+    )
+    .await;
+    assert!(
+        escalated
+            .iter()
+            .all(|t| t["county_code"].as_str().unwrap().starts_with("4116"))
+    );
+    let red = items(app, &admin, "/api/v1/tickets?warning=red&limit=1").await;
+    assert_eq!(red.len(), 1, "some open tickets are overdue");
+    let year = chrono::Utc::now().format("%Y");
+    let stats = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/stats?region=411600&from={}-01&to={year}-12",
+                year.to_string().parse::<i32>().unwrap() - 1
+            ),
+            Some(&admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(stats["totals"]["filed"], 3000);
+}
+
+both_backends!(
+    a_small_demo_can_be_explored,
+    demo_tickets_span_the_lifecycle
+);

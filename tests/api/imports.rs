@@ -1,0 +1,306 @@
+//! Bulk imports through `POST /imports/{kind}`: counts, re-imports that change nothing, bad
+//! rows named by line, whole-or-nothing, scope and limits.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::fixtures::{PASSWORD, World, assert_field_error, token_for, valid_uscc, with_bad_check};
+use crate::helpers::{TestApp, expect_json};
+
+async fn import(app: &TestApp, token: &str, kind: &str, csv: &str, status: u16) -> Value {
+    let response = app
+        .post_csv(&format!("/api/v1/imports/{kind}"), Some(token), csv)
+        .await;
+    expect_json(response, status).await
+}
+
+fn counts(report: &Value) -> [u64; 4] {
+    ["created", "updated", "unchanged", "removed"].map(|k| report[k].as_u64().unwrap())
+}
+
+/// Imports `csv` as an administrator expecting `first` counts, then again expecting no change.
+async fn import_twice(app: &TestApp, kind: &str, csv: &str, first: [u64; 4]) -> Value {
+    let admin = app.admin_token().await;
+    let report = import(app, &admin, kind, csv, 200).await;
+    assert_eq!(counts(&report), first, "{report}");
+    let rows = report["rows"].as_u64().unwrap();
+    let again = import(app, &admin, kind, csv, 200).await;
+    assert_eq!(
+        counts(&again),
+        [0, 0, rows, 0],
+        "a second import changes nothing"
+    );
+    report
+}
+
+async fn enterprise_count(app: &TestApp, token: &str) -> usize {
+    let page = app
+        .call(
+            Method::GET,
+            "/api/v1/enterprises?limit=200",
+            Some(token),
+            None,
+            200,
+        )
+        .await;
+    page["items"].as_array().unwrap().len()
+}
+
+fn enterprises_csv(rows: &[(u32, &str, &str)]) -> String {
+    let mut csv = String::from("name,uscc,county_code,industry\n");
+    for (seed, name, county) in rows {
+        csv.push_str(&format!("{name},{},{county},食品加工\n", valid_uscc(*seed)));
+    }
+    csv
+}
+
+async fn enterprises_are_created_then_updated_then_unchanged(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let csv = enterprises_csv(&[
+        (1, "周口恒达食品有限公司", "411602"),
+        (2, "\"Mill, Flour & Co\"", "411681"),
+    ]);
+    let report = import_twice(app, "enterprises", &csv, [2, 0, 0, 0]).await;
+    assert_eq!(
+        (&report["kind"], &report["rows"]),
+        (&json!("enterprises"), &json!(2))
+    );
+
+    let page = app
+        .call(
+            Method::GET,
+            "/api/v1/enterprises?q=mill",
+            Some(&admin),
+            None,
+            200,
+        )
+        .await;
+    let mill = &page["items"][0];
+    assert_eq!(
+        (&mill["name"], &mill["county_code"]),
+        (&json!("Mill, Flour & Co"), &json!("411681"))
+    );
+    assert_eq!(mill["industry"], "食品加工");
+
+    // Changed columns update; a blank optional column keeps what is stored; columns come in any order.
+    let changed = format!(
+        "county_code,uscc,name,industry,contact_phone\n411603,{},周口恒达食品有限公司,,0394-1\n411681,{},New Mill,,\n",
+        valid_uscc(1),
+        valid_uscc(2)
+    );
+    import_twice(app, "enterprises", &changed, [0, 2, 0, 0]).await;
+    let page = app
+        .call(Method::GET, "/api/v1/enterprises", Some(&admin), None, 200)
+        .await;
+    let first = &page["items"][0];
+    assert_eq!(
+        (&first["county_code"], &first["contact_phone"]),
+        (&json!("411603"), &json!("0394-1"))
+    );
+    assert_eq!(first["industry"], "食品加工");
+    assert_eq!(page["items"][1]["name"], "New Mill");
+}
+
+async fn bad_rows_are_named_by_line_and_nothing_is_written(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let good = valid_uscc(10);
+    let csv = format!(
+        "uscc,name,county_code\n\
+         {good},Good One,411602\n\
+         {},Bad Check,411602\n\
+         {},Good Two,411600\n\
+         {good},Repeat,411602\n\
+         {},,411602\n\
+         {},Unknown County,999999\n\
+         {},Too,Many,Fields\n",
+        with_bad_check(&valid_uscc(11)),
+        valid_uscc(12),
+        valid_uscc(13),
+        valid_uscc(14),
+        valid_uscc(15),
+    );
+    let problem = import(app, &admin, "enterprises", &csv, 422).await;
+    for field in [
+        "line 3: uscc",
+        "line 4: county_code",
+        "line 5: uscc",
+        "line 6: name",
+        "line 7: county_code",
+        "line 8: row",
+    ] {
+        assert_field_error(&problem, field);
+    }
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 6, "{problem}");
+    // Line 2 was good, but the file is applied whole or not at all.
+    assert_eq!(enterprise_count(app, &admin).await, 0);
+
+    let headers = [
+        ("uscc,name\n", "line 1: header"),
+        ("uscc,name,county_code,colour\n", "line 1: header"),
+        ("", "line 1: header"),
+    ];
+    for (csv, field) in headers {
+        assert_field_error(&import(app, &admin, "enterprises", csv, 422).await, field);
+    }
+}
+
+async fn supervisors_import_only_inside_their_region(app: &TestApp) {
+    let w = World::build(app).await;
+    let inside = enterprises_csv(&[(20, "Inside", "411603")]);
+    let report = import(app, &w.sup_own.token, "enterprises", &inside, 200).await;
+    assert_eq!(counts(&report), [1, 0, 0, 0]);
+    let outside = enterprises_csv(&[(21, "Inside Too", "411602"), (22, "Outside", "410102")]);
+    let problem = import(app, &w.sup_own.token, "enterprises", &outside, 422).await;
+    assert_field_error(&problem, "line 3: county_code");
+    // Another region's enterprise cannot be taken over by its code either.
+    let e2 = format!(
+        "uscc,name,county_code\n{},Mine Now,411602\n",
+        w.e2["uscc"].as_str().unwrap()
+    );
+    assert_field_error(
+        &import(app, &w.sup_own.token, "enterprises", &e2, 422).await,
+        "line 2: uscc",
+    );
+    let far_cadre = "username,region_code\ncadre.far,410102\n";
+    assert_field_error(
+        &import(app, &w.sup_own.token, "cadres", far_cadre, 422).await,
+        "line 2: region_code",
+    );
+    for token in [&w.cadre.token, &w.staff1.token] {
+        import(app, token, "enterprises", &inside, 403).await;
+    }
+    let response = app
+        .post_csv("/api/v1/imports/enterprises", None, &inside)
+        .await;
+    expect_json(response, 401).await;
+    let response = app
+        .post_csv("/api/v1/imports/tickets", Some(&w.admin), &inside)
+        .await;
+    expect_json(response, 404).await;
+}
+
+async fn cadres_and_pairings_import_and_reimport(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let enterprises = enterprises_csv(&[
+        (30, "One", "411602"),
+        (31, "Two", "411602"),
+        (32, "Three", "410102"),
+    ]);
+    import(app, &admin, "enterprises", &enterprises, 200).await;
+    let cadres = format!(
+        "username,region_code,department,display_name,password\n\
+         Cadre.A,411602,川汇区商务局,李明,{PASSWORD}\n\
+         cadre.b,411600,周口市发展和改革委员会,王芳,\n\
+         cadre.c,410102,,,\n"
+    );
+    import_twice(app, "cadres", &cadres, [3, 0, 0, 0]).await;
+    // The password given works; the one not given leaves the account without one.
+    let token = token_for(app, "cadre.a").await;
+    let body = json!({"username": "cadre.b", "password": PASSWORD});
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(body), 401)
+        .await;
+
+    let (one, two, three) = (valid_uscc(30), valid_uscc(31), valid_uscc(32));
+    let pairings = format!(
+        "uscc,username,primary\n{one},cadre.a,true\n{one},cadre.b,false\n{two},cadre.b,TRUE\n{three},cadre.c,yes\n"
+    );
+    import_twice(app, "pairings", &pairings, [4, 0, 0, 0]).await;
+    let mine = app
+        .call(Method::GET, "/api/v1/enterprises", Some(&token), None, 200)
+        .await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["items"][0]["name"], "One");
+
+    // Enterprise One now gets cadre.b as primary and loses cadre.a; the others stay as they were.
+    let moved = format!("uscc,username,primary\n{one},cadre.b,true\n");
+    import_twice(app, "pairings", &moved, [0, 1, 0, 1]).await;
+    let mine = app
+        .call(Method::GET, "/api/v1/enterprises", Some(&token), None, 200)
+        .await;
+    assert!(mine["items"].as_array().unwrap().is_empty());
+
+    let bad = format!(
+        "uscc,username,primary\n\
+         {one},cadre.a,true\n{one},cadre.b,true\n\
+         {two},cadre.c,true\n\
+         {two},nobody,false\n\
+         {},cadre.a,true\n\
+         {three},cadre.c,maybe\n",
+        valid_uscc(99)
+    );
+    let problem = import(app, &admin, "pairings", &bad, 422).await;
+    for field in [
+        "line 2: primary",
+        "line 4: username",
+        "line 5: username",
+        "line 6: uscc",
+        "line 7: primary",
+    ] {
+        assert_field_error(&problem, field);
+    }
+    let after = app
+        .call(Method::GET, "/api/v1/enterprises", Some(&admin), None, 200)
+        .await;
+    let one_id = after["items"][0]["id"].clone();
+    let paired = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/enterprises/{one_id}/cadres"),
+            Some(&admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        paired["items"].as_array().unwrap().len(),
+        1,
+        "nothing changed: {paired}"
+    );
+}
+
+async fn the_body_must_be_csv_within_the_limit(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let path = "/api/v1/imports/enterprises";
+    let big = format!("uscc,name,county_code\n{}", "x".repeat(10 * 1024 * 1024));
+    expect_json(app.post_csv(path, Some(&admin), &big).await, 413).await;
+    // Well past the 64 KiB of JSON bodies is fine for a file.
+    let mut csv = String::from("uscc,name,county_code\n");
+    for seed in 0..2000 {
+        csv.push_str(&format!(
+            "{},Enterprise number {seed} of a long list,411602\n",
+            valid_uscc(seed)
+        ));
+    }
+    assert!(csv.len() > 64 * 1024);
+    let report = import(app, &admin, "enterprises", &csv, 200).await;
+    assert_eq!(counts(&report), [2000, 0, 0, 0]);
+
+    let json = app
+        .request(
+            Method::POST,
+            path,
+            Some(&admin),
+            Some(&json!({"uscc": "x"})),
+        )
+        .await;
+    expect_json(json, 415).await;
+    let latin1 = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv; charset=utf-8")
+        .body(vec![b'u', b',', 0xff, b'\n'])
+        .send()
+        .await
+        .unwrap();
+    expect_json(latin1, 400).await;
+}
+
+both_backends!(
+    enterprises_are_created_then_updated_then_unchanged,
+    bad_rows_are_named_by_line_and_nothing_is_written,
+    supervisors_import_only_inside_their_region,
+    cadres_and_pairings_import_and_reimport,
+    the_body_must_be_csv_within_the_limit,
+);
