@@ -117,31 +117,16 @@ pub async fn open(env: &[(String, String)]) -> Database {
 }
 
 #[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// Runs a query answering one `n` column.
-pub async fn count(db: &Database, sql: &'static str) -> i64 {
-    db.run(move |conn| {
-        let row: Count = diesel::sql_query(sql).get_result(conn)?;
-        Ok::<_, DbError>(row.n)
-    })
-    .await
-    .unwrap()
-}
-
-#[derive(QueryableByName)]
-struct Setting {
+struct Text {
     #[diesel(sql_type = diesel::sql_types::Text)]
     value: String,
 }
 
-/// A setting of the database as the service's own connections see it.
-pub async fn setting(db: &Database, sql: &'static str) -> String {
+/// The one text column `value` a query answers, as the service's own connections see it
+/// (counts are cast to text by the query).
+pub async fn query_text(db: &Database, sql: &'static str) -> String {
     db.run(move |conn| {
-        let row: Setting = diesel::sql_query(sql).get_result(conn)?;
+        let row: Text = diesel::sql_query(sql).get_result(conn)?;
         Ok::<_, DbError>(row.value)
     })
     .await

@@ -127,15 +127,16 @@ async fn verify(
             assert_eq!(ticket["status"], status.as_str());
         }
     }
-    for (key, body, id) in &ledger.filed {
-        let response = client
+    let retry = |key: &str, body: &Value| {
+        client
             .post(server.url("/api/v1/tickets"))
             .bearer_auth(&cast.staff)
             .header("idempotency-key", key)
             .json(body)
             .send()
-            .await
-            .unwrap();
+    };
+    for (key, body, id) in &ledger.filed {
+        let response = retry(key, body).await.unwrap();
         assert_eq!(response.status(), 201, "retry of {key}");
         assert_eq!(response.headers()["idempotent-replayed"], "true");
         let ticket: Value = response.json().await.unwrap();
@@ -149,14 +150,7 @@ async fn verify(
     for (key, body) in &ledger.unanswered {
         let mut ids = Vec::new();
         for _ in 0..2 {
-            let response = client
-                .post(server.url("/api/v1/tickets"))
-                .bearer_auth(&cast.staff)
-                .header("idempotency-key", key)
-                .json(body)
-                .send()
-                .await
-                .unwrap();
+            let response = retry(key, body).await.unwrap();
             assert_eq!(response.status(), 201, "retry of unanswered {key}");
             ids.push(
                 response.json::<Value>().await.unwrap()["id"]
@@ -166,14 +160,14 @@ async fn verify(
         }
         assert_eq!(ids[0], ids[1], "unanswered {key} was filed twice");
     }
-    let lacking = cast::count(
+    let lacking = cast::query_text(
         db,
-        "SELECT COUNT(*) AS n FROM tickets t WHERE t.version <> \
+        "SELECT CAST(COUNT(*) AS TEXT) AS value FROM tickets t WHERE t.version <> \
          (SELECT COUNT(*) FROM ticket_events e WHERE e.ticket_id = t.id)",
     )
     .await;
     assert_eq!(
-        lacking, 0,
+        lacking, "0",
         "tickets whose events do not match their versions"
     );
     ledger.unanswered.len()
@@ -188,7 +182,7 @@ pub async fn kill_nine_loses_nothing(backend: &str) {
     let database = cast::open(&env).await;
     let durable = match backend {
         "sqlite" => {
-            cast::setting(
+            cast::query_text(
                 &database,
                 "SELECT CAST(synchronous AS TEXT) AS value FROM pragma_synchronous",
             )
@@ -196,7 +190,7 @@ pub async fn kill_nine_loses_nothing(backend: &str) {
                 == "2"
         }
         _ => {
-            cast::setting(
+            cast::query_text(
                 &database,
                 "SELECT setting AS value FROM pg_settings WHERE name = 'synchronous_commit'",
             )

@@ -41,13 +41,18 @@ fn postgres_address() -> SocketAddr {
         .expect("TEST_DATABASE_URL names host:port by IP address")
 }
 
-/// The database's URL with its host and port replaced by the proxy's.
-fn through(proxy: &Proxy, db: &TestDb) -> String {
-    format!(
+/// The service's settings, with the database reached through the proxy.
+fn env_through(proxy: &Proxy, db: &TestDb) -> Vec<(String, String)> {
+    let mut env = base_env(db);
+    env.retain(|(k, _)| k != "DATABASE_URL");
+    let url = format!(
         "postgres://postgres@127.0.0.1:{}/{}",
         proxy.port,
         db.postgres_name()
-    )
+    );
+    env.push(("DATABASE_URL".into(), url));
+    env.push(("DB_TIMEOUT_SECS".into(), DB_TIMEOUT_SECS.to_string()));
+    env
 }
 
 /// One answer seen by the load: when, what, how long it took.
@@ -102,10 +107,7 @@ async fn load(
 pub async fn outage_during_load() {
     let db = TestDb::postgres();
     let proxy = Proxy::start(postgres_address()).await;
-    let mut env = base_env(&db);
-    env.retain(|(k, _)| k != "DATABASE_URL");
-    env.push(("DATABASE_URL".into(), through(&proxy, &db)));
-    env.push(("DB_TIMEOUT_SECS".into(), DB_TIMEOUT_SECS.to_string()));
+    let env = env_through(&proxy, &db);
     let client = reqwest::Client::new();
     let server = Server::start(&env);
     let cast = Cast::build(&client, &server, &env).await;
@@ -203,10 +205,7 @@ pub async fn start_while_database_is_down() {
     let db = TestDb::postgres();
     let proxy = Proxy::start(postgres_address()).await;
     proxy.cut();
-    let mut env = base_env(&db);
-    env.retain(|(k, _)| k != "DATABASE_URL");
-    env.push(("DATABASE_URL".into(), through(&proxy, &db)));
-    env.push(("DB_TIMEOUT_SECS".into(), DB_TIMEOUT_SECS.to_string()));
+    let env = env_through(&proxy, &db);
     let client = reqwest::Client::new();
     let server = Server::start(&env);
     let (status, _) = call(&client, Method::GET, &server.url("/healthz"), None, None)

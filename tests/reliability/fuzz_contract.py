@@ -135,8 +135,11 @@ def setup_roles(server):
     tokens = {"admin": admin}
     for name, fields in people.items():
         body = dict(fields, username=f"fuzz.{name}", password=PASSWORD)
-        call(base, "POST", "/api/v1/users", admin, body=body, expect=201)
+        fields["id"] = call(base, "POST", "/api/v1/users", admin, body=body, expect=201)["id"]
         tokens[name] = login(f"fuzz.{name}")
+    # Paired, so the ticket below is assigned to the cadre and the cadre's moves can succeed.
+    call(base, "PUT", f"/api/v1/enterprises/{enterprise['id']}/cadres", admin, expect=200,
+         body={"cadres": [{"user_id": people["cadre"]["id"], "primary": True}]})
     client = call(base, "POST", f"/api/v1/enterprises/{enterprise['id']}/clients",
                   tokens["enterprise"], body={"name": "erp"}, expect=201)
     tokens["client"] = call(base, "POST", "/api/v1/auth/token", expect=200, body={

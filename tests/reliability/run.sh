@@ -29,6 +29,6 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$schemathesis_ver
   timeout 600 "$venv/bin/pip" install -q "schemathesis==$schemathesis_version"
 fi
 cargo build --locked --quiet
-SCHEMATHESIS="$venv/bin/schemathesis" FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-15}" \
+SCHEMATHESIS="$venv/bin/schemathesis" FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-25}" \
   timeout 1200 "$venv/bin/python" tests/reliability/fuzz_contract.py sqlite postgres \
   2>&1 | tee "$out/contract.log"
