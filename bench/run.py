@@ -278,7 +278,7 @@ def stats_scaling(backend, args, raw, work):
     """Province statistics p99 at a small and a large number of tickets."""
     results = {}
     year = datetime.date.today().year
-    path = f"/api/v1/stats?region=410000&from={year - 1}-01&to={year}-12"
+    path = f"/api/v1/stats?region=410000&from={year}-01&to={year}-12"
     for tickets in args.stats_sizes:
         db = Database(backend, work, f"stats{tickets}")
         try:

@@ -164,11 +164,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    ticket_stats (county_code, month, category, slot) {
+    ticket_stats (category, county_code, month) {
+        category -> Text,
         county_code -> Text,
         month -> Text,
-        category -> Text,
-        slot -> Integer,
         filed -> Integer,
         withdrawn -> Integer,
         open -> Integer,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{count_star, sum};
+use diesel::dsl::sum;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
@@ -13,12 +13,12 @@ use super::tickets::Ticket;
 use super::{DbConnection, DbError};
 use crate::domain::region::CodeRange;
 use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
-use crate::domain::ticket::Status;
 
-/// Spreads one key over this many rows, so concurrent writers rarely wait on the same one.
-const SLOTS: i64 = 8;
+/// The category under which every ticket is counted again, so reports over all categories read
+/// one row per county and month.
+pub const ALL_CATEGORIES: &str = "*";
 
-/// Where a ticket's counts live: its county, filing month and category.
+/// Where counts live: a county, a filing month, and a category or [`ALL_CATEGORIES`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
     pub county_code: String,
@@ -37,12 +37,14 @@ impl Ticket {
         }
     }
 
-    pub fn stats_key(&self) -> Key {
-        Key {
+    /// The two keys a ticket counts under: its category, and all categories.
+    pub fn stats_keys(&self) -> [Key; 2] {
+        let key = |category: &str| Key {
             county_code: self.county_code.clone(),
             month: Month::of(self.created_at).to_string(),
-            category: self.category.clone(),
-        }
+            category: category.to_owned(),
+        };
+        [key(&self.category), key(ALL_CATEGORIES)]
     }
 }
 
@@ -50,14 +52,13 @@ fn narrow(value: i64) -> i32 {
     i32::try_from(value).expect("counter changes fit a column")
 }
 
-/// One row of counters to add to its key's slot.
+/// One row of counters to add to its key.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = ticket_stats)]
 pub struct CounterRow {
     county_code: String,
     month: String,
     category: String,
-    slot: i32,
     filed: i32,
     withdrawn: i32,
     open: i32,
@@ -71,13 +72,11 @@ pub struct CounterRow {
 }
 
 impl CounterRow {
-    /// The counts of `key` in the slot of ticket `ticket_id`.
-    pub fn new(key: Key, ticket_id: i64, c: Counters) -> CounterRow {
+    pub fn new(key: Key, c: Counters) -> CounterRow {
         CounterRow {
             county_code: key.county_code,
             month: key.month,
             category: key.category,
-            slot: narrow(ticket_id.rem_euclid(SLOTS)),
             filed: narrow(c.filed),
             withdrawn: narrow(c.withdrawn),
             open: narrow(c.open),
@@ -97,22 +96,20 @@ pub fn record(conn: &mut DbConnection, ticket: &Ticket, change: Counters) -> Res
     if change.is_zero() {
         return Ok(());
     }
-    add(
-        conn,
-        vec![CounterRow::new(ticket.stats_key(), ticket.id, change)],
-    )
+    // Always the category's row before the all-categories row: one order, no deadlocks.
+    let rows = ticket.stats_keys().map(|key| CounterRow::new(key, change));
+    add(conn, rows.into())
 }
 
-/// `INSERT ... ON CONFLICT DO UPDATE` adding `$values` to their slots' counts.
+/// `INSERT ... ON CONFLICT DO UPDATE` adding `$values` to their keys' counts.
 macro_rules! upsert {
     ($values:expr) => {
         diesel::insert_into(ticket_stats::table)
             .values($values)
             .on_conflict((
+                ticket_stats::category,
                 ticket_stats::county_code,
                 ticket_stats::month,
-                ticket_stats::category,
-                ticket_stats::slot,
             ))
             .do_update()
             .set((
@@ -137,7 +134,7 @@ macro_rules! upsert {
     };
 }
 
-/// Adds counts to their slots, inserting the rows that do not exist yet: one statement on
+/// Adds counts to their keys, inserting the rows that do not exist yet: one statement on
 /// PostgreSQL; row by row in process on SQLite (diesel has no multi-row upsert for it).
 pub fn add(conn: &mut DbConnection, rows: Vec<CounterRow>) -> Result<(), DbError> {
     match conn {
@@ -199,6 +196,24 @@ macro_rules! sums {
     };
 }
 
+/// The period's counts inside `range` of one category (or all), grouped by a text column.
+macro_rules! grouped_sums {
+    ($conn:expr, $group:expr, $range:expr, $months:expr, $category:expr) => {{
+        let category: Option<&str> = $category;
+        let rows: Vec<(String, Sums)> = ticket_stats::table
+            .filter(ticket_stats::category.eq(category.unwrap_or(ALL_CATEGORIES).to_owned()))
+            .filter(ticket_stats::county_code.between($range.first.clone(), $range.last.clone()))
+            .filter(ticket_stats::month.between($months.0.to_string(), $months.1.to_string()))
+            .group_by($group)
+            .select(($group, sums!()))
+            .load($conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(group, s)| (group, counters(s)))
+            .collect())
+    }};
+}
+
 /// The period's counts per county inside `range`, optionally for one category.
 pub fn sums_by_county(
     conn: &mut DbConnection,
@@ -206,20 +221,7 @@ pub fn sums_by_county(
     months: (Month, Month),
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
-    let mut query = ticket_stats::table
-        .filter(ticket_stats::county_code.between(range.first.clone(), range.last.clone()))
-        .filter(ticket_stats::month.between(months.0.to_string(), months.1.to_string()))
-        .group_by(ticket_stats::county_code)
-        .select((ticket_stats::county_code, sums!()))
-        .into_boxed();
-    if let Some(category) = category {
-        query = query.filter(ticket_stats::category.eq(category.to_owned()));
-    }
-    let rows: Vec<(String, Sums)> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(county, s)| (county, counters(s)))
-        .collect())
+    grouped_sums!(conn, ticket_stats::county_code, range, months, category)
 }
 
 /// The counts per month of the period inside `range`, optionally for one category.
@@ -229,63 +231,75 @@ pub fn sums_by_month(
     months: (Month, Month),
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
-    let mut query = ticket_stats::table
-        .filter(ticket_stats::county_code.between(range.first.clone(), range.last.clone()))
-        .filter(ticket_stats::month.between(months.0.to_string(), months.1.to_string()))
-        .group_by(ticket_stats::month)
-        .select((ticket_stats::month, sums!()))
-        .into_boxed();
-    if let Some(category) = category {
-        query = query.filter(ticket_stats::category.eq(category.to_owned()));
-    }
-    let rows: Vec<(String, Sums)> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(month, s)| (month, counters(s)))
-        .collect())
+    grouped_sums!(conn, ticket_stats::month, range, months, category)
 }
 
-/// Open tickets by colour per county inside `range`, as of `now` (not bound to a period).
+#[derive(QueryableByName)]
+struct ColourRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    county_code: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    yellow: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    orange: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    red: i64,
+}
+
+/// Open tickets by colour per county inside `range`, as of `now` (not bound to a period), in
+/// one pass over the open tickets that have turned a colour (`tickets_warning_idx`).
 pub fn warnings_by_county(
     conn: &mut DbConnection,
     range: &CodeRange,
     category: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<BTreeMap<String, WarningCounts>, DbError> {
-    let open = [Status::Submitted, Status::Assigned, Status::InProgress].map(Status::as_str);
-    let mut counts: BTreeMap<String, WarningCounts> = BTreeMap::new();
-    for colour in 0..3 {
-        let mut query = tickets::table
-            .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
-            .filter(tickets::status.eq_any(open))
-            .group_by(tickets::county_code)
-            .select((tickets::county_code, count_star()))
-            .into_boxed();
-        query = match colour {
-            0 => query
-                .filter(tickets::yellow_at.le(now))
-                .filter(tickets::orange_at.gt(now)),
-            1 => query
-                .filter(tickets::orange_at.le(now))
-                .filter(tickets::red_at.gt(now)),
-            _ => query.filter(tickets::red_at.le(now)),
-        };
-        if let Some(category) = category {
-            query = query.filter(tickets::category.eq(category.to_owned()));
-        }
-        for (county, n) in query.load::<(String, i64)>(conn)? {
-            let entry = counts.entry(county).or_default();
-            match colour {
-                0 => entry.yellow = n,
-                1 => entry.orange = n,
-                _ => entry.red = n,
-            }
-        }
-    }
-    Ok(counts)
+    use diesel::sql_types::{Text, Timestamp};
+    // The one statement both backends share, but for how they number bind parameters.
+    let sql = |p: fn(usize) -> String| {
+        format!(
+            "SELECT county_code, \
+                 CAST(SUM(CASE WHEN orange_at > {n} THEN 1 ELSE 0 END) AS BIGINT) AS yellow, \
+                 CAST(SUM(CASE WHEN orange_at <= {n} AND red_at > {n} THEN 1 ELSE 0 END) AS BIGINT) AS orange, \
+                 CAST(SUM(CASE WHEN red_at <= {n} THEN 1 ELSE 0 END) AS BIGINT) AS red \
+             FROM tickets \
+             WHERE status IN ('submitted', 'assigned', 'in_progress') AND yellow_at <= {n} \
+               AND county_code BETWEEN {lo} AND {hi} AND ({cat} IS NULL OR category = {cat}) \
+             GROUP BY county_code",
+            n = p(1),
+            lo = p(2),
+            hi = p(3),
+            cat = p(4),
+        )
+    };
+    let rows: Vec<ColourRow> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(sql(|i| format!("${i}")))
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(&range.first)
+            .bind::<Text, _>(&range.last)
+            .bind::<diesel::sql_types::Nullable<Text>, _>(category)
+            .load(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(sql(|i| format!("?{i}")))
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(&range.first)
+            .bind::<Text, _>(&range.last)
+            .bind::<diesel::sql_types::Nullable<Text>, _>(category)
+            .load(lite)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let colours = WarningCounts {
+                yellow: r.yellow,
+                orange: r.orange,
+                red: r.red,
+            };
+            (r.county_code, colours)
+        })
+        .collect())
 }
 
-/// Every stored key with its counts (slots summed).
+/// Every stored key with its counts.
 pub fn stored(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbError> {
     let rows: Vec<(String, String, String, Sums)> = ticket_stats::table
         .group_by((
@@ -330,8 +344,11 @@ pub fn recount(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbErr
         let Some(last) = batch.last() else { break };
         after = last.id;
         for ticket in &batch {
-            let entry = totals.entry(ticket.stats_key()).or_default();
-            *entry = *entry + Counters::of(&ticket.stats_facts());
+            let counts = Counters::of(&ticket.stats_facts());
+            for key in ticket.stats_keys() {
+                let entry = totals.entry(key).or_default();
+                *entry = *entry + counts;
+            }
         }
     }
     Ok(totals)

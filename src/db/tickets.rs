@@ -182,7 +182,8 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
 }
 
 /// The same writes as one data-modifying statement: the ticket, then from its row the event,
-/// the counters (upserted into the ticket's slot) and the idempotency key.
+/// the counters (its category's row, then the all-categories row, always in that order) and
+/// the idempotency key.
 const FILE_SQL: &str = "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
@@ -194,10 +195,12 @@ WITH t AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
     SELECT id, filed_by, 'file', NULL, status, $17, FALSE, created_at FROM t
 ), counters AS (
-    INSERT INTO ticket_stats (county_code, month, category, slot, filed, withdrawn, open, resolved,
+    INSERT INTO ticket_stats (category, county_code, month, filed, withdrawn, open, resolved,
         closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT county_code, $18, category, id % 8, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28 FROM t
-    ON CONFLICT (county_code, month, category, slot) DO UPDATE SET
+    SELECT c.category, t.county_code, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28
+    FROM t CROSS JOIN LATERAL (VALUES (t.category, 1), ('*', 2)) AS c (category, position)
+    ORDER BY c.position
+    ON CONFLICT (category, county_code, month) DO UPDATE SET
         filed = ticket_stats.filed + excluded.filed,
         withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
         open = ticket_stats.open + excluded.open,

@@ -222,7 +222,7 @@ fn generate(
     let withdraws = rng.chance(5);
     let escalates = rng.chance(12);
     // A backlog: some recent tickets stall before resolution, so warnings of every colour show.
-    let stalls = created > now - TimeDelta::days(30) && rng.chance(35);
+    let stalls = created > now - TimeDelta::days(30) && rng.chance(12);
     // Walk the ticket through its life until the next step would lie in the future.
     'life: {
         if assignee.is_none() {
@@ -365,8 +365,7 @@ pub fn fill(
         .unwrap_or(0)
         + 1;
     let mut rng = Rng::new(seed ^ 0x7469_636b_6574);
-    // Counts by key and slot (ticket id mod 8, as the service files them).
-    let mut counters: BTreeMap<((String, String, String), i64), Counters> = BTreeMap::new();
+    let mut counters: BTreeMap<stats::Key, Counters> = BTreeMap::new();
     for start in (0..count).step_by(BATCH) {
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
@@ -391,16 +390,16 @@ pub fn fill(
                 first_resolved_at: r.first_resolved_at,
                 rating: r.rating,
             };
-            let key = (
-                (
-                    r.county_code.clone(),
-                    Month::of(r.created_at).to_string(),
-                    r.category.clone(),
-                ),
-                r.id % 8,
-            );
-            let entry = counters.entry(key).or_default();
-            *entry = *entry + Counters::of(&facts);
+            let counts = Counters::of(&facts);
+            for category in [r.category.as_str(), stats::ALL_CATEGORIES] {
+                let key = stats::Key {
+                    county_code: r.county_code.clone(),
+                    month: Month::of(r.created_at).to_string(),
+                    category: category.to_owned(),
+                };
+                let entry = counters.entry(key).or_default();
+                *entry = *entry + counts;
+            }
             for (actor, action, from, to, at) in &g.events {
                 events.push((
                     ticket_events::ticket_id.eq(r.id),
@@ -431,17 +430,7 @@ pub fn fill(
     }
     let rows: Vec<CounterRow> = counters
         .into_iter()
-        .map(|(((county_code, month, category), slot), c)| {
-            CounterRow::new(
-                stats::Key {
-                    county_code,
-                    month,
-                    category,
-                },
-                slot,
-                c,
-            )
-        })
+        .map(|(key, c)| CounterRow::new(key, c))
         .collect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {

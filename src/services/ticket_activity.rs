@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, Comment, Event, NewEvent};
-use crate::db::write_transaction;
+use crate::db::{DbConnection, DbError, write_transaction};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text;
 use crate::domain::ticket::Action;
@@ -62,12 +62,19 @@ pub async fn add_comment(
         .await
 }
 
-pub async fn list_comments(
+/// How a ticket's comments or events are read: ticket, whether internal ones are included, page.
+type Reader<T> = fn(&mut DbConnection, i64, bool, &PageRequest<i64>) -> Result<Vec<T>, DbError>;
+
+/// One page of a ticket's comments or events, for a caller who may see the ticket; internal
+/// ones only for the government side.
+async fn list<T: Send + 'static>(
     state: &AppState,
     caller: &Principal,
     ticket_id: i64,
     page: PageRequest<i64>,
-) -> Result<Page<Comment>, Error> {
+    read: Reader<T>,
+    id: fn(&T) -> i64,
+) -> Result<Page<T>, Error> {
     let caller = caller.clone();
     let request = page.clone();
     let rows = state
@@ -75,12 +82,27 @@ pub async fn list_comments(
         .run(move |conn| {
             visible_ticket(conn, &caller, ticket_id)?;
             let internal = policy::sees_internal(&caller);
-            Ok::<_, Error>(ticket_activity::list_comments(
-                conn, ticket_id, internal, &request,
-            )?)
+            Ok::<_, Error>(read(conn, ticket_id, internal, &request)?)
         })
         .await?;
-    Ok(Page::from_rows(rows, &page, |c| c.id))
+    Ok(Page::from_rows(rows, &page, id))
+}
+
+pub async fn list_comments(
+    state: &AppState,
+    caller: &Principal,
+    ticket_id: i64,
+    page: PageRequest<i64>,
+) -> Result<Page<Comment>, Error> {
+    list(
+        state,
+        caller,
+        ticket_id,
+        page,
+        ticket_activity::list_comments,
+        |c| c.id,
+    )
+    .await
 }
 
 pub async fn list_events(
@@ -89,17 +111,13 @@ pub async fn list_events(
     ticket_id: i64,
     page: PageRequest<i64>,
 ) -> Result<Page<Event>, Error> {
-    let caller = caller.clone();
-    let request = page.clone();
-    let rows = state
-        .db
-        .run(move |conn| {
-            visible_ticket(conn, &caller, ticket_id)?;
-            let internal = policy::sees_internal(&caller);
-            Ok::<_, Error>(ticket_activity::list_events(
-                conn, ticket_id, internal, &request,
-            )?)
-        })
-        .await?;
-    Ok(Page::from_rows(rows, &page, |e| e.id))
+    list(
+        state,
+        caller,
+        ticket_id,
+        page,
+        ticket_activity::list_events,
+        |e| e.id,
+    )
+    .await
 }

@@ -1,11 +1,10 @@
--- Counters behind the statistics, kept in the same transaction as every ticket change: per
--- county, filing month and category, each ticket's current contribution. Each key is split in
--- eight slots (ticket id mod 8) so concurrent filings in one county do not queue on one row.
+-- Counters behind the statistics, kept in the same transaction as every ticket change: each
+-- ticket's current contribution per county, filing month and category, and again under the
+-- category '*' (all categories), so a report reads one row per county and month.
 CREATE TABLE ticket_stats (
+    category           TEXT NOT NULL,
     county_code        TEXT NOT NULL,
     month              TEXT NOT NULL,
-    category           TEXT NOT NULL,
-    slot               INTEGER NOT NULL,
     filed              INTEGER NOT NULL DEFAULT 0,
     withdrawn          INTEGER NOT NULL DEFAULT 0,
     open               INTEGER NOT NULL DEFAULT 0,
@@ -16,8 +15,9 @@ CREATE TABLE ticket_stats (
     resolution_minutes INTEGER NOT NULL DEFAULT 0,
     rated              INTEGER NOT NULL DEFAULT 0,
     rating_sum         INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (county_code, month, category, slot)
+    PRIMARY KEY (category, county_code, month)
 );
 
--- The warning snapshot counts open tickets only.
-CREATE INDEX tickets_open_county_idx ON tickets (county_code, status) WHERE status IN ('submitted', 'assigned', 'in_progress');
+-- The warning snapshot counts open tickets that have turned a colour, in one pass of this index.
+CREATE INDEX tickets_warning_idx ON tickets (yellow_at, county_code, category, orange_at, red_at)
+    WHERE status IN ('submitted', 'assigned', 'in_progress');

@@ -1,2 +1,2 @@
-DROP INDEX tickets_open_county_idx;
+DROP INDEX tickets_warning_idx;
 DROP TABLE ticket_stats;
