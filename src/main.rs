@@ -65,6 +65,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    limit_allocator_retention();
     let cli = Cli::parse();
     telemetry::init(&cli.log);
     let outcome = actix_web::rt::System::new().block_on(run(cli));
@@ -153,6 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let filed = demo::fill_tickets(&db, region, tickets, seed, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            db.run(enterprise_assist::db::checkpoint).await?;
             println!(
                 "  {:<12} {filed} created in {:.1} s",
                 "tickets",
@@ -225,5 +227,18 @@ fn describe(error: &enterprise_assist::error::Error) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         None => problem.detail,
+    }
+}
+
+/// Password hashing allocates 19 MiB a time on whichever blocking thread runs it. glibc would
+/// raise its mmap threshold after the first such block and keep the next ones in per-thread
+/// arenas for good; a fixed threshold returns them to the system, and fewer arenas keep
+/// fragmentation down. (Measured: idle RSS after 65 hashes fell from about 300 MB.)
+fn limit_allocator_retention() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
     }
 }

@@ -1,8 +1,8 @@
 //! The connection enum, the pool, and the one helper that runs database work off the async workers.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::{
@@ -299,6 +299,15 @@ fn all_applied(pg: &mut diesel::PgConnection) -> bool {
     })
 }
 
+/// Folds SQLite's write-ahead log back into the database file (after a bulk load, so readers
+/// do not wade through it); nothing on PostgreSQL.
+pub fn checkpoint(conn: &mut DbConnection) -> Result<(), DbError> {
+    if let DbConnection::Sqlite(lite) = conn {
+        lite.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    }
+    Ok(())
+}
+
 /// A read-write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock up front, so
 /// concurrent writers wait for each other (busy timeout) instead of failing when they upgrade.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
@@ -306,16 +315,25 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<DbError>,
 {
-    match conn {
+    // SQLite takes one writer at a time. This process's writers queue here, in order, rather
+    // than sleep in SQLite's busy handler, which backs off by milliseconds; other processes
+    // still wait through the busy timeout.
+    static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+    let _writer = match conn {
         DbConnection::Sqlite(lite) => {
+            let queued = SQLITE_WRITER
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
-                .map_err(DbError::from)?
+                .map_err(DbError::from)?;
+            Some(queued)
         }
         DbConnection::Postgres(_) => {
             <DbConnection as TransactionManager<DbConnection>>::begin_transaction(conn)
-                .map_err(DbError::from)?
+                .map_err(DbError::from)?;
+            None
         }
-    }
+    };
     match f(conn) {
         Ok(value) => {
             <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn)

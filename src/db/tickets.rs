@@ -395,12 +395,14 @@ pub fn list(
         };
     }
     query = match (sort, after) {
-        (Sort::Filed, Some((at, id))) => query.filter(
+        // The plain bound before the exact keyset lets the index start at the cursor, so a
+        // deep page costs what the first one does.
+        (Sort::Filed, Some((at, id))) => query.filter(tickets::created_at.le(at)).filter(
             tickets::created_at
                 .lt(at)
                 .or(tickets::created_at.eq(at).and(tickets::id.lt(id))),
         ),
-        (Sort::Due, Some((at, id))) => query.filter(
+        (Sort::Due, Some((at, id))) => query.filter(tickets::due_at.ge(at)).filter(
             tickets::due_at
                 .gt(at)
                 .or(tickets::due_at.eq(at).and(tickets::id.gt(id))),

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, TicketFacts};
+use crate::auth::policy::{self, TicketFacts, TicketScope};
 use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
     DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
@@ -252,6 +252,12 @@ pub async fn list_tickets(
         warning: query.warning.map(|w| (w, now)),
         filed_from: query.filed_from.map(midnight),
         filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
+    };
+    // A cadre's own queue lies inside their scope already: without the scope's "or paired"
+    // condition the query runs straight down the assignee index.
+    let scope = match scope {
+        TicketScope::Cadre(me) if filter.assignee_id == Some(me) => TicketScope::All,
+        other => other,
     };
     let limit = page.fetch_limit();
     let rows = state
