@@ -52,6 +52,9 @@ pub struct Settings {
     #[command(flatten)]
     pub tickets: TicketSettings,
 
+    #[command(flatten)]
+    pub limits: LimitSettings,
+
     /// Lifetime of refresh tokens, in seconds.
     #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 14 * 24 * 3600,
           value_parser = clap::value_parser!(u64).range(300..=31_536_000), global = true)]
@@ -92,6 +95,92 @@ impl Default for TicketSettings {
             warn_red: 1.5,
             confirmation_window_hours: 168,
             job_interval_secs: 60,
+        }
+    }
+}
+
+/// What protects the service from its clients: request rates, filing quotas, password-hashing
+/// concurrency, slow connections, shutdown, and which browser origins may call it.
+#[derive(Args, Debug, Clone)]
+pub struct LimitSettings {
+    /// Requests a client (token subject, or IP address without a valid token) may make per
+    /// window; 0 turns the limit off. Health, readiness and metrics are not counted.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_REQUESTS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_requests: u32,
+
+    /// Length of the rate-limit window, in seconds.
+    #[arg(long, env = "RATE_LIMIT_WINDOW_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub rate_limit_window_secs: u64,
+
+    /// Tickets one enterprise may file per rolling hour; 0 turns the quota off.
+    #[arg(
+        long,
+        env = "FILING_QUOTA_PER_HOUR",
+        default_value_t = 60,
+        global = true
+    )]
+    pub filing_quota_per_hour: u32,
+
+    /// Tickets one enterprise may file per rolling day; 0 turns the quota off.
+    #[arg(
+        long,
+        env = "FILING_QUOTA_PER_DAY",
+        default_value_t = 300,
+        global = true
+    )]
+    pub filing_quota_per_day: u32,
+
+    /// Password and client-secret hashes computed at once (each takes 19 MiB and a core for
+    /// tens of milliseconds); further logins wait. Default: half the cores, at least one.
+    #[arg(long, env = "PASSWORD_HASH_CONCURRENCY",
+          value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
+    pub password_hash_concurrency: Option<u32>,
+
+    /// Seconds a client has to send a request's head; slower connections are answered 408 and closed.
+    #[arg(long, env = "CLIENT_REQUEST_TIMEOUT_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub client_request_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body once its head arrived (408 after that).
+    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub body_timeout_secs: u64,
+
+    /// Seconds an idle keep-alive connection stays open.
+    #[arg(long, env = "KEEP_ALIVE_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub keep_alive_secs: u64,
+
+    /// On SIGTERM or SIGINT, seconds in-flight requests may take to finish before the process exits.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub shutdown_timeout_secs: u64,
+
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g.
+    /// `https://app.example.cn`. Unset: no CORS headers, so browsers allow same-origin calls only.
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin, global = true)]
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            rate_limit_requests: 600,
+            rate_limit_window_secs: 60,
+            filing_quota_per_hour: 60,
+            filing_quota_per_day: 300,
+            password_hash_concurrency: None,
+            client_request_timeout_secs: 5,
+            body_timeout_secs: 15,
+            keep_alive_secs: 5,
+            shutdown_timeout_secs: 30,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -159,6 +248,24 @@ pub struct LogSettings {
 pub enum LogFormat {
     Human,
     Json,
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("an origin starts with https:// or http://")?;
+    let plain = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if plain {
+        Ok(text.to_owned())
+    } else {
+        Err("an origin is scheme://host[:port], without a path".to_owned())
+    }
 }
 
 fn parse_filter(text: &str) -> Result<String, String> {

@@ -98,6 +98,9 @@ pub enum Error {
     /// 405: the path exists but not with this method.
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
+    /// 408: the client sent its request body too slowly.
+    #[error("{0}")]
+    RequestTimeout(String),
     /// 409: the request conflicts with the current state (a taken name, a wrong ticket state).
     #[error("{0}")]
     Conflict(String),
@@ -146,6 +149,7 @@ impl Error {
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not-found",
+            Error::RequestTimeout(_) => "request-timeout",
             Error::Conflict(_) => "conflict",
             Error::PreconditionFailed(_) => "precondition-failed",
             Error::TooManyRequests { .. } => "too-many-requests",
@@ -184,6 +188,7 @@ impl ResponseError for Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

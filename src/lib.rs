@@ -5,6 +5,7 @@
 //! (`config`, `startup`, `telemetry`, `metrics`, `openapi`). `error` maps every failure to a
 //! problem document in one place.
 
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod metrics;
+pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -59,6 +59,79 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Answers any operation may give whatever its handler does, because the layers in front of
+/// the handlers give them: an unreadable request (400), a body too slow, too large or not JSON
+/// (408, 413, 415), the rate limit (429), and a database that cannot be reached (503). Each is
+/// added where the operation does not document it itself.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            for operation in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = operation.request_body.is_some();
+                let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let answers = [
+                    (
+                        has_body || has_params,
+                        "400",
+                        "The request cannot be read: malformed JSON, or a path or query parameter of the wrong type",
+                        false,
+                    ),
+                    (has_body, "408", "The body did not arrive in time", false),
+                    (has_body, "413", "The body is too large", false),
+                    (has_body, "415", "The body is not JSON", false),
+                    (
+                        api,
+                        "429",
+                        "Too many requests from this client, or filings from this enterprise; see Retry-After",
+                        true,
+                    ),
+                    (
+                        api,
+                        "503",
+                        "The database cannot be reached, or the service is still starting; see Retry-After",
+                        true,
+                    ),
+                ];
+                for (applies, status, description, retry) in answers {
+                    let responses = &mut operation.responses.responses;
+                    if applies && !responses.contains_key(status) {
+                        responses.insert(
+                            status.to_owned(),
+                            problem_response(description, retry).into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str, retry: bool) -> utoipa::openapi::Response {
+    use utoipa::openapi::{Content, Object, Ref, ResponseBuilder, Type, header::Header};
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        Content::new(Some(Ref::from_schema_name("Problem"))),
+    );
+    if retry {
+        let mut retry_after = Header::new(Object::with_type(Type::Integer));
+        retry_after.description = Some("Seconds to wait before trying again".to_owned());
+        response = response.header("Retry-After", retry_after);
+    }
+    response.build()
+}
+
 /// The whole document, as the running server's routes describe it.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut api) = actix_web::App::new()
@@ -66,6 +139,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    // After the routes' own paths are in: the derive's modifiers run before them.
+    utoipa::Modify::modify(&CommonAnswers, &mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
     api
 }

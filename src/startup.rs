@@ -4,31 +4,37 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::middleware::{Condition, ErrorHandlerResponse, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 
+use crate::auth::password;
 use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::db::{self, Backend, Database};
+use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
+use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry;
+
+/// The longest wait between two migration attempts while the database is unreachable at start.
+const MIGRATION_RETRY_MAX: Duration = Duration::from_secs(2);
 
 pub struct Application {
     port: u16,
     server: Server,
     db: Database,
     state: web::Data<AppState>,
-    job_interval: std::time::Duration,
+    job_interval: Duration,
 }
 
 impl Application {
@@ -42,7 +48,7 @@ impl Application {
         settings: &Settings,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
-        let db = open_database(settings).await?;
+        let db = connect_and_migrate(settings).await?;
         let secret = jwt_secret(settings, db.backend())?;
         let tokens = TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs)?;
         let listener = TcpListener::bind(settings.bind)
@@ -64,22 +70,46 @@ impl Application {
             confirmation_window: chrono::TimeDelta::hours(
                 settings.tickets.confirmation_window_hours.into(),
             ),
+            limits: settings.limits.clone(),
         });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
         let app_state = state.clone();
+        let limits = &settings.limits;
+        password::limit_concurrency(
+            limits
+                .password_hash_concurrency
+                .map_or_else(password::default_concurrency, |n| n as usize),
+        );
+        let rate_limiter = web::Data::new(RateLimiter::new(
+            limits.rate_limit_requests,
+            Duration::from_secs(limits.rate_limit_window_secs),
+        ));
+        let cors_origins = limits.cors_origins.clone();
 
+        // Outermost last: every answer, the rate limit's and CORS's included, becomes a problem
+        // document when it is an error, is traced, and carries the security headers.
         let mut server = HttpServer::new(move || {
+            let cors = middleware::cors::from_origins(&cors_origins);
             let (app, _) = App::new()
                 .app_data(state.clone())
                 .app_data(route_table.clone())
+                .app_data(rate_limiter.clone())
+                .wrap(from_fn(middleware::paths::reject_nul))
+                .wrap(from_fn(middleware::rate_limit::limit_rate))
+                .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
                 .wrap(from_fn(telemetry::trace_request))
+                .wrap(from_fn(middleware::headers::security_headers))
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
             app.default_service(web::to(openapi::no_route))
         })
+        .client_request_timeout(Duration::from_secs(limits.client_request_timeout_secs))
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .keep_alive(Duration::from_secs(limits.keep_alive_secs))
+        .shutdown_timeout(limits.shutdown_timeout_secs)
         .listen(listener)?;
         if let Some(workers) = settings.workers {
             server = server.workers(workers.into());
@@ -89,7 +119,7 @@ impl Application {
             server: server.run(),
             db,
             state: app_state,
-            job_interval: std::time::Duration::from_secs(settings.tickets.job_interval_secs),
+            job_interval: Duration::from_secs(settings.tickets.job_interval_secs),
         })
     }
 
@@ -106,23 +136,62 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, running the periodic work beside the server.
+    /// Serves until stopped (SIGTERM or SIGINT: in-flight requests finish, new connections are
+    /// refused), running the periodic work beside the server and, when the database was not
+    /// reachable at start, migrating it as soon as it is.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let migration =
+            (!self.db.is_migrated()).then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
+        if let Some(migration) = migration {
+            migration.abort();
+        }
         served
     }
 }
 
-/// Builds the pool and applies migrations.
+/// Builds the pool and applies migrations (the commands that need the database now).
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     let url = settings.database_url();
     let db = Database::new(&url, &settings.pool_options())?;
-    db.run(db::migrate)
+    db.migrate()
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
     Ok(db)
+}
+
+/// Builds the pool and tries the migrations once. A PostgreSQL server that cannot be reached
+/// yet does not stop `serve`: it starts unready (`/healthz` up, `/readyz` and the API 503) and
+/// [`migrate_when_reachable`] finishes the work. Anything else, or SQLite, stops start-up.
+async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
+    let db = Database::new(&settings.database_url(), &settings.pool_options())?;
+    match db.migrate().await {
+        Ok(()) => Ok(db),
+        Err(DbError::Unavailable(cause)) if db.backend() == Backend::Postgres => {
+            tracing::warn!(%cause, "the database cannot be reached; serving unready until it can");
+            Ok(db)
+        }
+        Err(error) => Err(error)
+            .with_context(|| format!("cannot prepare the {} database", db.backend().name())),
+    }
+}
+
+/// Retries the migrations with a capped backoff until they succeed.
+async fn migrate_when_reachable(db: Database) {
+    let mut delay = Duration::from_millis(250);
+    loop {
+        tokio::time::sleep(delay).await;
+        match db.migrate().await {
+            Ok(()) => {
+                tracing::info!("the database is reachable and migrated; ready");
+                return;
+            }
+            Err(error) => tracing::warn!(%error, "the database is still not ready; retrying"),
+        }
+        delay = (delay * 2).min(MIGRATION_RETRY_MAX);
+    }
 }
 
 /// The token-signing secret: `JWT_SECRET`, or with SQLite one generated on first start and kept

@@ -6,6 +6,7 @@ use chrono::TimeDelta;
 
 use crate::auth::token::TokenKeys;
 use crate::clock::Clock;
+use crate::config::LimitSettings;
 use crate::db::Database;
 use crate::domain::sla::Thresholds;
 
@@ -18,4 +19,6 @@ pub struct AppState {
     pub thresholds: Thresholds,
     /// How long a resolved ticket waits for confirmation before it closes itself.
     pub confirmation_window: TimeDelta,
+    /// Filing quotas and request-body timeout, among the other abuse limits.
+    pub limits: LimitSettings,
 }

@@ -1,7 +1,11 @@
 //! Argon2id password (and client secret) hashing with OWASP's parameters: m = 19 MiB, t = 2,
-//! p = 1. Hashing is CPU-bound on purpose; callers run it on the blocking pool.
+//! p = 1. Hashing is CPU-bound on purpose; callers run it on the blocking pool, a bounded
+//! number at a time, so a flood of logins queues instead of taking every core and 19 MiB per
+//! attempt from the requests that need neither.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -34,6 +38,39 @@ pub fn verify(secret: &str, stored: Option<&str>) -> bool {
     matches && real
 }
 
+static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+
+/// Sets how many hashes may be computed at once, process-wide. The first call wins: a process
+/// that builds several applications (the tests) shares one bound, as it shares the cores.
+pub fn limit_concurrency(permits: usize) {
+    let _ = PERMITS.set(Arc::new(Semaphore::new(permits.max(1))));
+}
+
+/// Half the cores, at least one: the rest stay free for requests that need no hashing.
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+/// Runs one hashing job on the blocking pool once a permit is free. The permit travels with the
+/// job, so a request abandoned by its client still holds it until the hash is done.
+async fn bounded<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> R {
+    let permits = PERMITS.get_or_init(|| Arc::new(Semaphore::new(default_concurrency())));
+    let permit = Arc::clone(permits)
+        .acquire_owned()
+        .await
+        .expect("the semaphore is never closed");
+    crate::telemetry::spawn_blocking_in_span(move || {
+        let in_flight = metrics::gauge!("password_hashes_in_flight");
+        in_flight.increment(1.0);
+        let result = job();
+        in_flight.decrement(1.0);
+        drop(permit);
+        result
+    })
+    .await
+    .expect("hashing does not panic")
+}
+
 /// [`hash`] of each secret, in order, spread over every core: an import of a thousand accounts
 /// would otherwise take a thousand times one hash on one core.
 pub fn hash_many(secrets: &[String]) -> Vec<String> {
@@ -53,16 +90,12 @@ pub fn hash_many(secrets: &[String]) -> Vec<String> {
 
 /// [`hash`] on the blocking pool, off the async workers.
 pub async fn hash_off_thread(secret: String) -> String {
-    crate::telemetry::spawn_blocking_in_span(move || hash(&secret))
-        .await
-        .expect("hashing does not panic")
+    bounded(move || hash(&secret)).await
 }
 
 /// [`verify`] on the blocking pool, off the async workers.
 pub async fn verify_off_thread(secret: String, stored: Option<String>) -> bool {
-    crate::telemetry::spawn_blocking_in_span(move || verify(&secret, stored.as_deref()))
-        .await
-        .expect("verifying does not panic")
+    bounded(move || verify(&secret, stored.as_deref())).await
 }
 
 fn dummy_hash() -> &'static str {

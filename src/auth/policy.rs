@@ -67,8 +67,20 @@ impl ImportScope {
     }
 }
 
-fn forbidden(what: &str) -> Error {
-    Error::Forbidden(format!("your role may not {what}"))
+/// A refusal the caller may know about (403), recorded in the audit log.
+fn refuse(p: &Principal, detail: String) -> Error {
+    crate::audit::access_denied(p, "forbidden", &detail);
+    Error::Forbidden(detail)
+}
+
+/// A refusal disguised as absence (404), recorded in the audit log.
+fn hide(p: &Principal, detail: &str) -> Error {
+    crate::audit::access_denied(p, "hidden", detail);
+    Error::not_found(detail)
+}
+
+fn forbidden(p: &Principal, what: &str) -> Error {
+    refuse(p, format!("your role may not {what}"))
 }
 
 /// Whether `code` lies in the caller's region subtree (only supervisors and cadres have one).
@@ -88,23 +100,21 @@ fn supervises(p: &Principal, user: &UserFacts) -> bool {
 
 pub fn read_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
     let visible = p.role == Role::Admin || user.id == p.user_id || supervises(p, user);
-    visible
-        .then_some(())
-        .ok_or_else(|| Error::not_found("no such user"))
+    visible.then_some(()).ok_or_else(|| hide(p, "no such user"))
 }
 
 pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
     read_user(p, user)?;
     (p.role == Role::Admin || supervises(p, user))
         .then_some(())
-        .ok_or_else(|| forbidden("change this user"))
+        .ok_or_else(|| forbidden(p, "change this user"))
 }
 
 /// Creating accounts at all: admins and supervisors.
 pub fn create_users(p: &Principal) -> Result<(), Error> {
     match p.role {
         Role::Admin | Role::Supervisor => Ok(()),
-        _ => Err(forbidden("create users")),
+        _ => Err(forbidden(p, "create users")),
     }
 }
 
@@ -116,10 +126,10 @@ pub fn place_user(p: &Principal, role: Role, home: Option<&RegionCode>) -> Resul
             if in_region(p, home) {
                 Ok(())
             } else {
-                Err(Error::Forbidden("that is outside your region".into()))
+                Err(refuse(p, "that is outside your region".into()))
             }
         }
-        _ => Err(forbidden(&format!("manage {} accounts", role.as_str()))),
+        _ => Err(forbidden(p, &format!("manage {} accounts", role.as_str()))),
     }
 }
 
@@ -127,7 +137,7 @@ pub fn list_users(p: &Principal) -> Result<UserScope, Error> {
     match (p.role, &p.region) {
         (Role::Admin, _) => Ok(UserScope::All),
         (Role::Supervisor, Some(region)) => Ok(UserScope::ManagedIn(region.subtree())),
-        _ => Err(forbidden("list users")),
+        _ => Err(forbidden(p, "list users")),
     }
 }
 
@@ -143,7 +153,7 @@ fn sees_enterprise(p: &Principal, e: &EnterpriseFacts) -> bool {
 pub fn read_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
     sees_enterprise(p, e)
         .then_some(())
-        .ok_or_else(|| Error::not_found("no such enterprise"))
+        .ok_or_else(|| hide(p, "no such enterprise"))
 }
 
 /// Creating an enterprise in `county`, or changing one (then `county` is its county).
@@ -151,10 +161,8 @@ pub fn manage_enterprise_in(p: &Principal, county: &RegionCode) -> Result<(), Er
     match p.role {
         Role::Admin => Ok(()),
         Role::Supervisor if in_region(p, Some(county)) => Ok(()),
-        Role::Supervisor => Err(Error::Forbidden(
-            "that county is outside your region".into(),
-        )),
-        _ => Err(forbidden("manage enterprises")),
+        Role::Supervisor => Err(refuse(p, "that county is outside your region".into())),
+        _ => Err(forbidden(p, "manage enterprises")),
     }
 }
 
@@ -171,7 +179,7 @@ pub fn list_enterprises(p: &Principal) -> Result<EnterpriseScope, Error> {
         (Role::Supervisor, Some(region), _) => Ok(EnterpriseScope::CountyIn(region.subtree())),
         (Role::Enterprise, _, Some(id)) => Ok(EnterpriseScope::Only(id)),
         (Role::Cadre, _, _) => Ok(EnterpriseScope::PairedWith(p.user_id)),
-        _ => Err(forbidden("list enterprises")),
+        _ => Err(forbidden(p, "list enterprises")),
     }
 }
 
@@ -180,7 +188,7 @@ pub fn list_enterprises(p: &Principal) -> Result<EnterpriseScope, Error> {
 pub fn read_paired_enterprises(p: &Principal, cadre: &UserFacts) -> Result<EnterpriseScope, Error> {
     read_user(p, cadre)?;
     if cadre.role != Role::Cadre {
-        return Err(Error::not_found("no such cadre"));
+        return Err(hide(p, "no such cadre"));
     }
     list_enterprises(p)
 }
@@ -190,7 +198,7 @@ pub fn import(p: &Principal) -> Result<ImportScope, Error> {
     match (p.role, &p.region) {
         (Role::Admin, _) => Ok(ImportScope::All),
         (Role::Supervisor, Some(region)) => Ok(ImportScope::Within(region.clone())),
-        _ => Err(forbidden("import")),
+        _ => Err(forbidden(p, "import")),
     }
 }
 
@@ -205,7 +213,7 @@ pub fn manage_clients(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
     };
     allowed
         .then_some(())
-        .ok_or_else(|| forbidden("manage API clients"))
+        .ok_or_else(|| forbidden(p, "manage API clients"))
 }
 
 /// What the policy needs to know about a ticket.
@@ -253,7 +261,7 @@ fn sees_ticket(p: &Principal, t: &TicketFacts) -> bool {
 pub fn read_ticket(p: &Principal, t: &TicketFacts) -> Result<(), Error> {
     sees_ticket(p, t)
         .then_some(())
-        .ok_or_else(|| Error::not_found("no such ticket"))
+        .ok_or_else(|| hide(p, "no such ticket"))
 }
 
 /// The lifecycle table's "who" column.
@@ -269,7 +277,7 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
     };
     allowed
         .then_some(())
-        .ok_or_else(|| Error::Forbidden(format!("you may not {} this ticket", action.as_str())))
+        .ok_or_else(|| refuse(p, format!("you may not {} this ticket", action.as_str())))
 }
 
 /// Enterprises comment publicly on their own tickets; the assignee, supervisors and admins
@@ -282,11 +290,14 @@ pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Resu
         Role::Enterprise => !internal,
     };
     allowed.then_some(()).ok_or_else(|| {
-        forbidden(if internal {
-            "write internal comments"
-        } else {
-            "comment on this ticket"
-        })
+        forbidden(
+            p,
+            if internal {
+                "write internal comments"
+            } else {
+                "comment on this ticket"
+            },
+        )
     })
 }
 
@@ -299,7 +310,7 @@ pub fn sees_internal(p: &Principal) -> bool {
 pub fn file_ticket(p: &Principal) -> Result<i64, Error> {
     match (p.role, p.enterprise_id) {
         (Role::Enterprise, Some(id)) => Ok(id),
-        _ => Err(forbidden("file tickets")),
+        _ => Err(forbidden(p, "file tickets")),
     }
 }
 
@@ -309,7 +320,7 @@ pub fn list_tickets(p: &Principal) -> Result<TicketScope, Error> {
         (Role::Supervisor, Some(region), _) => Ok(TicketScope::CountyIn(region.subtree())),
         (Role::Cadre, _, _) => Ok(TicketScope::Cadre(p.user_id)),
         (Role::Enterprise, _, Some(id)) => Ok(TicketScope::Enterprise(id)),
-        _ => Err(forbidden("list tickets")),
+        _ => Err(forbidden(p, "list tickets")),
     }
 }
 
@@ -327,15 +338,15 @@ pub fn read_stats(p: &Principal, region: Option<&RegionCode>) -> Result<Option<R
         (Role::Supervisor, Some(own), Some(asked)) if own.contains(asked) => {
             Ok(Some(asked.clone()))
         }
-        (Role::Supervisor, _, _) => Err(Error::not_found("no such region in your scope")),
-        _ => Err(forbidden("read statistics")),
+        (Role::Supervisor, _, _) => Err(hide(p, "no such region in your scope")),
+        _ => Err(forbidden(p, "read statistics")),
     }
 }
 
 pub fn manage_categories(p: &Principal) -> Result<(), Error> {
     (p.role == Role::Admin)
         .then_some(())
-        .ok_or_else(|| forbidden("manage categories"))
+        .ok_or_else(|| forbidden(p, "manage categories"))
 }
 
 #[cfg(test)]

@@ -27,7 +27,19 @@ impl FromRequest for Principal {
     type Future = Ready<Result<Principal, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let result = authenticate(req);
+        if let Err(error) = &result {
+            crate::audit::token_rejected(&error.to_string());
+        }
+        ready(result)
+    }
+}
+
+impl Principal {
+    /// The caller a request's valid bearer token names, if any, without recording a failure
+    /// (for counting requests per caller, not for deciding anything).
+    pub fn from_token(req: &HttpRequest) -> Option<Principal> {
+        authenticate(req).ok()
     }
 }
 

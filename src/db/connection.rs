@@ -1,7 +1,8 @@
 //! The connection enum, the pool, and the one helper that runs database work off the async workers.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::{
@@ -149,6 +150,8 @@ pub struct PoolOptions {
 pub struct Database {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    /// Whether migrations have been applied; until then every call answers `Unavailable`.
+    migrated: Arc<AtomicBool>,
 }
 
 impl Database {
@@ -163,16 +166,50 @@ impl Database {
                 })?;
             }
         }
+        // A PostgreSQL connection outlives a server restart or a network cut as a dead handle
+        // that fails every query; testing it at checkout replaces it, so the service recovers
+        // on its own once the database is back. An SQLite file cannot go away like that.
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(0))
             .connection_timeout(options.checkout_timeout)
-            .test_on_check_out(false)
+            .test_on_check_out(backend == Backend::Postgres)
             .build_unchecked(Manager {
                 backend,
                 url: url.to_owned(),
             });
-        Ok(Database { pool, backend })
+        Ok(Database {
+            pool,
+            backend,
+            migrated: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// Applies pending migrations (see [`migrate`]); from then on the database serves calls.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let pool = self.pool.clone();
+        crate::telemetry::spawn_blocking_in_span(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            migrate(&mut conn)
+        })
+        .await
+        .map_err(|_| DbError::Unavailable("the migration task was cancelled".into()))??;
+        self.migrated.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Whether migrations have been applied, so the schema is the one this code expects.
+    pub fn is_migrated(&self) -> bool {
+        self.migrated.load(Ordering::Acquire)
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+        if !self.is_migrated() {
+            return Err(DbError::Unavailable(
+                "the database has not been migrated yet".into(),
+            ));
+        }
+        Ok(self.pool.get()?)
     }
 
     pub fn backend(&self) -> Backend {
@@ -196,9 +233,9 @@ impl Database {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         crate::telemetry::spawn_blocking_in_span(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
+            let mut conn = db.checkout()?;
             f(&mut conn)
         })
         .await
@@ -211,7 +248,7 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError>,
     {
-        let mut conn = self.pool.get().map_err(DbError::from)?;
+        let mut conn = self.checkout()?;
         f(&mut conn)
     }
 }
@@ -219,7 +256,12 @@ impl Database {
 /// Applies pending migrations and loads the bundled reference data. Safe to run from several
 /// instances at once: PostgreSQL serialises them with an advisory lock, SQLite with its write lock.
 pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
+    let up_to_date = match conn {
+        DbConnection::Postgres(pg) => all_applied(pg),
+        DbConnection::Sqlite(_) => false,
+    };
     let migrated = match conn {
+        _ if up_to_date => Ok(()),
         DbConnection::Postgres(pg) => {
             pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
             let result = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
@@ -230,6 +272,31 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
     };
     migrated.map_err(|e| DbError::Migration(e.to_string()))?;
     write_transaction(conn, super::regions::seed_if_empty)
+}
+
+/// Whether PostgreSQL has every embedded migration recorded, read without creating anything:
+/// the harness's own check first creates its table if missing, which an application role
+/// without rights on the schema may not do (RELIABILITY.md), even when nothing is pending.
+fn all_applied(pg: &mut diesel::PgConnection) -> bool {
+    use diesel::migration::MigrationSource;
+
+    #[derive(QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let Ok(applied) =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations").load::<Applied>(pg)
+    else {
+        return false;
+    };
+    let Ok(embedded) = MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS) else {
+        return false;
+    };
+    embedded.iter().all(|m| {
+        let version = m.name().version().to_string();
+        applied.iter().any(|a| a.version == version)
+    })
 }
 
 /// After a bulk load: fresh planner statistics on both backends; on PostgreSQL a vacuum, so

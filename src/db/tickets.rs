@@ -415,3 +415,19 @@ pub fn list(
     };
     Ok(query.load(conn)?)
 }
+
+/// How many tickets an enterprise filed at or after `since`, and when the first of them was.
+pub fn filed_since(
+    conn: &mut DbConnection,
+    enterprise_id: i64,
+    since: NaiveDateTime,
+) -> Result<(i64, Option<NaiveDateTime>), DbError> {
+    Ok(tickets::table
+        .filter(tickets::enterprise_id.eq(enterprise_id))
+        .filter(tickets::created_at.ge(since))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(tickets::created_at),
+        ))
+        .first(conn)?)
+}

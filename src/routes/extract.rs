@@ -5,12 +5,15 @@ use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest};
+use std::time::Duration;
+
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, FieldError};
+use crate::state::AppState;
 
 /// Largest JSON body accepted.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -31,6 +34,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 .is_none_or(|v| v == "0");
         let media_type_ok = absent || is_json(req);
         let declared = declared_length(req);
+        let deadline = body_timeout(req);
         let payload = payload.take();
         Box::pin(async move {
             if !media_type_ok {
@@ -38,7 +42,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     "the body must be JSON, sent with Content-Type: application/json".into(),
                 ));
             }
-            let body = read_body(payload, declared, JSON_LIMIT).await?;
+            let body = read_body(payload, declared, JSON_LIMIT, deadline).await?;
             if absent && body.is_empty() {
                 return parse_json(b"{}").map(Json);
             }
@@ -61,13 +65,19 @@ pub async fn csv_body(
             "the body must be CSV, sent with Content-Type: text/csv".into(),
         ));
     }
-    let body = read_body(payload, declared_length(req), CSV_LIMIT).await?;
-    String::from_utf8(body).map_err(|e| {
+    let body = read_body(payload, declared_length(req), CSV_LIMIT, body_timeout(req)).await?;
+    let text = String::from_utf8(body).map_err(|e| {
         Error::BadRequest(format!(
             "the file is not UTF-8 text (byte {} is not)",
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    if text.contains('\0') {
+        return Err(Error::BadRequest(
+            "the file may not contain NUL characters".into(),
+        ));
+    }
+    Ok(text)
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
@@ -77,24 +87,45 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
         .and_then(|v| v.parse::<usize>().ok())
 }
 
-/// The body, refused with 413 as soon as it is known to exceed `limit` bytes.
+/// How long a body may take to arrive (`BODY_TIMEOUT_SECS`).
+fn body_timeout(req: &HttpRequest) -> Duration {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .expect("AppState is registered");
+    Duration::from_secs(state.limits.body_timeout_secs)
+}
+
+/// The body, refused with 413 as soon as it is known to exceed `limit` bytes, and with 408 when
+/// it has not arrived within `deadline`: a client dribbling its body would otherwise hold a
+/// connection for as long as it likes.
 async fn read_body(
     mut payload: impl Stream<Item = Result<Bytes, PayloadError>> + Unpin,
     declared: Option<usize>,
     limit: usize,
+    deadline: Duration,
 ) -> Result<Vec<u8>, Error> {
     let too_large = || Error::PayloadTooLarge(format!("the body is larger than {limit} bytes"));
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(1024).min(limit));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
+    let read = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| Error::BadRequest(format!("cannot read the body: {e}")))?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
+        Ok(())
+    };
+    tokio::time::timeout(deadline, read).await.map_err(|_| {
+        Error::RequestTimeout(format!(
+            "the body did not arrive within {} seconds",
+            deadline.as_secs()
+        ))
+    })??;
     Ok(body)
 }
 
@@ -120,21 +151,36 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Syntax errors are 400 with their position; a well-formed body with a bad field is 422.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = parsed.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            field_error(&path, &inner.to_string())
-        } else {
-            Error::BadRequest(format!("malformed JSON: {inner}"))
-        }
-    })?;
-    deserializer
-        .end()
+    // Reading the syntax first keeps the two apart: serde reports some type mismatches (an
+    // object where an enum's name belongs) in words that look like syntax errors.
+    let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| Error::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
+    if let Some(field) = nul_in(&value, "") {
+        return Err(Error::invalid(&field, "may not contain NUL characters"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        field_error(&path, &e.into_inner().to_string())
+    })
+}
+
+/// The path of the first string holding a NUL character: no text we store may hold one
+/// (PostgreSQL refuses it, and no person types it).
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text
+            .contains('\0')
+            .then(|| path.trim_start_matches('.').to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(key, item)| nul_in(item, &format!("{path}.{key}"))),
+        _ => None,
+    }
 }
 
 /// Names the field a serde data error is about: its path, or for a missing field the field itself.
@@ -164,9 +210,13 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((name, _)) = pairs.clone().find(|(_, v)| v.contains('\0')) {
+            return ready(Err(Error::BadRequest(format!(
+                "invalid query parameter `{name}`: may not contain NUL characters"
+            ))));
+        }
+        let deserializer = serde_urlencoded::Deserializer::new(pairs);
         ready(
             serde_path_to_error::deserialize(deserializer)
                 .map(Query)

@@ -54,6 +54,13 @@ pub async fn import(
     let scope = imports::scope_for(&caller)?;
     let text = csv_body(&req, payload).await?;
     let report = imports::import(&state.db, scope, kind, text, state.clock.now()).await?;
-    tracing::info!(actor = caller.user_id, ?kind, "import by the API");
+    tracing::info!(
+        target: "audit",
+        event = "import.applied",
+        actor_id = caller.user_id,
+        ?kind,
+        outcome = "success",
+        "import by the API"
+    );
     Ok(web::Json(report))
 }

@@ -58,7 +58,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 /// This API's OpenAPI 3.1 document.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "The OpenAPI document", body = String, content_type = "application/yaml"))
+    responses((status = 200, description = "The OpenAPI document", body = Object, content_type = "application/yaml"))
 )]
 #[get("/openapi.yaml")]
 pub async fn openapi_yaml() -> HttpResponse {

@@ -114,6 +114,7 @@ pub struct ListTickets {
     /// Filed on or before this day (UTC).
     filed_to: Option<NaiveDate>,
     /// `filed` (newest first, the default) or `due` (soonest due first).
+    #[param(inline)]
     sort: Option<SortParam>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]

@@ -205,9 +205,12 @@ pub async fn update_enterprise(
         })
         .await?;
     tracing::info!(
-        actor,
-        enterprise = enterprise.id,
+        target: "audit",
+        event = "enterprise.changed",
+        actor_id = actor,
+        target_id = enterprise.id,
         active = enterprise.active,
+        outcome = "success",
         "enterprise changed"
     );
     Ok(enterprise)

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod enterprises;
 pub mod imports;
 pub mod pairings;
+pub mod quota;
 pub mod sessions;
 pub mod stats;
 pub mod ticket_activity;

@@ -110,7 +110,15 @@ pub async fn set_cadres(
             })
         })
         .await?;
-    tracing::info!(actor, enterprise_id, ?changes, "pairings set");
+    tracing::info!(
+        target: "audit",
+        event = "pairings.set",
+        actor_id = actor,
+        target_id = enterprise_id,
+        ?changes,
+        outcome = "success",
+        "pairings set"
+    );
     Ok(cadres)
 }
 

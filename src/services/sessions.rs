@@ -81,6 +81,7 @@ pub async fn login(state: &AppState, input: Login) -> Result<TokenResponse, Erro
         })
         .await?;
     if let Some(retry_after_secs) = throttled {
+        tracing::warn!(target: "audit", event = "auth.login", username = ?username, outcome = "throttled", "login refused");
         return Err(Error::TooManyRequests {
             detail: "too many failed logins for this username; try again later".into(),
             retry_after_secs,
@@ -102,7 +103,7 @@ pub async fn login(state: &AppState, input: Login) -> Result<TokenResponse, Erro
                 })
             })
             .await?;
-        tracing::info!(username = %username, outcome = "failure", "login");
+        tracing::warn!(target: "audit", event = "auth.login", username = ?username, outcome = "failure", "login failed");
         return Err(invalid_login());
     };
     let refresh_token = token::random_secret();
@@ -130,7 +131,7 @@ pub async fn login(state: &AppState, input: Login) -> Result<TokenResponse, Erro
             })
         })
         .await?;
-    tracing::info!(user_id, outcome = "success", "login");
+    tracing::info!(target: "audit", event = "auth.login", actor_id = user_id, outcome = "success", "logged in");
     Ok(TokenResponse {
         refresh_token: Some(refresh_token),
         ..access_only(state, &users::principal_of(&user, false))
@@ -162,7 +163,10 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
                 }
                 if !sessions::spend_refresh_token(c, old.id, now)? {
                     tracing::warn!(
-                        user_id = old.user_id,
+                        target: "audit",
+                        event = "auth.refresh_reuse",
+                        actor_id = old.user_id,
+                        outcome = "family_revoked",
                         "refresh token reused; family revoked"
                     );
                     sessions::revoke_family(c, &old.family_id, now)?;
@@ -187,6 +191,14 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
             })
         })
         .await?;
+    match &outcome {
+        Rotation::Rotated(user) => {
+            tracing::info!(target: "audit", event = "auth.refresh", actor_id = user.id, outcome = "success", "tokens refreshed")
+        }
+        Rotation::Rejected => {
+            tracing::warn!(target: "audit", event = "auth.refresh", outcome = "failure", "refresh refused")
+        }
+    }
     match outcome {
         Rotation::Rotated(user) => Ok(TokenResponse {
             refresh_token: Some(next),
@@ -206,6 +218,7 @@ pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), Error
             write_transaction(conn, |c| {
                 if let Some(old) = sessions::find_refresh_token(c, &presented)? {
                     sessions::revoke_family(c, &old.family_id, now)?;
+                    tracing::info!(target: "audit", event = "auth.logout", actor_id = old.user_id, outcome = "success", "logged out");
                 }
                 Ok::<_, DbError>(())
             })
@@ -231,7 +244,13 @@ pub async fn client_token(
     };
     let verified = password::verify_off_thread(input.client_secret, hash).await;
     match user.filter(|_| verified) {
-        Some(user) => Ok(access_only(state, &users::principal_of(&user, true))),
-        None => Err(Error::Unauthorized("invalid client credentials".into())),
+        Some(user) => {
+            tracing::info!(target: "audit", event = "auth.client_token", actor_id = user.id, outcome = "success", "client token issued");
+            Ok(access_only(state, &users::principal_of(&user, true)))
+        }
+        None => {
+            tracing::warn!(target: "audit", event = "auth.client_token", client_id = ?input.client_id, outcome = "failure", "client credentials refused");
+            Err(Error::Unauthorized("invalid client credentials".into()))
+        }
     }
 }

@@ -85,6 +85,7 @@ pub async fn file_ticket(
     ));
     let now = state.clock.now();
     let thresholds = state.thresholds;
+    let limits = state.limits.clone();
     let user_id = caller.user_id;
     // Reads first, then every write in one go (see `tickets::file`).
     let filing = move |c: &mut DbConnection| -> Result<(Ticket, bool), Error> {
@@ -104,6 +105,7 @@ pub async fn file_ticket(
             if !enterprise.active {
                 return Err(Error::Forbidden("the enterprise is deactivated".into()));
             }
+            super::quota::check_filing(c, &limits, enterprise_id, now)?;
             let category = categories::find(c, &input.category)?
                 .filter(|cat| cat.active)
                 .ok_or_else(|| Error::invalid("category", "no such active category"))?;

@@ -179,12 +179,7 @@ pub async fn create_user(
         updated_at: now,
     };
     let user = state.db.run(move |conn| users::insert(conn, &new)).await?;
-    tracing::info!(
-        actor = caller.user_id,
-        target = user.id,
-        role = user.role.as_str(),
-        "user created"
-    );
+    crate::audit::user_created(Some(caller.user_id), &user);
     Ok(user)
 }
 
@@ -214,7 +209,9 @@ pub async fn create_admin(
         created_at: now,
         updated_at: now,
     };
-    Ok(db.run(move |conn| users::insert(conn, &new)).await?)
+    let admin = db.run(move |conn| users::insert(conn, &new)).await?;
+    crate::audit::user_created(None, &admin);
+    Ok(admin)
 }
 
 pub async fn get_user(state: &AppState, caller: &Principal, id: i64) -> Result<User, Error> {
@@ -275,6 +272,7 @@ pub async fn update_user(
     let department = optional_name(&mut errors, "department", input.department.as_deref());
     let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     errors.into_result()?;
+    let password_changed = input.password.is_some();
     let password_hash = match input.password {
         Some(password) => Some(password::hash_off_thread(password).await),
         None => None,
@@ -282,7 +280,7 @@ pub async fn update_user(
     let now = state.clock.now();
     let actor = caller.user_id;
     let caller = caller.clone();
-    let user = state
+    let (before, user) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
@@ -317,16 +315,10 @@ pub async fn update_user(
                 if input.active == Some(false) {
                     sessions::revoke_user_tokens(c, id, now)?;
                 }
-                Ok::<_, Error>(updated)
+                Ok::<_, Error>((user, updated))
             })
         })
         .await?;
-    tracing::info!(
-        actor,
-        target = user.id,
-        active = user.active,
-        role = user.role.as_str(),
-        "user changed"
-    );
+    crate::audit::user_changed(actor, &before, &user, password_changed);
     Ok(user)
 }

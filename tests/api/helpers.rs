@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use enterprise_assist::clock::ManualClock;
-use enterprise_assist::config::{Secret, Settings};
+use enterprise_assist::config::{LimitSettings, Secret, Settings};
 use enterprise_assist::db::{Backend, Database};
 use enterprise_assist::startup::Application;
 use reqwest::Method;
@@ -24,6 +24,8 @@ pub const JWT_AUDIENCE: &str = "enterprise-assist";
 /// The administrator every test application can bootstrap with [`TestApp::admin_token`].
 pub const ADMIN_USERNAME: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "admin-password-0001";
+/// Password hashes computed at once, in every application of the test process.
+pub const PASSWORD_HASH_CONCURRENCY: u32 = 2;
 
 /// Runs each named test (an `async fn(&TestApp)` of the enclosing module) once per backend.
 #[macro_export]
@@ -44,13 +46,40 @@ macro_rules! both_backends {
     };
 }
 
+/// The same as [`both_backends!`], with the settings changed by `$adjust` (an `fn(&mut Settings)`).
+#[macro_export]
+macro_rules! both_backends_with {
+    ($adjust:ident; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   $crate::helpers::run_test_with(enterprise_assist::db::Backend::Sqlite, super::$adjust, super::$name).await
+               } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   $crate::helpers::run_test_with(enterprise_assist::db::Backend::Postgres, super::$adjust, super::$name).await
+               } )*
+        }
+    };
+}
+
 /// Builds an app, runs the test, and always tears the app down, the test's panic included.
 pub async fn run_test<F>(backend: Backend, test: F)
 where
     F: AsyncFnOnce(&TestApp),
 {
+    run_test_with(backend, |_| {}, test).await
+}
+
+/// [`run_test`] with the settings changed by `adjust` first.
+pub async fn run_test_with<F>(backend: Backend, adjust: impl FnOnce(&mut Settings), test: F)
+where
+    F: AsyncFnOnce(&TestApp),
+{
     use futures_util::FutureExt;
-    let app = TestApp::spawn(backend).await;
+    let app = TestApp::spawn_with(backend, adjust).await;
     let outcome = std::panic::AssertUnwindSafe(test(&app))
         .catch_unwind()
         .await;
@@ -86,7 +115,9 @@ enum TestDatabase {
 }
 
 impl TestApp {
-    pub async fn spawn(backend: Backend) -> TestApp {
+    /// Builds the application on `backend` with the test settings, changed by `adjust` (limits
+    /// a test turns on, for instance).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             enterprise_assist::telemetry::init(&enterprise_assist::config::LogSettings {
                 log_level: "info".into(),
@@ -104,7 +135,8 @@ impl TestApp {
             }
             Backend::Postgres => create_postgres_database(),
         };
-        let settings = test_settings(url);
+        let mut settings = test_settings(url);
+        adjust(&mut settings);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
@@ -262,6 +294,14 @@ fn test_settings(database_url: String) -> Settings {
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
         tickets: Default::default(),
+        // Off: tests file and call in bursts; the tests of the limits turn them on.
+        limits: LimitSettings {
+            rate_limit_requests: 0,
+            filing_quota_per_hour: 0,
+            filing_quota_per_day: 0,
+            password_hash_concurrency: Some(PASSWORD_HASH_CONCURRENCY),
+            ..LimitSettings::default()
+        },
     }
 }
 

@@ -1,0 +1,78 @@
+//! The security audit trail in the logs: who tried what, on what, and how it ended. Every event
+//! has the target `audit` (so a collector can route them apart), an `event` name, the actor and
+//! an `outcome`; the request's span adds its id, method and path (the object acted on). Values
+//! that come from users are logged as fields, never spliced into the message, so the JSON format
+//! escapes them and no input can forge a line.
+
+use crate::auth::Principal;
+use crate::db::users::User;
+
+/// A policy refusal: `decision` is `forbidden` (403) or `hidden` (404, as if absent).
+pub fn access_denied(p: &Principal, decision: &'static str, reason: &str) {
+    tracing::warn!(
+        target: "audit",
+        event = "access.denied",
+        actor_id = p.user_id,
+        actor_role = p.role.as_str(),
+        decision,
+        reason,
+        outcome = "denied",
+        "access denied"
+    );
+}
+
+/// A request whose bearer token was missing, malformed, forged or expired.
+pub fn token_rejected(reason: &str) {
+    tracing::info!(
+        target: "audit",
+        event = "auth.token_rejected",
+        reason,
+        outcome = "failure",
+        "bearer token rejected"
+    );
+}
+
+/// An account created by `actor_id` (`None`: the `create-admin` command).
+pub fn user_created(actor_id: Option<i64>, user: &User) {
+    tracing::info!(
+        target: "audit",
+        event = "user.created",
+        actor_id,
+        target_id = user.id,
+        role = user.role.as_str(),
+        region = user.region_code.as_deref(),
+        enterprise_id = user.enterprise_id,
+        outcome = "success",
+        "user created"
+    );
+}
+
+/// A change to an account, naming what changed; a deactivation is also its own event.
+pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed: bool) {
+    let role_changed = before.role != after.role;
+    let region_changed = before.region_code != after.region_code;
+    tracing::info!(
+        target: "audit",
+        event = "user.changed",
+        actor_id,
+        target_id = after.id,
+        role_from = role_changed.then(|| before.role.as_str()),
+        role_to = role_changed.then(|| after.role.as_str()),
+        region_from = region_changed.then_some(before.region_code.as_deref()).flatten(),
+        region_to = region_changed.then_some(after.region_code.as_deref()).flatten(),
+        active = after.active,
+        password_changed,
+        outcome = "success",
+        "user changed"
+    );
+    if before.active && !after.active {
+        tracing::info!(
+            target: "audit",
+            event = "user.deactivated",
+            actor_id,
+            target_id = after.id,
+            outcome = "success",
+            "user deactivated"
+        );
+    }
+}
