@@ -1,6 +1,8 @@
-//! Periodic work inside `serve`: closing tickets left resolved past the confirmation window and
-//! forgetting old idempotency keys. Safe with many instances on one database: every close is a
-//! versioned move, so a ticket is closed (and its event written) once whoever gets there first.
+//! Periodic work inside `serve`: closing tickets left resolved past the confirmation window,
+//! moving the warning counts on for tickets that changed colour, and forgetting old
+//! idempotency keys. Safe with many instances on one database: every close is a versioned move,
+//! so a ticket is closed (and its event written) once whoever gets there first, and a warning
+//! count moves on only from the value it was read at.
 
 use std::time::Duration;
 
@@ -8,7 +10,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::{Database, idempotency, write_transaction};
 use crate::error::Error;
-use crate::services::ticket_moves;
+use crate::services::{ticket_moves, warnings};
 use crate::state::AppState;
 
 /// Idempotency keys are promised for 24 hours; they are kept twice that.
@@ -17,6 +19,7 @@ const IDEMPOTENCY_RETENTION: TimeDelta = TimeDelta::hours(48);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct JobReport {
     pub auto_closed: usize,
+    pub warnings_advanced: usize,
     pub keys_purged: usize,
 }
 
@@ -28,11 +31,13 @@ pub async fn run_once(
 ) -> Result<JobReport, Error> {
     db.run(move |conn| {
         let auto_closed = ticket_moves::auto_close(conn, now, confirmation_window)?;
+        let warnings_advanced = warnings::advance(conn, now)?;
         let keys_purged = write_transaction(conn, |c| {
             idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
         })?;
         Ok(JobReport {
             auto_closed,
+            warnings_advanced,
             keys_purged,
         })
     })

@@ -104,14 +104,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::VerifyStats => {
             let db = startup::open_database(&cli.settings).await?;
-            let differences = enterprise_assist::services::stats::verify(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            let differences =
+                enterprise_assist::services::stats::verify(&db, Utc::now().naive_utc())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             for d in &differences {
-                println!(
-                    "{} {} {}: stored {:?}, recounted {:?}",
-                    d.key.county_code, d.key.month, d.key.category, d.stored, d.recounted
-                );
+                println!("{d}");
             }
             if !differences.is_empty() {
                 anyhow::bail!("{} counters differ from the recount", differences.len());

@@ -125,6 +125,8 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        counted_warning -> Nullable<Text>,
+        counted_until -> Nullable<Timestamp>,
     }
 }
 
@@ -181,6 +183,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_warnings (category, county_code) {
+        category -> Text,
+        county_code -> Text,
+        yellow -> Integer,
+        orange -> Integer,
+        red -> Integer,
+    }
+}
+
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -203,4 +215,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_events,
     idempotency_keys,
     ticket_stats,
+    ticket_warnings,
 );

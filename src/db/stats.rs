@@ -8,10 +8,11 @@ use diesel::dsl::sum;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use super::schema::{ticket_stats, tickets};
+use super::schema::{ticket_stats, ticket_warnings, tickets};
 use super::tickets::Ticket;
 use super::{DbConnection, DbError};
 use crate::domain::region::CodeRange;
+use crate::domain::sla;
 use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
 
 /// The category under which every ticket is counted again, so reports over all categories read
@@ -45,6 +46,13 @@ impl Ticket {
             category: category.to_owned(),
         };
         [key(&self.category), key(ALL_CATEGORIES)]
+    }
+
+    /// What the warning counts lack for this ticket as of `now`: the change from the colour
+    /// they hold for it to its colour now (nothing while its count has not expired).
+    pub fn warning_change(&self, now: NaiveDateTime) -> WarningCounts {
+        let colour = sla::warning(self.status.is_open(), now, &self.deadlines());
+        WarningCounts::change(self.counted_warning, colour)
     }
 }
 
@@ -234,68 +242,136 @@ pub fn sums_by_month(
     grouped_sums!(conn, ticket_stats::month, range, months, category)
 }
 
-#[derive(QueryableByName)]
-struct ColourRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    county_code: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    yellow: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    orange: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    red: i64,
+/// Adds a ticket's change of counted colour to its category's row and the all-categories row
+/// (always in that order, as [`record`] does); nothing when the colour did not change.
+pub fn record_warning(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    change: WarningCounts,
+) -> Result<(), DbError> {
+    if change.is_zero() {
+        return Ok(());
+    }
+    let rows = [ticket.category.as_str(), ALL_CATEGORIES]
+        .map(|category| WarningRow::new(category, &ticket.county_code, change));
+    add_warnings(conn, rows.into())
 }
 
-/// Open tickets by colour per county inside `range`, as of `now` (not bound to a period), in
-/// one pass over the open tickets that have turned a colour (`tickets_warning_idx`).
+/// One row of colour counts to add to its category and county.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = ticket_warnings)]
+pub struct WarningRow {
+    category: String,
+    county_code: String,
+    yellow: i32,
+    orange: i32,
+    red: i32,
+}
+
+impl WarningRow {
+    pub fn new(category: &str, county_code: &str, w: WarningCounts) -> WarningRow {
+        WarningRow {
+            category: category.to_owned(),
+            county_code: county_code.to_owned(),
+            yellow: narrow(w.yellow),
+            orange: narrow(w.orange),
+            red: narrow(w.red),
+        }
+    }
+}
+
+macro_rules! upsert_warnings {
+    ($values:expr) => {
+        diesel::insert_into(ticket_warnings::table)
+            .values($values)
+            .on_conflict((ticket_warnings::category, ticket_warnings::county_code))
+            .do_update()
+            .set((
+                ticket_warnings::yellow
+                    .eq(ticket_warnings::yellow + excluded(ticket_warnings::yellow)),
+                ticket_warnings::orange
+                    .eq(ticket_warnings::orange + excluded(ticket_warnings::orange)),
+                ticket_warnings::red.eq(ticket_warnings::red + excluded(ticket_warnings::red)),
+            ))
+    };
+}
+
+/// Adds colour counts to their keys, as [`add`] does for the period counters.
+pub fn add_warnings(conn: &mut DbConnection, rows: Vec<WarningRow>) -> Result<(), DbError> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            upsert_warnings!(rows).execute(pg)?;
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in rows {
+                upsert_warnings!(row).execute(lite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Open tickets by colour per county inside `range`, as of `now` (not bound to a period): the
+/// stored counts (one row per county), plus the change of the few tickets whose count expired
+/// since the periodic job last moved them on. The work grows with the counties, not the tickets.
 pub fn warnings_by_county(
     conn: &mut DbConnection,
     range: &CodeRange,
     category: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<BTreeMap<String, WarningCounts>, DbError> {
-    use diesel::sql_types::{Text, Timestamp};
-    // The one statement both backends share, but for how they number bind parameters.
-    let sql = |p: fn(usize) -> String| {
-        format!(
-            "SELECT county_code, \
-                 CAST(SUM(CASE WHEN orange_at > {n} THEN 1 ELSE 0 END) AS BIGINT) AS yellow, \
-                 CAST(SUM(CASE WHEN orange_at <= {n} AND red_at > {n} THEN 1 ELSE 0 END) AS BIGINT) AS orange, \
-                 CAST(SUM(CASE WHEN red_at <= {n} THEN 1 ELSE 0 END) AS BIGINT) AS red \
-             FROM tickets \
-             WHERE status IN ('submitted', 'assigned', 'in_progress') AND yellow_at <= {n} \
-               AND county_code BETWEEN {lo} AND {hi} AND ({cat} IS NULL OR category = {cat}) \
-             GROUP BY county_code",
-            n = p(1),
-            lo = p(2),
-            hi = p(3),
-            cat = p(4),
-        )
-    };
-    let rows: Vec<ColourRow> = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(sql(|i| format!("${i}")))
-            .bind::<Timestamp, _>(now)
-            .bind::<Text, _>(&range.first)
-            .bind::<Text, _>(&range.last)
-            .bind::<diesel::sql_types::Nullable<Text>, _>(category)
-            .load(pg)?,
-        DbConnection::Sqlite(lite) => diesel::sql_query(sql(|i| format!("?{i}")))
-            .bind::<Timestamp, _>(now)
-            .bind::<Text, _>(&range.first)
-            .bind::<Text, _>(&range.last)
-            .bind::<diesel::sql_types::Nullable<Text>, _>(category)
-            .load(lite)?,
-    };
+    let stored: Vec<(String, i32, i32, i32)> = ticket_warnings::table
+        .filter(ticket_warnings::category.eq(category.unwrap_or(ALL_CATEGORIES).to_owned()))
+        .filter(ticket_warnings::county_code.between(range.first.clone(), range.last.clone()))
+        .select((
+            ticket_warnings::county_code,
+            ticket_warnings::yellow,
+            ticket_warnings::orange,
+            ticket_warnings::red,
+        ))
+        .load(conn)?;
+    let mut by_county: BTreeMap<String, WarningCounts> = stored
+        .into_iter()
+        .map(|(county, yellow, orange, red)| {
+            let counts = WarningCounts {
+                yellow: yellow.into(),
+                orange: orange.into(),
+                red: red.into(),
+            };
+            (county, counts)
+        })
+        .collect();
+    for ticket in super::tickets::counts_expired_within(conn, range, category, now)? {
+        let entry = by_county.entry(ticket.county_code.clone()).or_default();
+        *entry = *entry + ticket.warning_change(now);
+    }
+    Ok(by_county)
+}
+
+/// Every stored colour count by category and county.
+pub fn stored_warnings(
+    conn: &mut DbConnection,
+) -> Result<BTreeMap<(String, String), WarningCounts>, DbError> {
+    let rows: Vec<(String, String, i32, i32, i32)> = ticket_warnings::table
+        .select((
+            ticket_warnings::category,
+            ticket_warnings::county_code,
+            ticket_warnings::yellow,
+            ticket_warnings::orange,
+            ticket_warnings::red,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let colours = WarningCounts {
-                yellow: r.yellow,
-                orange: r.orange,
-                red: r.red,
+        .map(|(category, county, yellow, orange, red)| {
+            let counts = WarningCounts {
+                yellow: yellow.into(),
+                orange: orange.into(),
+                red: red.into(),
             };
-            (r.county_code, colours)
+            ((category, county), counts)
         })
+        .filter(|(_, w)| !w.is_zero())
         .collect())
 }
 
@@ -330,9 +406,19 @@ pub fn stored(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbErro
         .collect())
 }
 
-/// The same, recounted from the tickets themselves, a batch at a time.
-pub fn recount(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbError> {
-    let mut totals: BTreeMap<Key, Counters> = BTreeMap::new();
+/// Everything the counters hold, recounted from the tickets themselves.
+#[derive(Debug, Default)]
+pub struct Recount {
+    pub counters: BTreeMap<Key, Counters>,
+    /// The colours the warning counts hold, by category (and '*') and county.
+    pub counted_warnings: BTreeMap<(String, String), WarningCounts>,
+    /// The colours as of the recount's `now`, by county.
+    pub warnings_now: BTreeMap<String, WarningCounts>,
+}
+
+/// Recounts every counter from the tickets, a batch at a time.
+pub fn recount(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Recount, DbError> {
+    let mut totals = Recount::default();
     let mut after = 0i64;
     loop {
         let batch: Vec<Ticket> = tickets::table
@@ -346,10 +432,24 @@ pub fn recount(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbErr
         for ticket in &batch {
             let counts = Counters::of(&ticket.stats_facts());
             for key in ticket.stats_keys() {
-                let entry = totals.entry(key).or_default();
+                let entry = totals.counters.entry(key).or_default();
                 *entry = *entry + counts;
             }
+            let counted = WarningCounts::of(ticket.counted_warning);
+            for category in [ticket.category.as_str(), ALL_CATEGORIES] {
+                let key = (category.to_owned(), ticket.county_code.clone());
+                let entry = totals.counted_warnings.entry(key).or_default();
+                *entry = *entry + counted;
+            }
+            let colour = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
+            let entry = totals
+                .warnings_now
+                .entry(ticket.county_code.clone())
+                .or_default();
+            *entry = *entry + WarningCounts::of(colour);
         }
     }
+    totals.counted_warnings.retain(|_, w| !w.is_zero());
+    totals.warnings_now.retain(|_, w| !w.is_zero());
     Ok(totals)
 }

@@ -10,7 +10,7 @@ use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::sla::{Deadlines, Warning};
+use crate::domain::sla::{Counted, Deadlines, Warning};
 use crate::domain::stats::{Counters, Month};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
@@ -71,6 +71,11 @@ pub struct Ticket {
     #[serde(serialize_with = "crate::domain::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// The colour the warning counters hold for it, and until when (see `sla::counted`).
+    #[serde(skip)]
+    pub counted_warning: Option<Warning>,
+    #[serde(skip)]
+    pub counted_until: Option<NaiveDateTime>,
 }
 
 impl Ticket {
@@ -119,6 +124,8 @@ pub struct NewTicket {
     pub red_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A new ticket has no colour yet (it is counted under none): when its first one starts.
+    pub counted_until: NaiveDateTime,
 }
 
 /// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
@@ -136,6 +143,8 @@ pub struct TicketChanges {
     pub rating: Option<Option<i32>>,
     pub reopen_count: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
+    pub counted_warning: Option<Option<String>>,
+    pub counted_until: Option<Option<NaiveDateTime>>,
 }
 
 /// What is written with a new ticket besides the ticket itself.
@@ -188,8 +197,8 @@ const FILE_SQL: &str = "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+        created_at, updated_at, counted_until)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $31)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -257,6 +266,7 @@ fn file_in_one_statement(
         .bind::<Integer, _>(count(c.rating_sum))
         .bind::<Nullable<Text>, _>(key)
         .bind::<Nullable<Text>, _>(hash)
+        .bind::<Timestamp, _>(new.counted_until)
         .get_result(pg)
 }
 
@@ -267,23 +277,95 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Ticket, DbError> {
         .first(conn)?)
 }
 
-/// Applies a move if the ticket is still at `version`; `None` when another move came first.
-pub fn update_at_version(
+/// Applies a move to the ticket as it was `read`, if nothing changed it since: not another
+/// move (its version) and not the periodic job moving its warning count on (`counted_until`).
+/// `None` otherwise.
+pub fn update_as_read(
     conn: &mut DbConnection,
-    id: i64,
-    version: i32,
+    read: &Ticket,
     changes: &TicketChanges,
 ) -> Result<Option<Ticket>, DbError> {
+    let as_read = tickets::table
+        .filter(tickets::id.eq(read.id))
+        .filter(tickets::version.eq(read.version));
+    let set = (changes, tickets::version.eq(read.version + 1));
+    let updated = match read.counted_until {
+        Some(until) => {
+            let statement =
+                diesel::update(as_read.filter(tickets::counted_until.eq(until))).set(set);
+            crate::on_backend!(conn, |c| statement
+                .returning(Ticket::as_returning())
+                .get_result(c)
+                .optional())
+        }
+        None => {
+            let statement =
+                diesel::update(as_read.filter(tickets::counted_until.is_null())).set(set);
+            crate::on_backend!(conn, |c| statement
+                .returning(Ticket::as_returning())
+                .get_result(c)
+                .optional())
+        }
+    };
+    Ok(updated?)
+}
+
+/// Ids of open tickets whose warning count has expired by `now` (a colour started since it was
+/// counted), the longest expired first.
+pub fn counts_expired(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<i64>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::counted_until.le(now))
+        .order(tickets::counted_until)
+        .select(tickets::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The tickets inside `range` (of one category, or all) whose warning count has expired by
+/// `now`: what a report adds to the stored counts.
+pub fn counts_expired_within(
+    conn: &mut DbConnection,
+    range: &CodeRange,
+    category: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Vec<Ticket>, DbError> {
+    let mut query = tickets::table
+        .filter(tickets::counted_until.le(now))
+        .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
+        .select(Ticket::as_select())
+        .into_boxed();
+    if let Some(category) = category {
+        query = query.filter(tickets::category.eq(category.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Moves the warning count of a ticket `read` with an expired count on to `counted`, unless a
+/// move or another instance changed the ticket since. Not a change of the ticket itself: its
+/// version and `updated_at` stay.
+pub fn recount_warning(
+    conn: &mut DbConnection,
+    read: &Ticket,
+    counted: Counted,
+) -> Result<bool, DbError> {
+    let Some(until) = read.counted_until else {
+        return Ok(false);
+    };
     let statement = diesel::update(
         tickets::table
-            .filter(tickets::id.eq(id))
-            .filter(tickets::version.eq(version)),
+            .filter(tickets::id.eq(read.id))
+            .filter(tickets::version.eq(read.version))
+            .filter(tickets::counted_until.eq(until)),
     )
-    .set((changes, tickets::version.eq(version + 1)));
-    Ok(crate::on_backend!(conn, |c| statement
-        .returning(Ticket::as_returning())
-        .get_result(c)
-        .optional())?)
+    .set((
+        tickets::counted_warning.eq(counted.warning.map(Warning::as_str)),
+        tickets::counted_until.eq(counted.until),
+    ));
+    Ok(crate::on_backend!(conn, |c| statement.execute(c))? == 1)
 }
 
 /// Ids of tickets resolved before `cutoff`, oldest first: candidates for auto-close.

@@ -11,11 +11,11 @@ use diesel::prelude::*;
 use super::rng::Rng;
 use crate::db::categories::{self, Category};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
-use crate::db::stats::{self, CounterRow};
+use crate::db::stats::{self, CounterRow, WarningRow};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
-use crate::domain::sla::{self, Thresholds};
-use crate::domain::stats::{Counters, Month, TicketFacts};
+use crate::domain::sla::{self, Thresholds, Warning};
+use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
 use crate::domain::ticket::{Priority, Status};
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
@@ -157,6 +157,8 @@ struct TicketRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    counted_warning: Option<String>,
+    counted_until: Option<NaiveDateTime>,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -306,6 +308,7 @@ fn generate(
         }
     }
     let updated = events.last().map_or(created, |e| e.4);
+    let counted = sla::counted(status.is_open(), now, &d);
     Generated {
         events,
         row: TicketRow {
@@ -335,6 +338,8 @@ fn generate(
             version: 1,
             created_at: created,
             updated_at: updated,
+            counted_warning: counted.warning.map(|w| w.as_str().to_owned()),
+            counted_until: counted.until,
         },
     }
 }
@@ -366,6 +371,7 @@ pub fn fill(
         + 1;
     let mut rng = Rng::new(seed ^ 0x7469_636b_6574);
     let mut counters: BTreeMap<stats::Key, Counters> = BTreeMap::new();
+    let mut colours: BTreeMap<(String, String), WarningCounts> = BTreeMap::new();
     for start in (0..count).step_by(BATCH) {
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
@@ -399,6 +405,11 @@ pub fn fill(
                 };
                 let entry = counters.entry(key).or_default();
                 *entry = *entry + counts;
+                let colour = r.counted_warning.as_deref().and_then(Warning::parse);
+                let entry = colours
+                    .entry((category.to_owned(), r.county_code.clone()))
+                    .or_default();
+                *entry = *entry + WarningCounts::of(colour);
             }
             for (actor, action, from, to, at) in &g.events {
                 events.push((
@@ -428,13 +439,24 @@ pub fn fill(
         )
         .execute(pg)?;
     }
-    let rows: Vec<CounterRow> = counters
+    let rows = counters.into_iter().map(|(key, c)| CounterRow::new(key, c));
+    in_batches(rows, |batch| stats::add(conn, batch))?;
+    let rows = colours
         .into_iter()
-        .map(|(key, c)| CounterRow::new(key, c))
-        .collect();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        stats::add(conn, rows.by_ref().take(BATCH).collect())?;
-    }
+        .filter(|(_, w)| !w.is_zero())
+        .map(|((category, county), w)| WarningRow::new(&category, &county, w));
+    in_batches(rows, |batch| stats::add_warnings(conn, batch))?;
     Ok(count)
+}
+
+/// Hands `rows` to `write` [`BATCH`] at a time.
+fn in_batches<T>(
+    rows: impl Iterator<Item = T>,
+    mut write: impl FnMut(Vec<T>) -> Result<(), DbError>,
+) -> Result<(), DbError> {
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        write(rows.by_ref().take(BATCH).collect())?;
+    }
+    Ok(())
 }

@@ -137,6 +137,14 @@ pub struct CodeRange {
 }
 
 impl CodeRange {
+    /// Every code: the whole country.
+    pub fn all() -> CodeRange {
+        CodeRange {
+            first: "000000".into(),
+            last: "999999".into(),
+        }
+    }
+
     pub fn contains(&self, code: &str) -> bool {
         self.first.as_str() <= code && code <= self.last.as_str()
     }

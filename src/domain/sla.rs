@@ -26,6 +26,21 @@ impl Warning {
             _ => None,
         }
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Warning::Yellow => "yellow",
+            Warning::Orange => "orange",
+            Warning::Red => "red",
+        }
+    }
+}
+
+impl TryFrom<String> for Warning {
+    type Error = String;
+    fn try_from(text: String) -> Result<Warning, String> {
+        Warning::parse(&text).ok_or_else(|| format!("unknown warning {text:?}"))
+    }
 }
 
 /// Fractions of the SLA window at which each colour starts.
@@ -107,6 +122,26 @@ pub fn warning(open: bool, now: NaiveDateTime, d: &Deadlines) -> Option<Warning>
     }
 }
 
+/// A ticket's colour as the warning counters hold it, and until when that holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counted {
+    pub warning: Option<Warning>,
+    /// When the next colour starts; `None` when none will (red, or not open).
+    pub until: Option<NaiveDateTime>,
+}
+
+/// What the counters should hold for a ticket as of `now`.
+pub fn counted(open: bool, now: NaiveDateTime, d: &Deadlines) -> Counted {
+    let warning = self::warning(open, now, d);
+    let until = match (open, warning) {
+        (false, _) | (true, Some(Warning::Red)) => None,
+        (true, Some(Warning::Orange)) => Some(d.red_at),
+        (true, Some(Warning::Yellow)) => Some(d.orange_at),
+        (true, None) => Some(d.yellow_at),
+    };
+    Counted { warning, until }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +173,53 @@ mod tests {
         assert_eq!(warning(true, at(107, 59), &d), Some(Warning::Orange));
         assert_eq!(warning(true, at(108, 0), &d), Some(Warning::Red));
         assert_eq!(warning(false, at(500, 0), &d), None);
+    }
+
+    #[test]
+    fn a_count_holds_until_the_next_colour_starts() {
+        let d = deadlines(
+            filed(),
+            SlaHours {
+                response: 4,
+                resolution: 72,
+            },
+            Thresholds::default(),
+        );
+        let at = |h: i64| filed() + TimeDelta::hours(h);
+        let counted_at = |h| counted(true, at(h), &d);
+        assert_eq!(
+            counted_at(0),
+            Counted {
+                warning: None,
+                until: Some(d.yellow_at)
+            }
+        );
+        assert_eq!(counted_at(54).until, Some(d.orange_at));
+        assert_eq!(counted_at(72).until, Some(d.red_at));
+        assert_eq!(
+            counted_at(200),
+            Counted {
+                warning: Some(Warning::Red),
+                until: None
+            }
+        );
+        assert_eq!(
+            counted(false, at(60), &d),
+            Counted {
+                warning: None,
+                until: None
+            }
+        );
+        // Until the moment the count expires it equals the colour; at it, the colour moves on.
+        for h in [0, 53, 54, 71, 72, 107, 108] {
+            let c = counted_at(h);
+            assert_eq!(c.warning, warning(true, at(h), &d));
+            if let Some(until) = c.until {
+                let just_before = until - TimeDelta::microseconds(1);
+                assert_eq!(warning(true, just_before, &d), c.warning);
+                assert_ne!(warning(true, until, &d), c.warning);
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::sla::Warning;
 use super::ticket::Status;
 
 /// The counts one ticket contributes, or many tickets' sums.
@@ -111,6 +112,27 @@ pub struct WarningCounts {
     pub red: i64,
 }
 
+impl WarningCounts {
+    /// One ticket of `colour` (nothing for none).
+    pub fn of(colour: Option<Warning>) -> WarningCounts {
+        let one = |c: Warning| i64::from(colour == Some(c));
+        WarningCounts {
+            yellow: one(Warning::Yellow),
+            orange: one(Warning::Orange),
+            red: one(Warning::Red),
+        }
+    }
+
+    /// What a ticket's change of colour adds to the counts.
+    pub fn change(before: Option<Warning>, after: Option<Warning>) -> WarningCounts {
+        WarningCounts::of(after) - WarningCounts::of(before)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == WarningCounts::default()
+    }
+}
+
 impl Add for WarningCounts {
     type Output = WarningCounts;
     fn add(self, o: WarningCounts) -> WarningCounts {
@@ -119,6 +141,23 @@ impl Add for WarningCounts {
             orange: self.orange + o.orange,
             red: self.red + o.red,
         }
+    }
+}
+
+impl Sub for WarningCounts {
+    type Output = WarningCounts;
+    fn sub(self, o: WarningCounts) -> WarningCounts {
+        WarningCounts {
+            yellow: self.yellow - o.yellow,
+            orange: self.orange - o.orange,
+            red: self.red - o.red,
+        }
+    }
+}
+
+impl std::iter::Sum for WarningCounts {
+    fn sum<I: Iterator<Item = WarningCounts>>(iter: I) -> WarningCounts {
+        iter.fold(WarningCounts::default(), Add::add)
     }
 }
 
@@ -272,6 +311,23 @@ mod tests {
         );
         assert!(Counters::change(Some(&before), &before).is_zero());
         assert_eq!(Counters::change(None, &before).filed, 1);
+    }
+
+    #[test]
+    fn a_change_of_colour_moves_one_count() {
+        let y_to_o = WarningCounts::change(Some(Warning::Yellow), Some(Warning::Orange));
+        assert_eq!((y_to_o.yellow, y_to_o.orange, y_to_o.red), (-1, 1, 0));
+        let closed_red = WarningCounts::change(Some(Warning::Red), None);
+        assert_eq!(
+            (closed_red.yellow, closed_red.orange, closed_red.red),
+            (0, 0, -1)
+        );
+        assert!(WarningCounts::change(None, None).is_zero());
+        assert!(WarningCounts::change(Some(Warning::Red), Some(Warning::Red)).is_zero());
+        let sum: WarningCounts = [y_to_o, closed_red, WarningCounts::of(Some(Warning::Red))]
+            .into_iter()
+            .sum();
+        assert_eq!((sum.yellow, sum.orange, sum.red), (-1, 1, 0));
     }
 
     #[test]

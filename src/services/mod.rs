@@ -13,3 +13,4 @@ pub mod ticket_activity;
 pub mod ticket_moves;
 pub mod tickets;
 pub mod users;
+pub mod warnings;

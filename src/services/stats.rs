@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDateTime;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -121,13 +123,7 @@ fn scope(
     }
     let region = policy::read_stats(caller, query.region.as_ref())?;
     match region {
-        None => {
-            let all = CodeRange {
-                first: "000000".into(),
-                last: "999999".into(),
-            };
-            Ok((None, all, country()))
-        }
+        None => Ok((None, CodeRange::all(), country())),
         Some(code) => {
             let found =
                 regions::get(conn, &code)?.ok_or_else(|| Error::not_found("no such region"))?;
@@ -243,31 +239,113 @@ pub async fn trend(
 
 /// A counter that differs from the recount.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Difference {
-    pub key: stats::Key,
-    pub stored: Counters,
-    pub recounted: Counters,
+pub enum Difference {
+    /// A period counter of a county, month and category.
+    Period {
+        key: stats::Key,
+        stored: Counters,
+        recounted: Counters,
+    },
+    /// The colours a category's (or `*`) warning counts of a county hold for its tickets.
+    CountedWarnings {
+        category: String,
+        county_code: String,
+        stored: WarningCounts,
+        recounted: WarningCounts,
+    },
+    /// A county's warning snapshot as reports serve it, against the tickets' colours now.
+    ServedWarnings {
+        county_code: String,
+        served: WarningCounts,
+        recounted: WarningCounts,
+    },
 }
 
-/// Recounts every counter from the tickets and lists the differences (none when all is well).
-pub async fn verify(db: &Database) -> Result<Vec<Difference>, Error> {
-    db.run(|conn| {
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Period {
+                key,
+                stored,
+                recounted,
+            } => write!(
+                f,
+                "{} {} {}: stored {stored:?}, recounted {recounted:?}",
+                key.county_code, key.month, key.category
+            ),
+            Difference::CountedWarnings {
+                category,
+                county_code,
+                stored,
+                recounted,
+            } => write!(
+                f,
+                "{county_code} {category} warning counts: stored {stored:?}, recounted {recounted:?}"
+            ),
+            Difference::ServedWarnings {
+                county_code,
+                served,
+                recounted,
+            } => write!(
+                f,
+                "{county_code} warnings now: served {served:?}, recounted {recounted:?}"
+            ),
+        }
+    }
+}
+
+/// Pairs every key of two maps, the missing side as its default, and keeps the pairs that differ.
+fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
+    a: &BTreeMap<K, V>,
+    b: &BTreeMap<K, V>,
+) -> Vec<(K, V, V)> {
+    let keys: std::collections::BTreeSet<&K> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let x = a.get(key).copied().unwrap_or_default();
+            let y = b.get(key).copied().unwrap_or_default();
+            (x != y).then(|| (key.clone(), x, y))
+        })
+        .collect()
+}
+
+/// Recounts every counter from the tickets, and the warning snapshot as of `now`, and lists
+/// the differences from what is stored and served (none when all is well).
+pub async fn verify(db: &Database, now: NaiveDateTime) -> Result<Vec<Difference>, Error> {
+    db.run(move |conn| {
         let stored = stats::stored(conn)?;
-        let recounted = stats::recount(conn)?;
-        let keys: std::collections::BTreeSet<_> =
-            stored.keys().chain(recounted.keys()).cloned().collect();
-        Ok(keys
+        let stored_warnings = stats::stored_warnings(conn)?;
+        let served = stats::warnings_by_county(conn, &CodeRange::all(), None, now)?
             .into_iter()
-            .filter_map(|key| {
-                let s = stored.get(&key).copied().unwrap_or_default();
-                let r = recounted.get(&key).copied().unwrap_or_default();
-                (s != r).then_some(Difference {
+            .filter(|(_, w)| !w.is_zero())
+            .collect();
+        let recount = stats::recount(conn, now)?;
+        let period =
+            differing(&stored, &recount.counters)
+                .into_iter()
+                .map(|(key, stored, recounted)| Difference::Period {
                     key,
-                    stored: s,
-                    recounted: r,
-                })
-            })
-            .collect())
+                    stored,
+                    recounted,
+                });
+        let counted = differing(&stored_warnings, &recount.counted_warnings)
+            .into_iter()
+            .map(
+                |((category, county_code), stored, recounted)| Difference::CountedWarnings {
+                    category,
+                    county_code,
+                    stored,
+                    recounted,
+                },
+            );
+        let snapshot = differing(&served, &recount.warnings_now).into_iter().map(
+            |(county_code, served, recounted)| Difference::ServedWarnings {
+                county_code,
+                served,
+                recounted,
+            },
+        );
+        Ok(period.chain(counted).chain(snapshot).collect())
     })
     .await
 }

@@ -9,7 +9,8 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, stats, write_transaction};
-use crate::domain::stats::Counters;
+use crate::domain::sla;
+use crate::domain::stats::{Counters, WarningCounts};
 use crate::domain::text;
 use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
@@ -137,18 +138,22 @@ impl Move {
         }
     }
 
-    /// The columns the move sets besides status, level and version.
+    /// The columns the move sets besides version: status, level, the warning count as of the
+    /// move, and what the move itself carries.
     fn changes(
         &self,
         ticket: &Ticket,
         status: Status,
         level: lifecycle::Level,
+        counted: sla::Counted,
         now: NaiveDateTime,
     ) -> TicketChanges {
         let mut changes = TicketChanges {
             status: Some(status.as_str().to_owned()),
             level: Some(level.as_str().to_owned()),
             updated_at: Some(now),
+            counted_warning: Some(counted.warning.map(|w| w.as_str().to_owned())),
+            counted_until: Some(counted.until),
             ..TicketChanges::default()
         };
         let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
@@ -196,57 +201,84 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<Ticket, Error> {
     write_transaction(conn, |c| {
-        let (ticket, facts) = match actor {
-            Some(caller) => visible_ticket(c, caller, id)?,
-            None => {
-                let ticket = tickets::find(c, id)?;
-                let facts = ticket.facts(false);
-                (ticket, facts)
-            }
-        };
-        match precondition {
-            Precondition::Version(v) if v == ticket.version => {}
-            Precondition::None => {}
-            _ => {
-                return Err(Error::PreconditionFailed(format!(
-                    "the ticket has changed; its current ETag is \"{}\"",
-                    ticket.version
-                )));
+        // The periodic job may move the ticket's warning count on between the read and the
+        // write (never more than three times); read again then.
+        for _ in 0..4 {
+            if let Some(moved) = attempt(c, actor, id, mv, precondition, now)? {
+                return Ok(moved);
             }
         }
-        if let Some(caller) = actor {
-            policy::move_ticket(caller, mv.action(), &facts)?;
-        }
-        let (status, level) = lifecycle::transition(mv.action(), ticket.status, ticket.level)
-            .map_err(|e| Error::Conflict(e.to_string()))?;
-        if let Move::Assign { assignee_id } = mv {
-            check_assignee(c, &ticket, *assignee_id)?;
-        }
-        let changes = mv.changes(&ticket, status, level, now);
-        let Some(updated) = tickets::update_at_version(c, id, ticket.version, &changes)? else {
-            let detail = "another change to this ticket came first; reload it and try again";
-            return Err(match precondition {
-                Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
-                _ => Error::Conflict(detail.into()),
-            });
-        };
-        let change = Counters::change(Some(&ticket.stats_facts()), &updated.stats_facts());
-        stats::record(c, &updated, change)?;
-        ticket_activity::insert_event(
-            c,
-            NewEvent {
-                ticket_id: id,
-                actor_id: actor.map(|a| a.user_id),
-                action: mv.action().as_str(),
-                from_status: Some(ticket.status.as_str()),
-                to_status: Some(status.as_str()),
-                details: mv.details(&ticket, level),
-                internal: false,
-                now,
-            },
-        )?;
-        Ok(updated)
+        Err(Error::Conflict(
+            "the ticket kept changing; reload it and try again".into(),
+        ))
     })
+}
+
+/// One try of [`apply`]: `None` when only the ticket's warning count changed under it.
+fn attempt(
+    c: &mut DbConnection,
+    actor: Option<&Principal>,
+    id: i64,
+    mv: &Move,
+    precondition: Precondition,
+    now: NaiveDateTime,
+) -> Result<Option<Ticket>, Error> {
+    let (ticket, facts) = match actor {
+        Some(caller) => visible_ticket(c, caller, id)?,
+        None => {
+            let ticket = tickets::find(c, id)?;
+            let facts = ticket.facts(false);
+            (ticket, facts)
+        }
+    };
+    match precondition {
+        Precondition::Version(v) if v == ticket.version => {}
+        Precondition::None => {}
+        _ => {
+            return Err(Error::PreconditionFailed(format!(
+                "the ticket has changed; its current ETag is \"{}\"",
+                ticket.version
+            )));
+        }
+    }
+    if let Some(caller) = actor {
+        policy::move_ticket(caller, mv.action(), &facts)?;
+    }
+    let (status, level) = lifecycle::transition(mv.action(), ticket.status, ticket.level)
+        .map_err(|e| Error::Conflict(e.to_string()))?;
+    if let Move::Assign { assignee_id } = mv {
+        check_assignee(c, &ticket, *assignee_id)?;
+    }
+    let counted = sla::counted(status.is_open(), now, &ticket.deadlines());
+    let changes = mv.changes(&ticket, status, level, counted, now);
+    let Some(updated) = tickets::update_as_read(c, &ticket, &changes)? else {
+        if tickets::find(c, id)?.version == ticket.version {
+            return Ok(None);
+        }
+        let detail = "another change to this ticket came first; reload it and try again";
+        return Err(match precondition {
+            Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
+            _ => Error::Conflict(detail.into()),
+        });
+    };
+    let change = Counters::change(Some(&ticket.stats_facts()), &updated.stats_facts());
+    stats::record(c, &updated, change)?;
+    let colours = WarningCounts::change(ticket.counted_warning, counted.warning);
+    stats::record_warning(c, &updated, colours)?;
+    ticket_activity::insert_event(
+        c,
+        NewEvent {
+            ticket_id: id,
+            actor_id: actor.map(|a| a.user_id),
+            action: mv.action().as_str(),
+            from_status: Some(ticket.status.as_str()),
+            to_status: Some(status.as_str()),
+            details: mv.details(&ticket, level),
+            internal: false,
+            now,
+        },
+    )?;
+    Ok(Some(updated))
 }
 
 /// A caller's move, from the API.

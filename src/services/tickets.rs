@@ -144,6 +144,7 @@ pub async fn file_ticket(
                 red_at: deadlines.red_at,
                 created_at: now,
                 updated_at: now,
+                counted_until: deadlines.yellow_at,
             };
             let filing = Filing {
                 details: serde_json::json!({ "assignee_id": assignee }),

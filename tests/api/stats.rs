@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::fixtures::{client_token, new_client, new_enterprise};
+use crate::fixtures::{client_token, new_client, new_enterprise, token_for};
 use crate::helpers::TestApp;
 use crate::ticket_fixtures::{Desk, act};
 
@@ -294,6 +294,260 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(now["months"][0]["filed"], 1);
 }
 
+/// The warning snapshot of Zhoukou as its supervisor reads it, for one category or all:
+/// (yellow, orange, red) of the totals, checked against the Chuanhui row and the trend.
+async fn snapshot(app: &TestApp, category: Option<&str>) -> (i64, i64, i64) {
+    let supervisor = token_for(app, "sup.own").await;
+    let filter = category.map_or(String::new(), |c| format!("&category={c}"));
+    let report = app
+        .call(
+            Method::GET,
+            &format!("{}{filter}", stats_path("411600")),
+            Some(&supervisor),
+            None,
+            200,
+        )
+        .await;
+    let colours = |w: &Value| {
+        (
+            w["yellow"].as_i64().unwrap(),
+            w["orange"].as_i64().unwrap(),
+            w["red"].as_i64().unwrap(),
+        )
+    };
+    let totals = colours(&report["totals"]["warnings"]);
+    assert_eq!(colours(&child(&report, "411602")["warnings"]), totals);
+    let trend = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/stats/trend?region=411600&from=2024-01&to=2024-01{filter}"),
+            Some(&supervisor),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(colours(&trend["warnings"]), totals, "the trend's snapshot");
+    totals
+}
+
+/// Every counter, the warning counts included, equals the recount as of the test clock.
+async fn assert_verified(app: &TestApp) {
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    let differences = enterprise_assist::services::stats::verify(&app.db, now)
+        .await
+        .unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+}
+
+async fn run_jobs(app: &TestApp) -> usize {
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+        .await
+        .unwrap()
+        .warnings_advanced
+}
+
+/// The warning snapshot follows the clock and the moves, whether or not the periodic job has
+/// moved the counts on yet: urgent tickets (72 h) turn yellow at 54 h, orange at 72 h, red at
+/// 108 h; normal ones (360 h) yellow at 270 h.
+async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let staff = &d.world.staff1.token;
+    let urgent = json!({"priority": "urgent"});
+    let a = d.file(app, staff, urgent.clone()).await;
+    let b = d.file(app, staff, urgent.clone()).await;
+    let c = d.file(app, staff, json!({})).await;
+    let dd = d.file(app, staff, urgent.clone()).await;
+    let e = d
+        .file(
+            app,
+            staff,
+            json!({"priority": "urgent", "category": "energy"}),
+        )
+        .await;
+    act(app, &d.world.cadre.token, &b, "accept", json!({}), 200).await;
+    act(app, &d.world.cadre.token, &dd, "accept", json!({}), 200).await;
+    assert_eq!(snapshot(app, None).await, (0, 0, 0));
+
+    let hour = chrono::TimeDelta::hours(1);
+    app.clock.advance(hour * 60);
+    assert_eq!(snapshot(app, None).await, (4, 0, 0), "before the job runs");
+    assert_eq!(snapshot(app, Some("land")).await, (3, 0, 0));
+    assert_eq!(snapshot(app, Some("energy")).await, (1, 0, 0));
+    assert_verified(app).await;
+    assert_eq!(run_jobs(app).await, 4);
+    assert_eq!(run_jobs(app).await, 0, "each count moves on once");
+    assert_eq!(snapshot(app, None).await, (4, 0, 0), "after it");
+    assert_verified(app).await;
+    let cadre = token_for(app, "cadre.own").await;
+    act(
+        app,
+        &cadre,
+        &dd,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
+    assert_eq!(
+        snapshot(app, None).await,
+        (3, 0, 0),
+        "a resolved ticket has no colour"
+    );
+
+    // 80 h: a, b and e are orange; a is withdrawn before the job gets to it.
+    app.clock.advance(hour * 20);
+    let staff = token_for(app, "staff.one").await;
+    act(app, &staff, &a, "withdraw", json!({"reason": "r"}), 200).await;
+    assert_eq!(snapshot(app, None).await, (0, 2, 0));
+    assert_verified(app).await;
+
+    // 110 h: b and e red; b escalated (still open, still red), d reopened (red again).
+    app.clock.advance(hour * 30);
+    let (cadre, staff) = (
+        token_for(app, "cadre.own").await,
+        token_for(app, "staff.one").await,
+    );
+    act(app, &cadre, &b, "escalate", json!({"reason": "r"}), 200).await;
+    assert_eq!(snapshot(app, None).await, (0, 0, 2));
+    assert_eq!(run_jobs(app).await, 1, "only e was left to move on");
+    act(app, &staff, &dd, "reopen", json!({"reason": "r"}), 200).await;
+    assert_eq!(snapshot(app, None).await, (0, 0, 3));
+    assert_eq!(snapshot(app, Some("energy")).await, (0, 0, 1));
+    assert_verified(app).await;
+
+    // 300 h: c, the normal one, is yellow too; the list filter agrees with the snapshot.
+    app.clock.advance(hour * 190);
+    assert_eq!(snapshot(app, None).await, (1, 0, 3));
+    let supervisor = token_for(app, "sup.own").await;
+    let red = app
+        .call(
+            Method::GET,
+            "/api/v1/tickets?warning=red",
+            Some(&supervisor),
+            None,
+            200,
+        )
+        .await;
+    let mut red_ids: Vec<String> = red["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(crate::fixtures::id)
+        .collect();
+    red_ids.sort();
+    let mut expected: Vec<String> = [&b, &dd, &e].map(crate::fixtures::id).to_vec();
+    expected.sort();
+    assert_eq!(red_ids, expected);
+    let yellow = app
+        .call(
+            Method::GET,
+            "/api/v1/tickets?warning=yellow",
+            Some(&supervisor),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(yellow["items"].as_array().unwrap().len(), 1);
+    assert_eq!(yellow["items"][0]["id"], c["id"]);
+    assert_eq!(run_jobs(app).await, 1);
+    assert_eq!(snapshot(app, None).await, (1, 0, 3));
+    assert_verified(app).await;
+}
+
+/// A move that reads a ticket while the periodic job is moving its warning count on, and
+/// writes after the job commits, counts from what the job left: the counts add up. (SQLite
+/// lets one writer in at a time, so there the move simply waits; PostgreSQL lets the move read
+/// first and holds its write on the job's row lock.)
+async fn a_move_racing_the_job_counts_from_what_the_job_left(app: &TestApp) {
+    use enterprise_assist::db::{stats, tickets, write_transaction};
+    use enterprise_assist::domain::sla;
+    use enterprise_assist::domain::stats::WarningCounts;
+    let d = Desk::build(app).await;
+    let ticket = d
+        .file(app, &d.world.staff1.token, json!({"priority": "urgent"}))
+        .await;
+    act(app, &d.world.cadre.token, &ticket, "accept", json!({}), 200).await;
+    app.clock.advance(chrono::TimeDelta::hours(60));
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    let ticket_id = ticket["id"].as_i64().unwrap();
+    // Logging in writes too: before the job holds SQLite's one writer.
+    let cadre = token_for(app, "cadre.own").await;
+
+    // The job's step for this ticket, held open until told to commit.
+    let (commit, committed) = std::sync::mpsc::channel::<()>();
+    let (locked, is_locked) = tokio::sync::oneshot::channel::<()>();
+    let db = app.db.clone();
+    let job = tokio::spawn(async move {
+        db.run(move |conn| {
+            write_transaction(conn, |c| {
+                let read = tickets::find(c, ticket_id)?;
+                let counted = sla::counted(true, now, &read.deadlines());
+                assert!(tickets::recount_warning(c, &read, counted)?);
+                let change = WarningCounts::change(read.counted_warning, counted.warning);
+                stats::record_warning(c, &read, change)?;
+                locked.send(()).unwrap();
+                committed.recv().unwrap();
+                Ok::<_, enterprise_assist::db::DbError>(())
+            })
+        })
+        .await
+    });
+    is_locked.await.unwrap();
+    let resolve = act(
+        app,
+        &cadre,
+        &ticket,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    );
+    let release = async {
+        wait_for_a_lock_wait(app).await;
+        commit.send(()).unwrap();
+    };
+    let (resolved, ()) = futures_util::future::join(resolve, release).await;
+    job.await.unwrap().unwrap();
+    assert_eq!(resolved["status"], "resolved");
+    assert_eq!(snapshot(app, None).await, (0, 0, 0));
+    assert_verified(app).await;
+}
+
+/// Waits until some session of the test database waits for a row lock (PostgreSQL), or a
+/// moment (SQLite, where the waiting writer cannot be seen from outside).
+async fn wait_for_a_lock_wait(app: &TestApp) {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    if app.db.backend() == enterprise_assist::db::Backend::Sqlite {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        return;
+    }
+    for _ in 0..200 {
+        let waiting = app
+            .db
+            .run(|conn| {
+                diesel::sql_query(
+                    "SELECT count(*) AS n FROM pg_stat_activity \
+                     WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+                .get_result::<Waiting>(conn)
+                .map_err(enterprise_assist::db::DbError::from)
+            })
+            .await
+            .unwrap();
+        if waiting.n > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the move never waited for the job's lock");
+}
+
 /// A figure as JSON, for comparison with what the API served.
 fn expected(counts: Counters) -> Value {
     serde_json::to_value(PeriodFigures::from(counts)).unwrap()
@@ -368,10 +622,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         }
     });
     in_waves(moves.collect()).await;
-    let differences = enterprise_assist::services::stats::verify(&app.db)
-        .await
-        .unwrap();
-    assert!(differences.is_empty(), "{differences:?}");
+    assert_verified(app).await;
 
     // Recount by county from the tickets as the admin sees them, then compare every region.
     let month = Month::parse(&this_month()).unwrap();
@@ -426,6 +677,36 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         by_county.values().copied().sum(),
         "country",
     );
+
+    // 80 hours on, the urgent tickets still open are orange. Instances move their warning
+    // counts on while the cadre resolves the tickets in progress: the counts still add up.
+    app.clock.advance(chrono::TimeDelta::hours(80));
+    let cadre = token_for(app, "cadre.own").await;
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    let resolves = filed
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, t))| i % 3 != 0 && t["status"] == "assigned" && i % 2 != 0)
+        .map(|(_, (_, ticket))| {
+            let cadre = cadre.clone();
+            async move {
+                act(
+                    app,
+                    &cadre,
+                    ticket,
+                    "resolve",
+                    json!({"resolution": "r"}),
+                    200,
+                )
+                .await;
+            }
+        });
+    let jobs =
+        (0..4).map(|_| enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7)));
+    let (runs, _) = futures_util::future::join(join_all(jobs), in_waves(resolves.collect())).await;
+    let advanced: usize = runs.into_iter().map(|r| r.unwrap().warnings_advanced).sum();
+    assert!(advanced > 0, "the urgent open tickets changed colour");
+    assert_verified(app).await;
 }
 
 /// Runs the requests 24 at a time: concurrent, without opening a connection per request at once.
@@ -461,5 +742,7 @@ both_backends!(
     figures_follow_the_tickets_and_roll_up,
     statistics_are_scoped,
     csv_and_trend,
+    the_warning_snapshot_follows_time_and_moves,
+    a_move_racing_the_job_counts_from_what_the_job_left,
     a_random_concurrent_workload_adds_up,
 );
