@@ -5,7 +5,7 @@ the other, measures each scenario at saturation and at half that rate, measures 
 (pgbench with the SQL one filing sends; a minimal SQLite loop of the same statements) in the
 same run, and writes a markdown table plus the raw output under bench/results/.
 
-Usage: bench/run.sh [--quick] [--backends postgres,sqlite] [--no-stats-scaling]
+Usage: bench/run.sh [--quick] [--backends postgres,sqlite] [--no-stats-scaling | --stats-only]
 Loopback only; every run is bounded in time.
 """
 
@@ -361,6 +361,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small sizes and short runs: a smoke test of the suite")
     parser.add_argument("--backends", default="postgres,sqlite")
     parser.add_argument("--no-stats-scaling", action="store_true")
+    parser.add_argument("--stats-only", action="store_true", help="only the statistics at scale (issue 6's benchmark)")
     args = parser.parse_args()
     args.enterprises, args.cadres, args.tickets = (1000, 300, 5000) if args.quick else (10000, 1500, 100000)
     args.seconds, args.connections = (3, 8) if args.quick else (10, 16)
@@ -377,7 +378,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for backend in args.backends.split(","):
-            results[backend] = api_scenarios(backend, args, raw, work)
+            if not args.stats_only:
+                results[backend] = api_scenarios(backend, args, raw, work)
             if not args.no_stats_scaling:
                 scaling[backend] = stats_scaling(backend, args, raw, work)
     report(results, scaling, args, raw)

@@ -81,7 +81,8 @@ pub struct TicketSettings {
           value_parser = clap::value_parser!(u32).range(1..=8760), global = true)]
     pub confirmation_window_hours: u32,
 
-    /// Seconds between runs of the periodic work (auto-close, expired idempotency keys).
+    /// Seconds between runs of the periodic work (auto-close, warning counts, expired
+    /// idempotency keys).
     #[arg(long, env = "JOB_INTERVAL_SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub job_interval_secs: u64,

@@ -1,14 +1,15 @@
 //! Periodic work inside `serve`: closing tickets left resolved past the confirmation window,
-//! moving the warning counts on for tickets that changed colour, and forgetting old
-//! idempotency keys. Safe with many instances on one database: every close is a versioned move,
-//! so a ticket is closed (and its event written) once whoever gets there first, and a warning
-//! count moves on only from the value it was read at.
+//! moving the warning counts on for tickets that changed colour, folding the statistics
+//! counters' slots, and forgetting old idempotency keys. Safe with many instances on one
+//! database: every close is a versioned move, so a ticket is closed (and its event written)
+//! once whoever gets there first; a warning count moves on only from the value it was read at;
+//! a slot is folded by whoever deletes it.
 
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::db::{Database, idempotency, write_transaction};
+use crate::db::{Database, idempotency, stats, write_transaction};
 use crate::error::Error;
 use crate::services::{ticket_moves, warnings};
 use crate::state::AppState;
@@ -20,6 +21,7 @@ const IDEMPOTENCY_RETENTION: TimeDelta = TimeDelta::hours(48);
 pub struct JobReport {
     pub auto_closed: usize,
     pub warnings_advanced: usize,
+    pub counter_keys_folded: usize,
     pub keys_purged: usize,
 }
 
@@ -32,12 +34,14 @@ pub async fn run_once(
     db.run(move |conn| {
         let auto_closed = ticket_moves::auto_close(conn, now, confirmation_window)?;
         let warnings_advanced = warnings::advance(conn, now)?;
+        let counter_keys_folded = stats::fold_slots(conn)?;
         let keys_purged = write_transaction(conn, |c| {
             idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
         })?;
         Ok(JobReport {
             auto_closed,
             warnings_advanced,
+            counter_keys_folded,
             keys_purged,
         })
     })

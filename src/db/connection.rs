@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{
     AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager,
@@ -70,6 +70,17 @@ fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// A connection in the pool, and when work on it last succeeded.
+pub struct Pooled {
+    conn: DbConnection,
+    succeeded_at: Option<Instant>,
+}
+
+/// A connection whose last work succeeded this recently is handed out without a test query:
+/// under load that saves a round trip per request; a connection that failed, or has been
+/// idle, is tested first.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
 /// Establishes the connection type the URL names, so a failure reports its real cause
 /// (the derive's own `establish` tries every backend and hides it).
 struct Manager {
@@ -78,10 +89,41 @@ struct Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let conn = self.establish()?;
+        Ok(Pooled {
+            conn,
+            succeeded_at: Some(Instant::now()),
+        })
+    }
+
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), r2d2::Error> {
+        if pooled
+            .succeeded_at
+            .is_some_and(|at| at.elapsed() < TRUSTED_FOR)
+        {
+            return Ok(());
+        }
+        pooled
+            .conn
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)?;
+        pooled.succeeded_at = Some(Instant::now());
+        Ok(())
+    }
+
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        <DbConnection as TransactionManager<DbConnection>>::is_broken_transaction_manager(
+            &mut pooled.conn,
+        )
+    }
+}
+
+impl Manager {
+    fn establish(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
             Backend::Postgres => {
                 let mut conn = diesel::PgConnection::establish(&self.url)
@@ -103,15 +145,6 @@ impl ManageConnection for Manager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        <DbConnection as TransactionManager<DbConnection>>::is_broken_transaction_manager(conn)
     }
 }
 
@@ -167,8 +200,9 @@ impl Database {
             }
         }
         // A PostgreSQL connection outlives a server restart or a network cut as a dead handle
-        // that fails every query; testing it at checkout replaces it, so the service recovers
-        // on its own once the database is back. An SQLite file cannot go away like that.
+        // that fails every query; testing it at checkout (unless it has just worked, see
+        // `TRUSTED_FOR`) replaces it, so the service recovers on its own once the database is
+        // back. An SQLite file cannot go away like that.
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(0))
@@ -189,8 +223,8 @@ impl Database {
     pub async fn migrate(&self) -> Result<(), DbError> {
         let pool = self.pool.clone();
         crate::telemetry::spawn_blocking_in_span(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            migrate(&mut conn)
+            let mut pooled = pool.get().map_err(DbError::from)?;
+            migrate(&mut pooled.conn)
         })
         .await
         .map_err(|_| DbError::Unavailable("the migration task was cancelled".into()))??;
@@ -234,12 +268,9 @@ impl Database {
         E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
-        crate::telemetry::spawn_blocking_in_span(move || {
-            let mut conn = db.checkout()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|_| E::from(DbError::Unavailable("database task was cancelled".into())))?
+        crate::telemetry::spawn_blocking_in_span(move || db.run_blocking(f))
+            .await
+            .map_err(|_| E::from(DbError::Unavailable("database task was cancelled".into())))?
     }
 
     /// The same as [`Database::run`] for plain blocking callers (the command line).
@@ -248,8 +279,10 @@ impl Database {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError>,
     {
-        let mut conn = self.checkout()?;
-        f(&mut conn)
+        let mut pooled = self.checkout()?;
+        let result = f(&mut pooled.conn);
+        pooled.succeeded_at = result.is_ok().then(Instant::now);
+        result
     }
 }
 
@@ -323,21 +356,52 @@ where
     // than sleep in SQLite's busy handler, which backs off by milliseconds; other processes
     // still wait through the busy timeout.
     static SQLITE_WRITER: Mutex<()> = Mutex::new(());
-    let _writer = match conn {
-        DbConnection::Sqlite(lite) => {
-            let queued = SQLITE_WRITER
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
-                .map_err(DbError::from)?;
-            Some(queued)
+    let _writer = matches!(conn, DbConnection::Sqlite(_)).then(|| {
+        SQLITE_WRITER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    });
+    transaction(conn, Some("BEGIN IMMEDIATE"), None, f)
+}
+
+/// A read-only transaction whose reads all see one moment, for answers put together from
+/// several queries (a report's counts and the tickets it corrects them with). SQLite's read
+/// transactions do that anyway.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DbError>,
+{
+    transaction(
+        conn,
+        None,
+        Some("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+        f,
+    )
+}
+
+/// Runs `f` in a transaction begun with the backend's statement (`None`: a plain `BEGIN`),
+/// committed when `f` succeeds and rolled back when it fails.
+fn transaction<T, E, F>(
+    conn: &mut DbConnection,
+    sqlite_begin: Option<&str>,
+    postgres_begin: Option<&str>,
+    f: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DbError>,
+{
+    let begun = match (&mut *conn, sqlite_begin, postgres_begin) {
+        (DbConnection::Sqlite(lite), Some(sql), _) => {
+            AnsiTransactionManager::begin_transaction_sql(lite, sql)
         }
-        DbConnection::Postgres(_) => {
-            <DbConnection as TransactionManager<DbConnection>>::begin_transaction(conn)
-                .map_err(DbError::from)?;
-            None
+        (DbConnection::Postgres(pg), _, Some(sql)) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, sql)
         }
+        _ => <DbConnection as TransactionManager<DbConnection>>::begin_transaction(conn),
     };
+    begun.map_err(DbError::from)?;
     match f(conn) {
         Ok(value) => {
             <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn)

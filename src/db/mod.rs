@@ -18,7 +18,9 @@ pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
 
-pub use connection::{Backend, Database, DbConnection, PoolOptions, checkpoint, write_transaction};
+pub use connection::{
+    Backend, Database, DbConnection, PoolOptions, checkpoint, read_snapshot, write_transaction,
+};
 pub use error::DbError;
 
 /// Rows per multi-row insert, and keys per `IN (...)` lookup. SQLite allows 32,766 bound

@@ -166,10 +166,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    ticket_stats (category, county_code, month) {
+    ticket_stats (category, county_code, month, slot) {
         category -> Text,
         county_code -> Text,
         month -> Text,
+        slot -> Integer,
         filed -> Integer,
         withdrawn -> Integer,
         open -> Integer,

@@ -60,13 +60,26 @@ fn narrow(value: i64) -> i32 {
     i32::try_from(value).expect("counter changes fit a column")
 }
 
-/// One row of counters to add to its key.
+/// How many rows each key's counts are spread over on PostgreSQL, which lets concurrent
+/// changes in one county and month proceed side by side when they write different rows.
+/// SQLite takes one writer at a time anyway: one slot.
+pub const POSTGRES_SLOTS: i64 = 8;
+
+fn slots(conn: &DbConnection) -> i64 {
+    match conn {
+        DbConnection::Postgres(_) => POSTGRES_SLOTS,
+        DbConnection::Sqlite(_) => 1,
+    }
+}
+
+/// One row of counters to add to its key's slot.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = ticket_stats)]
 pub struct CounterRow {
     county_code: String,
     month: String,
     category: String,
+    slot: i32,
     filed: i32,
     withdrawn: i32,
     open: i32,
@@ -80,11 +93,12 @@ pub struct CounterRow {
 }
 
 impl CounterRow {
-    pub fn new(key: Key, c: Counters) -> CounterRow {
+    pub fn new(key: Key, slot: i32, c: Counters) -> CounterRow {
         CounterRow {
             county_code: key.county_code,
             month: key.month,
             category: key.category,
+            slot,
             filed: narrow(c.filed),
             withdrawn: narrow(c.withdrawn),
             open: narrow(c.open),
@@ -104,9 +118,91 @@ pub fn record(conn: &mut DbConnection, ticket: &Ticket, change: Counters) -> Res
     if change.is_zero() {
         return Ok(());
     }
-    // Always the category's row before the all-categories row: one order, no deadlocks.
-    let rows = ticket.stats_keys().map(|key| CounterRow::new(key, change));
+    // Always the category's row before the all-categories row, in the ticket's one slot:
+    // one order, no deadlocks.
+    let slot = narrow(ticket.id % slots(conn));
+    let rows = ticket
+        .stats_keys()
+        .map(|key| CounterRow::new(key, slot, change));
     add(conn, rows.into())
+}
+
+/// The counts of one stored row.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = ticket_stats)]
+struct StoredCounts {
+    filed: i32,
+    withdrawn: i32,
+    open: i32,
+    resolved: i32,
+    closed: i32,
+    reached_resolved: i32,
+    resolved_on_time: i32,
+    resolution_minutes: i32,
+    rated: i32,
+    rating_sum: i32,
+}
+
+impl From<StoredCounts> for Counters {
+    fn from(s: StoredCounts) -> Counters {
+        Counters {
+            filed: s.filed.into(),
+            withdrawn: s.withdrawn.into(),
+            open: s.open.into(),
+            resolved: s.resolved.into(),
+            closed: s.closed.into(),
+            reached_resolved: s.reached_resolved.into(),
+            resolved_on_time: s.resolved_on_time.into(),
+            resolution_minutes: s.resolution_minutes.into(),
+            rated: s.rated.into(),
+            rating_sum: s.rating_sum.into(),
+        }
+    }
+}
+
+/// Keys folded per round at most; the next round goes on.
+const FOLD_BATCH: i64 = 2_000;
+
+/// Folds every slot but 0 back into slot 0, one key per transaction, so that a report reads
+/// about one row per key; returns how many keys it folded. A fold holds one key's rows at a
+/// time and takes slot 0 last, so it cannot deadlock with the changes beside it; two
+/// instances folding one key at once: the second finds the slots gone.
+pub fn fold_slots(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let keys: Vec<(String, String, String)> = ticket_stats::table
+        .filter(ticket_stats::slot.gt(0))
+        .select((
+            ticket_stats::category,
+            ticket_stats::county_code,
+            ticket_stats::month,
+        ))
+        .distinct()
+        .limit(FOLD_BATCH)
+        .load(conn)?;
+    let folded = keys.len();
+    for (category, county_code, month) in keys {
+        super::write_transaction(conn, |c| {
+            let slotted = ticket_stats::table
+                .filter(ticket_stats::category.eq(&category))
+                .filter(ticket_stats::county_code.eq(&county_code))
+                .filter(ticket_stats::month.eq(&month))
+                .filter(ticket_stats::slot.gt(0));
+            let statement = diesel::delete(slotted);
+            let moved: Vec<StoredCounts> = crate::on_backend!(c, |c| statement
+                .returning(StoredCounts::as_returning())
+                .get_results(c))?;
+            let total: Counters = moved.into_iter().map(Counters::from).sum();
+            if total.is_zero() {
+                return Ok(());
+            }
+            let key = Key {
+                county_code: county_code.clone(),
+                month: month.clone(),
+                category: category.clone(),
+            };
+            add(c, vec![CounterRow::new(key, 0, total)])
+        })?;
+    }
+    Ok(folded)
 }
 
 /// `INSERT ... ON CONFLICT DO UPDATE` adding `$values` to their keys' counts.
@@ -118,6 +214,7 @@ macro_rules! upsert {
                 ticket_stats::category,
                 ticket_stats::county_code,
                 ticket_stats::month,
+                ticket_stats::slot,
             ))
             .do_update()
             .set((

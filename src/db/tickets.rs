@@ -191,25 +191,26 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
 }
 
 /// The same writes as one data-modifying statement: the ticket, then from its row the event,
-/// the counters (its category's row, then the all-categories row, always in that order) and
-/// the idempotency key.
+/// the counters (its category's row, then the all-categories row, always in that order, in
+/// the ticket's slot, as `stats::record` writes them) and the idempotency key. Each `?` is a
+/// bind, in the order [`FileStatement`] gives them.
 const FILE_SQL: &str = "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
         created_at, updated_at, counted_until)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $31)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
-    SELECT id, filed_by, 'file', NULL, status, $17, FALSE, created_at FROM t
+    SELECT id, filed_by, 'file', NULL, status, ?, FALSE, created_at FROM t
 ), counters AS (
-    INSERT INTO ticket_stats (category, county_code, month, filed, withdrawn, open, resolved,
-        closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT c.category, t.county_code, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28
+    INSERT INTO ticket_stats (category, county_code, month, slot, filed, withdrawn, open,
+        resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
+    SELECT c.category, t.county_code, ?, t.id % ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
     FROM t CROSS JOIN LATERAL (VALUES (t.category, 1), ('*', 2)) AS c (category, position)
     ORDER BY c.position
-    ON CONFLICT (category, county_code, month) DO UPDATE SET
+    ON CONFLICT (category, county_code, month, slot) DO UPDATE SET
         filed = ticket_stats.filed + excluded.filed,
         withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
         open = ticket_stats.open + excluded.open,
@@ -222,52 +223,112 @@ WITH t AS (
         rating_sum = ticket_stats.rating_sum + excluded.rating_sum
 ), key AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_id, created_at)
-    SELECT filed_by, $29, $30, id, created_at FROM t WHERE $29 IS NOT NULL
+    SELECT filed_by, ?, ?, id, created_at FROM t WHERE ? IS NOT NULL
 )
 SELECT * FROM t";
+
+/// [`FILE_SQL`] with its binds. Unlike `sql_query`, diesel prepares it once per connection
+/// and reuses the plan (a filing costs PostgreSQL about half as much that way).
+struct FileStatement<'a> {
+    new: &'a NewTicket,
+    details: String,
+    month: String,
+    counts: [i32; 10],
+    key: Option<&'a str>,
+    hash: Option<&'a str>,
+}
+
+impl diesel::query_builder::QueryId for FileStatement<'_> {
+    type QueryId = FileStatement<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for FileStatement<'_> {
+    type SqlType = diesel::expression::expression_types::Untyped;
+}
+
+impl RunQueryDsl<diesel::PgConnection> for FileStatement<'_> {}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+        let mut sql = FILE_SQL.split('?');
+        out.push_sql(sql.next().unwrap_or_default());
+        // Each bind, then the SQL up to the next one.
+        macro_rules! bind {
+            ($($ty:ty => $value:expr),+ $(,)?) => {$(
+                out.push_bind_param::<$ty, _>($value)?;
+                out.push_sql(sql.next().expect("FILE_SQL has a `?` per bind"));
+            )+};
+        }
+        let n = self.new;
+        bind!(
+            BigInt => &n.enterprise_id,
+            Text => &n.county_code,
+            Text => &n.category,
+            Text => &n.priority,
+            Text => &n.title,
+            Text => &n.description,
+            Text => &n.status,
+            Text => &n.level,
+            Nullable<BigInt> => &n.assignee_id,
+            BigInt => &n.filed_by,
+            Timestamp => &n.response_due_at,
+            Timestamp => &n.due_at,
+            Timestamp => &n.yellow_at,
+            Timestamp => &n.orange_at,
+            Timestamp => &n.red_at,
+            Timestamp => &n.created_at,
+            Timestamp => &n.updated_at,
+            Timestamp => &n.counted_until,
+            Text => &self.details,
+            Text => &self.month,
+            BigInt => &stats::POSTGRES_SLOTS,
+        );
+        for count in &self.counts {
+            bind!(Integer => count);
+        }
+        bind!(
+            Nullable<Text> => &self.key,
+            Nullable<Text> => &self.hash,
+            Nullable<Text> => &self.key,
+        );
+        Ok(())
+    }
+}
 
 fn file_in_one_statement(
     pg: &mut diesel::PgConnection,
     new: &NewTicket,
     filing: &Filing,
-) -> diesel::QueryResult<Ticket> {
-    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+) -> QueryResult<Ticket> {
     let c = filing.counters;
     let count = |n: i64| i32::try_from(n).expect("one ticket's counts are small");
     let (key, hash) = filing.idempotency.unzip();
-    diesel::sql_query(FILE_SQL)
-        .bind::<BigInt, _>(new.enterprise_id)
-        .bind::<Text, _>(&new.county_code)
-        .bind::<Text, _>(&new.category)
-        .bind::<Text, _>(&new.priority)
-        .bind::<Text, _>(&new.title)
-        .bind::<Text, _>(&new.description)
-        .bind::<Text, _>(&new.status)
-        .bind::<Text, _>(&new.level)
-        .bind::<Nullable<BigInt>, _>(new.assignee_id)
-        .bind::<BigInt, _>(new.filed_by)
-        .bind::<Timestamp, _>(new.response_due_at)
-        .bind::<Timestamp, _>(new.due_at)
-        .bind::<Timestamp, _>(new.yellow_at)
-        .bind::<Timestamp, _>(new.orange_at)
-        .bind::<Timestamp, _>(new.red_at)
-        .bind::<Timestamp, _>(new.created_at)
-        .bind::<Text, _>(filing.details.to_string())
-        .bind::<Text, _>(Month::of(new.created_at).to_string())
-        .bind::<Integer, _>(count(c.filed))
-        .bind::<Integer, _>(count(c.withdrawn))
-        .bind::<Integer, _>(count(c.open))
-        .bind::<Integer, _>(count(c.resolved))
-        .bind::<Integer, _>(count(c.closed))
-        .bind::<Integer, _>(count(c.reached_resolved))
-        .bind::<Integer, _>(count(c.resolved_on_time))
-        .bind::<Integer, _>(count(c.resolution_minutes))
-        .bind::<Integer, _>(count(c.rated))
-        .bind::<Integer, _>(count(c.rating_sum))
-        .bind::<Nullable<Text>, _>(key)
-        .bind::<Nullable<Text>, _>(hash)
-        .bind::<Timestamp, _>(new.counted_until)
-        .get_result(pg)
+    FileStatement {
+        new,
+        details: filing.details.to_string(),
+        month: Month::of(new.created_at).to_string(),
+        counts: [
+            c.filed,
+            c.withdrawn,
+            c.open,
+            c.resolved,
+            c.closed,
+            c.reached_resolved,
+            c.resolved_on_time,
+            c.resolution_minutes,
+            c.rated,
+            c.rating_sum,
+        ]
+        .map(count),
+        key,
+        hash,
+    }
+    .get_result(pg)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Ticket, DbError> {

@@ -439,7 +439,9 @@ pub fn fill(
         )
         .execute(pg)?;
     }
-    let rows = counters.into_iter().map(|(key, c)| CounterRow::new(key, c));
+    let rows = counters
+        .into_iter()
+        .map(|(key, c)| CounterRow::new(key, 0, c));
     in_batches(rows, |batch| stats::add(conn, batch))?;
     let rows = colours
         .into_iter()

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
-use crate::db::{Database, DbConnection, categories, stats};
+use crate::db::{Database, DbConnection, categories, read_snapshot, stats};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::stats::{Counters, Month, PeriodFigures, WarningCounts};
 use crate::error::Error;
@@ -142,56 +142,54 @@ pub async fn report(
     state
         .db
         .run(move |conn| {
-            let (region, range, region_ref) = scope(conn, &caller, &query)?;
-            let category = query.category.as_deref();
-            let counties = stats::sums_by_county(conn, &range, (query.from, query.to), category)?;
-            let warnings = stats::warnings_by_county(conn, &range, category, now)?;
-            let children = regions::children(conn, region.as_ref())?;
-            let figures_within = |within: &RegionCode| {
-                let counts: Counters = counties
-                    .iter()
-                    .filter(|(county, _)| contains(within, county))
-                    .map(|(_, c)| *c)
-                    .sum();
-                let colours = warnings
-                    .iter()
-                    .filter(|(county, _)| contains(within, county))
-                    .fold(WarningCounts::default(), |acc, (_, w)| acc + *w);
-                (counts, colours)
-            };
-            let mut rows = Vec::with_capacity(children.len());
-            for child in children {
-                let code = RegionCode::parse(&child.code).expect("stored codes are valid");
-                let (counts, colours) = figures_within(&code);
-                rows.push(ChildRow {
-                    region: child.into(),
-                    figures: Figures {
-                        period: counts.into(),
-                        warnings: colours,
-                    },
-                });
-            }
-            // The region's own figures are its counties' counts summed (which are its children's).
-            let totals = Figures {
-                period: counties.iter().map(|(_, c)| *c).sum::<Counters>().into(),
-                warnings: warnings
-                    .values()
-                    .fold(WarningCounts::default(), |acc, w| acc + *w),
-            };
-            Ok(StatsReport {
-                region: region_ref,
-                from: query.from.to_string(),
-                to: query.to.to_string(),
-                category: query.category,
-                totals,
-                children: rows,
+            read_snapshot(conn, |conn| {
+                let (region, range, region_ref) = scope(conn, &caller, &query)?;
+                let category = query.category.as_deref();
+                let counties =
+                    stats::sums_by_county(conn, &range, (query.from, query.to), category)?;
+                let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+                let children = regions::children(conn, region.as_ref())?;
+                let figures_within = |within: &CodeRange| {
+                    let counts: Counters = counties
+                        .iter()
+                        .filter(|(county, _)| within.contains(county))
+                        .map(|(_, c)| *c)
+                        .sum();
+                    let colours: WarningCounts = warnings
+                        .iter()
+                        .filter(|(county, _)| within.contains(county))
+                        .map(|(_, w)| *w)
+                        .sum();
+                    (counts, colours)
+                };
+                let mut rows = Vec::with_capacity(children.len());
+                for child in children {
+                    let code = RegionCode::parse(&child.code).expect("stored codes are valid");
+                    let (counts, colours) = figures_within(&code.subtree());
+                    rows.push(ChildRow {
+                        region: child.into(),
+                        figures: Figures {
+                            period: counts.into(),
+                            warnings: colours,
+                        },
+                    });
+                }
+                // The region's own figures are its counties' counts summed (which are its children's).
+                let totals = Figures {
+                    period: counties.iter().map(|(_, c)| *c).sum::<Counters>().into(),
+                    warnings: warnings.values().copied().sum(),
+                };
+                Ok(StatsReport {
+                    region: region_ref,
+                    from: query.from.to_string(),
+                    to: query.to.to_string(),
+                    category: query.category,
+                    totals,
+                    children: rows,
+                })
             })
         })
         .await
-}
-
-fn contains(region: &RegionCode, county: &str) -> bool {
-    region.subtree().contains(county)
 }
 
 pub async fn trend(
@@ -204,34 +202,34 @@ pub async fn trend(
     state
         .db
         .run(move |conn| {
-            let (_, range, region_ref) = scope(conn, &caller, &query)?;
-            let category = query.category.as_deref();
-            let by_month: BTreeMap<String, Counters> =
-                stats::sums_by_month(conn, &range, (query.from, query.to), category)?
-                    .into_iter()
+            read_snapshot(conn, |conn| {
+                let (_, range, region_ref) = scope(conn, &caller, &query)?;
+                let category = query.category.as_deref();
+                let by_month: BTreeMap<String, Counters> =
+                    stats::sums_by_month(conn, &range, (query.from, query.to), category)?
+                        .into_iter()
+                        .collect();
+                let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+                let months = query
+                    .from
+                    .through(query.to)
+                    .map(|m| {
+                        let month = m.to_string();
+                        let counts = by_month.get(&month).copied().unwrap_or_default();
+                        MonthRow {
+                            month,
+                            figures: counts.into(),
+                        }
+                    })
                     .collect();
-            let warnings = stats::warnings_by_county(conn, &range, category, now)?;
-            let months = query
-                .from
-                .through(query.to)
-                .map(|m| {
-                    let month = m.to_string();
-                    let counts = by_month.get(&month).copied().unwrap_or_default();
-                    MonthRow {
-                        month,
-                        figures: counts.into(),
-                    }
+                Ok(TrendReport {
+                    region: region_ref,
+                    from: query.from.to_string(),
+                    to: query.to.to_string(),
+                    category: query.category,
+                    months,
+                    warnings: warnings.values().copied().sum(),
                 })
-                .collect();
-            Ok(TrendReport {
-                region: region_ref,
-                from: query.from.to_string(),
-                to: query.to.to_string(),
-                category: query.category,
-                months,
-                warnings: warnings
-                    .values()
-                    .fold(WarningCounts::default(), |acc, w| acc + *w),
             })
         })
         .await
@@ -310,42 +308,44 @@ fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
 }
 
 /// Recounts every counter from the tickets, and the warning snapshot as of `now`, and lists
-/// the differences from what is stored and served (none when all is well).
+/// the differences from what is stored and served (none when all is well). It reads one
+/// snapshot, so it holds while the service keeps writing.
 pub async fn verify(db: &Database, now: NaiveDateTime) -> Result<Vec<Difference>, Error> {
     db.run(move |conn| {
-        let stored = stats::stored(conn)?;
-        let stored_warnings = stats::stored_warnings(conn)?;
-        let served = stats::warnings_by_county(conn, &CodeRange::all(), None, now)?
-            .into_iter()
-            .filter(|(_, w)| !w.is_zero())
-            .collect();
-        let recount = stats::recount(conn, now)?;
-        let period =
-            differing(&stored, &recount.counters)
+        read_snapshot(conn, |conn| {
+            let stored = stats::stored(conn)?;
+            let stored_warnings = stats::stored_warnings(conn)?;
+            let served = stats::warnings_by_county(conn, &CodeRange::all(), None, now)?
                 .into_iter()
-                .map(|(key, stored, recounted)| Difference::Period {
+                .filter(|(_, w)| !w.is_zero())
+                .collect();
+            let recount = stats::recount(conn, now)?;
+            let period = differing(&stored, &recount.counters).into_iter().map(
+                |(key, stored, recounted)| Difference::Period {
                     key,
-                    stored,
-                    recounted,
-                });
-        let counted = differing(&stored_warnings, &recount.counted_warnings)
-            .into_iter()
-            .map(
-                |((category, county_code), stored, recounted)| Difference::CountedWarnings {
-                    category,
-                    county_code,
                     stored,
                     recounted,
                 },
             );
-        let snapshot = differing(&served, &recount.warnings_now).into_iter().map(
-            |(county_code, served, recounted)| Difference::ServedWarnings {
-                county_code,
-                served,
-                recounted,
-            },
-        );
-        Ok(period.chain(counted).chain(snapshot).collect())
+            let counted = differing(&stored_warnings, &recount.counted_warnings)
+                .into_iter()
+                .map(
+                    |((category, county_code), stored, recounted)| Difference::CountedWarnings {
+                        category,
+                        county_code,
+                        stored,
+                        recounted,
+                    },
+                );
+            let snapshot = differing(&served, &recount.warnings_now).into_iter().map(
+                |(county_code, served, recounted)| Difference::ServedWarnings {
+                    county_code,
+                    served,
+                    recounted,
+                },
+            );
+            Ok(period.chain(counted).chain(snapshot).collect())
+        })
     })
     .await
 }
