@@ -16,12 +16,13 @@ WITH t AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
     SELECT id, filed_by, 'file', NULL, status, '{"assignee_id": null}', FALSE, created_at FROM t
 ), counters AS (
-    INSERT INTO ticket_stats (category, county_code, month, slot, filed, withdrawn, open,
+    INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
         resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT c.category, t.county_code, to_char(now(), 'YYYY-MM'), t.id % 8, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0
-    FROM t CROSS JOIN LATERAL (VALUES (t.category, 1), ('*', 2)) AS c (category, position)
-    ORDER BY c.position
-    ON CONFLICT (category, county_code, month, slot) DO UPDATE SET
+    SELECT k.category, k.period, t.county_code, t.id % 8, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0
+    FROM t CROSS JOIN LATERAL (VALUES (t.category, to_char(now(), 'YYYY-MM'), 1), ('*', to_char(now(), 'YYYY-MM'), 2),
+        (t.category, to_char(now(), 'YYYY'), 3), ('*', to_char(now(), 'YYYY'), 4)) AS k (category, period, position)
+    ORDER BY k.position
+    ON CONFLICT (category, period, county_code, slot) DO UPDATE SET
         filed = ticket_stats.filed + excluded.filed,
         withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
         open = ticket_stats.open + excluded.open,

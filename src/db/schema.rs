@@ -166,10 +166,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    ticket_stats (category, county_code, month, slot) {
+    ticket_stats (category, period, county_code, slot) {
         category -> Text,
+        period -> Text,
         county_code -> Text,
-        month -> Text,
         slot -> Integer,
         filed -> Integer,
         withdrawn -> Integer,

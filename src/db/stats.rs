@@ -13,18 +13,39 @@ use super::tickets::Ticket;
 use super::{DbConnection, DbError};
 use crate::domain::region::CodeRange;
 use crate::domain::sla;
-use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
+use crate::domain::stats::{Counters, Month, Period, TicketFacts, WarningCounts};
 
 /// The category under which every ticket is counted again, so reports over all categories read
-/// one row per county and month.
+/// one row per county and period.
 pub const ALL_CATEGORIES: &str = "*";
 
-/// Where counts live: a county, a filing month, and a category or [`ALL_CATEGORIES`].
+/// Where counts live: a county, a period of filing (a month or a year, see [`Period`]), and a
+/// category or [`ALL_CATEGORIES`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
     pub county_code: String,
-    pub month: String,
+    pub period: String,
     pub category: String,
+}
+
+impl Key {
+    /// The keys a ticket of `category` filed in `county_code` at `filed_at` counts under, in the
+    /// one order every writer takes their rows in: its category then all categories, for its
+    /// month, then for its year.
+    pub fn all_of(county_code: &str, category: &str, filed_at: NaiveDateTime) -> [Key; 4] {
+        let [month, year] = Period::of(filed_at);
+        let key = |period: Period, category: &str| Key {
+            county_code: county_code.to_owned(),
+            period: period.to_string(),
+            category: category.to_owned(),
+        };
+        [
+            key(month, category),
+            key(month, ALL_CATEGORIES),
+            key(year, category),
+            key(year, ALL_CATEGORIES),
+        ]
+    }
 }
 
 impl Ticket {
@@ -38,14 +59,9 @@ impl Ticket {
         }
     }
 
-    /// The two keys a ticket counts under: its category, and all categories.
-    pub fn stats_keys(&self) -> [Key; 2] {
-        let key = |category: &str| Key {
-            county_code: self.county_code.clone(),
-            month: Month::of(self.created_at).to_string(),
-            category: category.to_owned(),
-        };
-        [key(&self.category), key(ALL_CATEGORIES)]
+    /// The keys the ticket counts under (see [`Key::all_of`]).
+    pub fn stats_keys(&self) -> [Key; 4] {
+        Key::all_of(&self.county_code, &self.category, self.created_at)
     }
 
     /// What the warning counts lack for this ticket as of `now`: the change from the colour
@@ -61,7 +77,7 @@ fn narrow(value: i64) -> i32 {
 }
 
 /// How many rows each key's counts are spread over on PostgreSQL, which lets concurrent
-/// changes in one county and month proceed side by side when they write different rows.
+/// changes in one county and period proceed side by side when they write different rows.
 /// SQLite takes one writer at a time anyway: one slot.
 pub const POSTGRES_SLOTS: i64 = 8;
 
@@ -77,7 +93,7 @@ fn slots(conn: &DbConnection) -> i64 {
 #[diesel(table_name = ticket_stats)]
 pub struct CounterRow {
     county_code: String,
-    month: String,
+    period: String,
     category: String,
     slot: i32,
     filed: i32,
@@ -96,7 +112,7 @@ impl CounterRow {
     pub fn new(key: Key, slot: i32, c: Counters) -> CounterRow {
         CounterRow {
             county_code: key.county_code,
-            month: key.month,
+            period: key.period,
             category: key.category,
             slot,
             filed: narrow(c.filed),
@@ -118,8 +134,7 @@ pub fn record(conn: &mut DbConnection, ticket: &Ticket, change: Counters) -> Res
     if change.is_zero() {
         return Ok(());
     }
-    // Always the category's row before the all-categories row, in the ticket's one slot:
-    // one order, no deadlocks.
+    // Always in the order of `Key::all_of`, in the ticket's one slot: no deadlocks.
     let slot = narrow(ticket.id % slots(conn));
     let rows = ticket
         .stats_keys()
@@ -172,19 +187,19 @@ pub fn fold_slots(conn: &mut DbConnection) -> Result<usize, DbError> {
         .filter(ticket_stats::slot.gt(0))
         .select((
             ticket_stats::category,
+            ticket_stats::period,
             ticket_stats::county_code,
-            ticket_stats::month,
         ))
         .distinct()
         .limit(FOLD_BATCH)
         .load(conn)?;
     let folded = keys.len();
-    for (category, county_code, month) in keys {
+    for (category, period, county_code) in keys {
         super::write_transaction(conn, |c| {
             let slotted = ticket_stats::table
                 .filter(ticket_stats::category.eq(&category))
                 .filter(ticket_stats::county_code.eq(&county_code))
-                .filter(ticket_stats::month.eq(&month))
+                .filter(ticket_stats::period.eq(&period))
                 .filter(ticket_stats::slot.gt(0));
             let statement = diesel::delete(slotted);
             let moved: Vec<StoredCounts> = crate::on_backend!(c, |c| statement
@@ -196,7 +211,7 @@ pub fn fold_slots(conn: &mut DbConnection) -> Result<usize, DbError> {
             }
             let key = Key {
                 county_code: county_code.clone(),
-                month: month.clone(),
+                period: period.clone(),
                 category: category.clone(),
             };
             add(c, vec![CounterRow::new(key, 0, total)])
@@ -212,8 +227,8 @@ macro_rules! upsert {
             .values($values)
             .on_conflict((
                 ticket_stats::category,
+                ticket_stats::period,
                 ticket_stats::county_code,
-                ticket_stats::month,
                 ticket_stats::slot,
             ))
             .do_update()
@@ -301,14 +316,15 @@ macro_rules! sums {
     };
 }
 
-/// The period's counts inside `range` of one category (or all), grouped by a text column.
+/// The counts of `periods` inside `range` of one category (or all), grouped by a text column.
 macro_rules! grouped_sums {
-    ($conn:expr, $group:expr, $range:expr, $months:expr, $category:expr) => {{
+    ($conn:expr, $group:expr, $range:expr, $periods:expr, $category:expr) => {{
         let category: Option<&str> = $category;
+        let periods: Vec<String> = $periods.map(|p| p.to_string()).collect();
         let rows: Vec<(String, Sums)> = ticket_stats::table
             .filter(ticket_stats::category.eq(category.unwrap_or(ALL_CATEGORIES).to_owned()))
+            .filter(ticket_stats::period.eq_any(periods))
             .filter(ticket_stats::county_code.between($range.first.clone(), $range.last.clone()))
-            .filter(ticket_stats::month.between($months.0.to_string(), $months.1.to_string()))
             .group_by($group)
             .select(($group, sums!()))
             .load($conn)?;
@@ -319,24 +335,28 @@ macro_rules! grouped_sums {
     }};
 }
 
-/// The period's counts per county inside `range`, optionally for one category.
+/// The counts of the months from `months.0` to `months.1` per county inside `range`,
+/// optionally for one category: the whole years among them read from the yearly rows.
 pub fn sums_by_county(
     conn: &mut DbConnection,
     range: &CodeRange,
     months: (Month, Month),
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
-    grouped_sums!(conn, ticket_stats::county_code, range, months, category)
+    let periods = Period::covering(months.0, months.1).into_iter();
+    grouped_sums!(conn, ticket_stats::county_code, range, periods, category)
 }
 
-/// The counts per month of the period inside `range`, optionally for one category.
+/// The counts of each month from `months.0` to `months.1` inside `range`, optionally for one
+/// category.
 pub fn sums_by_month(
     conn: &mut DbConnection,
     range: &CodeRange,
     months: (Month, Month),
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
-    grouped_sums!(conn, ticket_stats::month, range, months, category)
+    let periods = months.0.through(months.1);
+    grouped_sums!(conn, ticket_stats::period, range, periods, category)
 }
 
 /// Adds a ticket's change of counted colour to its category's row and the all-categories row
@@ -477,23 +497,23 @@ pub fn stored(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbErro
     let rows: Vec<(String, String, String, Sums)> = ticket_stats::table
         .group_by((
             ticket_stats::county_code,
-            ticket_stats::month,
+            ticket_stats::period,
             ticket_stats::category,
         ))
         .select((
             ticket_stats::county_code,
-            ticket_stats::month,
+            ticket_stats::period,
             ticket_stats::category,
             sums!(),
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(county_code, month, category, s)| {
+        .map(|(county_code, period, category, s)| {
             (
                 Key {
                     county_code,
-                    month,
+                    period,
                     category,
                 },
                 counters(s),

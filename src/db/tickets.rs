@@ -11,7 +11,7 @@ use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::sla::{Counted, Deadlines, Warning};
-use crate::domain::stats::{Counters, Month};
+use crate::domain::stats::Counters;
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
@@ -191,9 +191,9 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
 }
 
 /// The same writes as one data-modifying statement: the ticket, then from its row the event,
-/// the counters (its category's row, then the all-categories row, always in that order, in
-/// the ticket's slot, as `stats::record` writes them) and the idempotency key. Each `?` is a
-/// bind, in the order [`FileStatement`] gives them.
+/// the counters (its four keys in the order of `stats::Key::all_of`, in the ticket's slot, as
+/// `stats::record` writes them) and the idempotency key. Each `?` is a bind, in the order
+/// [`FileStatement`] gives them.
 const FILE_SQL: &str = "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
@@ -205,12 +205,12 @@ WITH t AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
     SELECT id, filed_by, 'file', NULL, status, ?, FALSE, created_at FROM t
 ), counters AS (
-    INSERT INTO ticket_stats (category, county_code, month, slot, filed, withdrawn, open,
+    INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
         resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT c.category, t.county_code, ?, t.id % ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-    FROM t CROSS JOIN LATERAL (VALUES (t.category, 1), ('*', 2)) AS c (category, position)
-    ORDER BY c.position
-    ON CONFLICT (category, county_code, month, slot) DO UPDATE SET
+    SELECT k.category, k.period, t.county_code, t.id % ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    FROM t CROSS JOIN (VALUES (?, ?, 1), (?, ?, 2), (?, ?, 3), (?, ?, 4)) AS k (category, period, position)
+    ORDER BY k.position
+    ON CONFLICT (category, period, county_code, slot) DO UPDATE SET
         filed = ticket_stats.filed + excluded.filed,
         withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
         open = ticket_stats.open + excluded.open,
@@ -232,7 +232,7 @@ SELECT * FROM t";
 struct FileStatement<'a> {
     new: &'a NewTicket,
     details: String,
-    month: String,
+    keys: [stats::Key; 4],
     counts: [i32; 10],
     key: Option<&'a str>,
     hash: Option<&'a str>,
@@ -285,11 +285,13 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> 
             Timestamp => &n.updated_at,
             Timestamp => &n.counted_until,
             Text => &self.details,
-            Text => &self.month,
             BigInt => &stats::POSTGRES_SLOTS,
         );
         for count in &self.counts {
             bind!(Integer => count);
+        }
+        for key in &self.keys {
+            bind!(Text => &key.category, Text => &key.period);
         }
         bind!(
             Nullable<Text> => &self.key,
@@ -311,7 +313,7 @@ fn file_in_one_statement(
     FileStatement {
         new,
         details: filing.details.to_string(),
-        month: Month::of(new.created_at).to_string(),
+        keys: stats::Key::all_of(&new.county_code, &new.category, new.created_at),
         counts: [
             c.filed,
             c.withdrawn,

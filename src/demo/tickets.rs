@@ -15,7 +15,7 @@ use crate::db::stats::{self, CounterRow, WarningRow};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
 use crate::domain::sla::{self, Thresholds, Warning};
-use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
+use crate::domain::stats::{Counters, TicketFacts, WarningCounts};
 use crate::domain::ticket::{Priority, Status};
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
@@ -397,15 +397,12 @@ pub fn fill(
                 rating: r.rating,
             };
             let counts = Counters::of(&facts);
-            for category in [r.category.as_str(), stats::ALL_CATEGORIES] {
-                let key = stats::Key {
-                    county_code: r.county_code.clone(),
-                    month: Month::of(r.created_at).to_string(),
-                    category: category.to_owned(),
-                };
+            for key in stats::Key::all_of(&r.county_code, &r.category, r.created_at) {
                 let entry = counters.entry(key).or_default();
                 *entry = *entry + counts;
-                let colour = r.counted_warning.as_deref().and_then(Warning::parse);
+            }
+            let colour = r.counted_warning.as_deref().and_then(Warning::parse);
+            for category in [r.category.as_str(), stats::ALL_CATEGORIES] {
                 let entry = colours
                     .entry((category.to_owned(), r.county_code.clone()))
                     .or_default();

@@ -255,6 +255,48 @@ impl std::fmt::Display for Month {
     }
 }
 
+/// What a row of counters sums over: a calendar month, or a whole year. Every ticket counts in
+/// both, so a report of whole years reads one row per county and year instead of twelve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Period {
+    Month(Month),
+    Year(i32),
+}
+
+impl Period {
+    /// The periods a ticket filed at `time` counts in: its month, then its year.
+    pub fn of(time: NaiveDateTime) -> [Period; 2] {
+        [Period::Month(Month::of(time)), Period::Year(time.year())]
+    }
+
+    /// The fewest periods that together hold every month from `first` to `last` once: the
+    /// whole years among them as years, the months before and after as months.
+    pub fn covering(first: Month, last: Month) -> Vec<Period> {
+        let mut periods = Vec::new();
+        let mut at = first;
+        while at <= last {
+            let december = Month { month: 12, ..at };
+            if at.month == 1 && december <= last {
+                periods.push(Period::Year(at.year));
+                at = december.next();
+            } else {
+                periods.push(Period::Month(at));
+                at = at.next();
+            }
+        }
+        periods
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Month(month) => month.fmt(f),
+            Period::Year(year) => write!(f, "{year:04}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +353,34 @@ mod tests {
         );
         assert!(Counters::change(Some(&before), &before).is_zero());
         assert_eq!(Counters::change(None, &before).filed, 1);
+    }
+
+    #[test]
+    fn whole_years_are_read_as_years() {
+        let m = |text: &str| Month::parse(text).unwrap();
+        let names = |first, last| -> Vec<String> {
+            Period::covering(m(first), m(last))
+                .iter()
+                .map(Period::to_string)
+                .collect()
+        };
+        assert_eq!(names("2026-01", "2026-12"), ["2026"]);
+        assert_eq!(names("2026-03", "2026-03"), ["2026-03"]);
+        assert_eq!(names("2026-01", "2026-11").len(), 11);
+        let long = names("2024-11", "2027-02");
+        assert_eq!(
+            long,
+            ["2024-11", "2024-12", "2025", "2026", "2027-01", "2027-02"]
+        );
+        assert!(names("2026-05", "2026-04").is_empty());
+        let filed = NaiveDate::from_ymd_opt(2026, 3, 9)
+            .unwrap()
+            .and_hms_opt(8, 0, 0)
+            .unwrap();
+        assert_eq!(
+            Period::of(filed).map(|p| p.to_string()),
+            ["2026-03", "2026"]
+        );
     }
 
     #[test]

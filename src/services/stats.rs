@@ -97,6 +97,9 @@ pub struct TrendReport {
     pub warnings: WarningCounts,
 }
 
+/// The longest period a report covers, in (calendar) years: a trend has a row per month.
+const MAX_YEARS: i32 = 100;
+
 /// What a report asks for.
 pub struct StatsQuery {
     pub region: Option<RegionCode>,
@@ -113,6 +116,11 @@ fn scope(
 ) -> Result<(Option<RegionCode>, CodeRange, RegionRef), Error> {
     if query.from > query.to {
         return Err(Error::BadRequest("`from` must not be after `to`".into()));
+    }
+    if query.to.year - query.from.year >= MAX_YEARS {
+        return Err(Error::BadRequest(format!(
+            "a period spans at most {MAX_YEARS} years"
+        )));
     }
     if let Some(category) = &query.category
         && categories::find(conn, category)?.is_none()
@@ -269,7 +277,7 @@ impl std::fmt::Display for Difference {
             } => write!(
                 f,
                 "{} {} {}: stored {stored:?}, recounted {recounted:?}",
-                key.county_code, key.month, key.category
+                key.county_code, key.period, key.category
             ),
             Difference::CountedWarnings {
                 category,

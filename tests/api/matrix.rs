@@ -62,6 +62,7 @@ fn rows() -> Vec<Row> {
     //       adm  own  frn  cdr  st1  st2  cli  anon   (the COLUMNS)
     vec![
         row([200, 200, 200, 200, 200, 200, 200, 200], "list regions (public)", M::GET, "/api/v1/regions?parent=411600", None),
+        row([200, 200, 200, 200, 200, 200, 200, 200], "read a region (public)", M::GET, "/api/v1/regions/411602", None),
         row([200, 200, 200, 200, 200, 200, 200, 401], "who am I", M::GET, "/api/v1/me", None),
         row([200, 200, 200, 403, 403, 403, 403, 401], "list users", M::GET, "/api/v1/users", None),
         row([200, 200, 404, 200, 404, 404, 404, 401], "read the cadre", M::GET, "/api/v1/users/{cadre}", None),
@@ -92,11 +93,14 @@ fn rows() -> Vec<Row> {
         row([200, 200, 200, 200, 200, 200, 200, 401], "list tickets", M::GET, "/api/v1/tickets", None),
         row([200, 200, 404, 404, 200, 404, 200, 401], "read E1's ticket", M::GET, "/api/v1/tickets/{ticket}", None),
         row([201, 201, 404, 404, 201, 404, 201, 401], "comment on E1's ticket", M::POST, "/api/v1/tickets/{ticket}/comments", Some(json!({"body": "c{n}"}))),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "list E1's ticket's comments", M::GET, "/api/v1/tickets/{ticket}/comments", None),
         row([200, 200, 404, 404, 200, 404, 200, 401], "read E1's ticket's events", M::GET, "/api/v1/tickets/{ticket}/events", None),
         row([403, 403, 404, 404, 403, 404, 403, 401], "accept E1's unassigned ticket", M::POST, "/api/v1/tickets/{ticket}/accept", Some(json!({}))),
         row([200, 200, 200, 200, 200, 200, 200, 401], "list categories", M::GET, "/api/v1/categories", None),
         row([201, 403, 403, 403, 403, 403, 403, 401], "create a category", M::POST, "/api/v1/categories", Some(json!({"code": "m{n}", "name": "M{n}"}))),
+        row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
         row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600", M::GET, "/api/v1/stats?region=411600", None),
+        row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600 by month", M::GET, "/api/v1/stats/trend?region=411600", None),
     ]
 }
 

@@ -214,6 +214,7 @@ async fn statistics_are_scoped(app: &TestApp) {
     for bad in [
         "from=2024-13",
         "from=2024-05&to=2024-01",
+        "from=1900-01&to=2024-01",
         "category=nope",
         "region=41",
     ] {
@@ -677,6 +678,21 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         by_county.values().copied().sum(),
         "country",
     );
+    // Whole years are read from the yearly counters, the months around them from the monthly
+    // ones: the same figures either way.
+    let year: i32 = this_month()[..4].parse().unwrap();
+    for (from, to) in [
+        (format!("{year}-01"), format!("{year}-12")),
+        (format!("{}-11", year - 1), format!("{}-02", year + 1)),
+    ] {
+        let path = format!("/api/v1/stats?region=410000&from={from}&to={to}");
+        let report = app.call(Method::GET, &path, Some(admin), None, 200).await;
+        assert_figures(&report["totals"], within("410000"), &path);
+        for row in report["children"].as_array().unwrap() {
+            let code = row["region"]["code"].as_str().unwrap();
+            assert_figures(row, within(code), code);
+        }
+    }
 
     // 80 hours on, the urgent tickets still open are orange. Instances move their warning
     // counts on while the cadre resolves the tickets in progress: the counts still add up.

@@ -1,4 +1,4 @@
-CREATE TABLE ticket_stats_unslotted (
+CREATE TABLE ticket_stats_by_month (
     category           TEXT NOT NULL,
     county_code        TEXT NOT NULL,
     month              TEXT NOT NULL,
@@ -14,10 +14,10 @@ CREATE TABLE ticket_stats_unslotted (
     rating_sum         INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (category, county_code, month)
 );
-INSERT INTO ticket_stats_unslotted
-    SELECT category, county_code, month, SUM(filed), SUM(withdrawn), SUM(open), SUM(resolved),
+INSERT INTO ticket_stats_by_month
+    SELECT category, county_code, period, SUM(filed), SUM(withdrawn), SUM(open), SUM(resolved),
         SUM(closed), SUM(reached_resolved), SUM(resolved_on_time), SUM(resolution_minutes),
         SUM(rated), SUM(rating_sum)
-    FROM ticket_stats GROUP BY category, county_code, month;
+    FROM ticket_stats WHERE length(period) = 7 GROUP BY category, county_code, period;
 DROP TABLE ticket_stats;
-ALTER TABLE ticket_stats_unslotted RENAME TO ticket_stats;
+ALTER TABLE ticket_stats_by_month RENAME TO ticket_stats;
