@@ -142,7 +142,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def wrk(name, raw, connections, seconds, rate=0, **scenario):
     """Runs wrk with the one scenario script; returns its figures."""
-    env = {"BENCH_CONNECTIONS": str(connections), "BENCH_RATE": str(rate)}
+    env = {"BENCH_RATE": str(rate)}
     for key, value in scenario.items():
         env["BENCH_" + key.upper()] = str(value)
     cmd = pin(0) + ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(LUA), BASE]

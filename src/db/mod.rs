@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod categories;
 mod connection;
+mod counts;
 pub mod enterprises;
 mod error;
 pub mod idempotency;

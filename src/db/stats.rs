@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::dsl::sum;
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 
+use super::counts::{self, Addition, CounterTable};
 use super::schema::{ticket_stats, ticket_warnings, tickets};
 use super::tickets::Ticket;
 use super::{DbConnection, DbError};
@@ -88,9 +88,35 @@ fn slots(conn: &DbConnection) -> i64 {
     }
 }
 
+/// The period counters, for [`counts::add`].
+static STATS: CounterTable = CounterTable {
+    name: "ticket_stats",
+    text_keys: &["category", "period", "county_code"],
+    number_keys: &["slot"],
+    counts: &[
+        "filed",
+        "withdrawn",
+        "open",
+        "resolved",
+        "closed",
+        "reached_resolved",
+        "resolved_on_time",
+        "resolution_minutes",
+        "rated",
+        "rating_sum",
+    ],
+};
+
+/// The colour counts, for [`counts::add`].
+static WARNINGS: CounterTable = CounterTable {
+    name: "ticket_warnings",
+    text_keys: &["category", "county_code"],
+    number_keys: &[],
+    counts: &["yellow", "orange", "red"],
+};
+
 /// One row of counters to add to its key's slot.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = ticket_stats)]
+#[derive(Debug)]
 pub struct CounterRow {
     county_code: String,
     period: String,
@@ -125,6 +151,25 @@ impl CounterRow {
             resolution_minutes: narrow(c.resolution_minutes),
             rated: narrow(c.rated),
             rating_sum: narrow(c.rating_sum),
+        }
+    }
+
+    fn addition(&self) -> Addition<'_> {
+        Addition {
+            texts: vec![&self.category, &self.period, &self.county_code],
+            numbers: vec![
+                self.slot,
+                self.filed,
+                self.withdrawn,
+                self.open,
+                self.resolved,
+                self.closed,
+                self.reached_resolved,
+                self.resolved_on_time,
+                self.resolution_minutes,
+                self.rated,
+                self.rating_sum,
+            ],
         }
     }
 }
@@ -220,54 +265,11 @@ pub fn fold_slots(conn: &mut DbConnection) -> Result<usize, DbError> {
     Ok(folded)
 }
 
-/// `INSERT ... ON CONFLICT DO UPDATE` adding `$values` to their keys' counts.
-macro_rules! upsert {
-    ($values:expr) => {
-        diesel::insert_into(ticket_stats::table)
-            .values($values)
-            .on_conflict((
-                ticket_stats::category,
-                ticket_stats::period,
-                ticket_stats::county_code,
-                ticket_stats::slot,
-            ))
-            .do_update()
-            .set((
-                ticket_stats::filed.eq(ticket_stats::filed + excluded(ticket_stats::filed)),
-                ticket_stats::withdrawn
-                    .eq(ticket_stats::withdrawn + excluded(ticket_stats::withdrawn)),
-                ticket_stats::open.eq(ticket_stats::open + excluded(ticket_stats::open)),
-                ticket_stats::resolved
-                    .eq(ticket_stats::resolved + excluded(ticket_stats::resolved)),
-                ticket_stats::closed.eq(ticket_stats::closed + excluded(ticket_stats::closed)),
-                ticket_stats::reached_resolved
-                    .eq(ticket_stats::reached_resolved + excluded(ticket_stats::reached_resolved)),
-                ticket_stats::resolved_on_time
-                    .eq(ticket_stats::resolved_on_time + excluded(ticket_stats::resolved_on_time)),
-                ticket_stats::resolution_minutes
-                    .eq(ticket_stats::resolution_minutes
-                        + excluded(ticket_stats::resolution_minutes)),
-                ticket_stats::rated.eq(ticket_stats::rated + excluded(ticket_stats::rated)),
-                ticket_stats::rating_sum
-                    .eq(ticket_stats::rating_sum + excluded(ticket_stats::rating_sum)),
-            ))
-    };
-}
-
-/// Adds counts to their keys, inserting the rows that do not exist yet: one statement on
-/// PostgreSQL; row by row in process on SQLite (diesel has no multi-row upsert for it).
+/// Adds counts to their keys (in the order given), inserting the rows that do not exist yet,
+/// in one statement.
 pub fn add(conn: &mut DbConnection, rows: Vec<CounterRow>) -> Result<(), DbError> {
-    match conn {
-        DbConnection::Postgres(pg) => {
-            upsert!(rows).execute(pg)?;
-        }
-        DbConnection::Sqlite(lite) => {
-            for row in rows {
-                upsert!(row).execute(lite)?;
-            }
-        }
-    }
-    Ok(())
+    let additions: Vec<Addition> = rows.iter().map(CounterRow::addition).collect();
+    counts::add(conn, &STATS, &additions)
 }
 
 type Sums = (
@@ -375,8 +377,7 @@ pub fn record_warning(
 }
 
 /// One row of colour counts to add to its category and county.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = ticket_warnings)]
+#[derive(Debug)]
 pub struct WarningRow {
     category: String,
     county_code: String,
@@ -395,37 +396,19 @@ impl WarningRow {
             red: narrow(w.red),
         }
     }
-}
 
-macro_rules! upsert_warnings {
-    ($values:expr) => {
-        diesel::insert_into(ticket_warnings::table)
-            .values($values)
-            .on_conflict((ticket_warnings::category, ticket_warnings::county_code))
-            .do_update()
-            .set((
-                ticket_warnings::yellow
-                    .eq(ticket_warnings::yellow + excluded(ticket_warnings::yellow)),
-                ticket_warnings::orange
-                    .eq(ticket_warnings::orange + excluded(ticket_warnings::orange)),
-                ticket_warnings::red.eq(ticket_warnings::red + excluded(ticket_warnings::red)),
-            ))
-    };
+    fn addition(&self) -> Addition<'_> {
+        Addition {
+            texts: vec![&self.category, &self.county_code],
+            numbers: vec![self.yellow, self.orange, self.red],
+        }
+    }
 }
 
 /// Adds colour counts to their keys, as [`add`] does for the period counters.
 pub fn add_warnings(conn: &mut DbConnection, rows: Vec<WarningRow>) -> Result<(), DbError> {
-    match conn {
-        DbConnection::Postgres(pg) => {
-            upsert_warnings!(rows).execute(pg)?;
-        }
-        DbConnection::Sqlite(lite) => {
-            for row in rows {
-                upsert_warnings!(row).execute(lite)?;
-            }
-        }
-    }
-    Ok(())
+    let additions: Vec<Addition> = rows.iter().map(WarningRow::addition).collect();
+    counts::add(conn, &WARNINGS, &additions)
 }
 
 /// Open tickets by colour per county inside `range`, as of `now` (not bound to a period): the
