@@ -96,6 +96,17 @@ fn rows() -> Vec<Row> {
         row([200, 200, 404, 404, 200, 404, 200, 401], "list E1's ticket's comments", M::GET, "/api/v1/tickets/{ticket}/comments", None),
         row([200, 200, 404, 404, 200, 404, 200, 401], "read E1's ticket's events", M::GET, "/api/v1/tickets/{ticket}/events", None),
         row([403, 403, 404, 404, 403, 404, 403, 401], "accept E1's unassigned ticket", M::POST, "/api/v1/tickets/{ticket}/accept", Some(json!({}))),
+        // {new} is a ticket of E1 filed for this cell alone, waiting for dispatch; {assigned} one
+        // dispatched to the cadre. Moves the caller may make but not from that state answer 409.
+        row([200, 200, 404, 404, 403, 404, 403, 401], "assign E1's new ticket to the cadre", M::POST, "/api/v1/tickets/{new}/assign", Some(json!({"assignee_id": "{cadre}"}))),
+        row([403, 409, 404, 404, 403, 404, 403, 401], "escalate E1's new ticket", M::POST, "/api/v1/tickets/{new}/escalate", Some(json!({"reason": "r"}))),
+        row([403, 403, 404, 404, 403, 404, 403, 401], "resolve E1's new ticket", M::POST, "/api/v1/tickets/{new}/resolve", Some(json!({"resolution": "r"}))),
+        row([403, 403, 404, 404, 409, 404, 409, 401], "confirm E1's new ticket", M::POST, "/api/v1/tickets/{new}/confirm", Some(json!({"rating": 5}))),
+        row([403, 403, 404, 404, 409, 404, 409, 401], "reopen E1's new ticket", M::POST, "/api/v1/tickets/{new}/reopen", Some(json!({"reason": "r"}))),
+        row([403, 403, 404, 404, 200, 404, 200, 401], "withdraw E1's new ticket", M::POST, "/api/v1/tickets/{new}/withdraw", Some(json!({"reason": "r"}))),
+        row([403, 403, 404, 200, 403, 404, 403, 401], "accept E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/accept", Some(json!({}))),
+        row([403, 200, 404, 200, 403, 404, 403, 401], "escalate E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/escalate", Some(json!({"reason": "r"}))),
+        row([403, 403, 404, 409, 403, 404, 403, 401], "resolve E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/resolve", Some(json!({"resolution": "r"}))),
         row([200, 200, 200, 200, 200, 200, 200, 401], "list categories", M::GET, "/api/v1/categories", None),
         row([201, 403, 403, 403, 403, 403, 403, 401], "create a category", M::POST, "/api/v1/categories", Some(json!({"code": "m{n}", "name": "M{n}"}))),
         row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
@@ -104,9 +115,9 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
-    let w = World::build(app).await;
-    let client1 = new_client(app, &w.admin, &w.e1).await;
+/// A ticket filed by E1's staff (E1 has no paired cadre, so it waits for dispatch), dispatched
+/// to the cadre when `assigned`; its id.
+async fn ticket_of_e1(app: &TestApp, w: &World, assigned: bool) -> String {
     let filing = json!({"category": "land", "title": "matrix", "description": "d"});
     let ticket = app
         .call(
@@ -117,6 +128,19 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
             201,
         )
         .await;
+    if assigned {
+        let path = format!("/api/v1/tickets/{}/assign", id(&ticket));
+        let body = json!({"assignee_id": w.cadre.user["id"]});
+        app.call(Method::POST, &path, Some(&w.admin), Some(body), 200)
+            .await;
+    }
+    id(&ticket)
+}
+
+async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
+    let w = World::build(app).await;
+    let client1 = new_client(app, &w.admin, &w.e1).await;
+    let ticket = ticket_of_e1(app, &w, false).await;
     let tokens: [Option<String>; 8] = [
         Some(w.admin.clone()),
         Some(w.sup_own.token.clone()),
@@ -134,7 +158,7 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
         ("{staff1}", w.staff1.id()),
         ("{staff2}", w.staff2.id()),
         ("{admin}", w.admin_id.clone()),
-        ("{ticket}", id(&ticket)),
+        ("{ticket}", ticket),
     ];
 
     let rows = rows();
@@ -157,6 +181,12 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
             if path.contains("{client}") {
                 let victim = new_client(app, &w.admin, &w.e1).await;
                 path = path.replace("{client}", victim["client_id"].as_str().unwrap());
+            }
+            for (placeholder, assigned) in [("{new}", false), ("{assigned}", true)] {
+                if path.contains(placeholder) {
+                    let ticket = ticket_of_e1(app, &w, assigned).await;
+                    path = path.replace(placeholder, &ticket);
+                }
             }
             let body: Option<Value> = row
                 .body
