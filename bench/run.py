@@ -207,11 +207,17 @@ def measure(db, server, args, raw, work, fill_seconds):
     # The busy cadre's queue: enough assigned tickets for the queue pages and the moves.
     log("filling the busy cadre's queue")
     wrk("prefill", raw, conns, args.prefill_seconds, method="POST", path="/api/v1/tickets", tokens=busy_token, body=body)
-    queue, path = [], "/api/v1/tickets?assignee=me&status=assigned&limit=200"
-    while path:
-        page = call("GET", path, cadre_token)
-        queue += [t["id"] for t in page["items"]]
-        path = f"/api/v1/tickets?assignee=me&status=assigned&limit=200&cursor={page['next_cursor']}" if page["next_cursor"] else None
+    def cadre_queue(status):
+        """Ids of the busy cadre's tickets in `status`."""
+        ids, cursor = [], None
+        while True:
+            path = f"/api/v1/tickets?assignee=me&status={status}&limit=200" + (f"&cursor={cursor}" if cursor else "")
+            page = call("GET", path, cadre_token)
+            ids += [t["id"] for t in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return ids
+    queue = cadre_queue("assigned")
     cursor, page_path = None, "/api/v1/tickets?assignee=me&limit=10"
     for _ in range(199):
         cursor = call("GET", page_path + (f"&cursor={cursor}" if cursor else ""), cadre_token)["next_cursor"]
@@ -247,10 +253,9 @@ def measure(db, server, args, raw, work, fill_seconds):
             return {"method": "POST", "paths": paths, "tokens": cadre_tokens, "body": body}
         return kind
     accept = moves("accept", queue, "{}")
-    sat, fixed = scenario("accept", then=accept, **accept())
-    done = sat["requests"]
-    accepted = queue[:done] + queue[done + conns : done + conns + fixed["requests"]]
-    resolve = moves("resolve", accepted, json.dumps({"resolution": "已办结"}))
+    scenario("accept", then=accept, **accept())
+    # Exactly the tickets the accepts moved, whatever wrk had in flight when it stopped.
+    resolve = moves("resolve", cadre_queue("in_progress"), json.dumps({"resolution": "已办结"}))
     scenario("resolve", then=resolve, **resolve())
     scenario("province stats", path=stats_path, tokens=write_lines(work / "admin.tokens", [admin]))
     peak_kib = server.memory_kib("VmHWM")

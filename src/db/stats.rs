@@ -78,8 +78,10 @@ fn narrow(value: i64) -> i32 {
 
 /// How many rows each key's counts are spread over on PostgreSQL, which lets concurrent
 /// changes in one county and period proceed side by side when they write different rows.
-/// SQLite takes one writer at a time anyway: one slot.
-pub const POSTGRES_SLOTS: i64 = 8;
+/// Each row is held until its commit is flushed, so the slots bound one county's write rate;
+/// with 8, filings all in one county ran at 0.64–0.79 of the rate spread over counties
+/// (`bench/run.sh`), with 32 at par. SQLite takes one writer at a time anyway: one slot.
+pub const POSTGRES_SLOTS: i64 = 32;
 
 fn slots(conn: &DbConnection) -> i64 {
     match conn {
