@@ -48,21 +48,22 @@ while time.monotonic() < end:
         "?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
         (category, filer, now, now, now, now, now, now, now, now, enterprise),
     ).fetchone()
-    # Its month and its year, its category and all categories (one slot on SQLite).
-    for period in (now[:7], now[:4]):
-        for counted_as in (category, "*"):
-            db.execute(
-                "INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open, resolved, closed, "
-                "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum) "
-                "VALUES (?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT (category, period, county_code, slot) "
-                "DO UPDATE SET filed = ticket_stats.filed + excluded.filed, withdrawn = ticket_stats.withdrawn + excluded.withdrawn, "
-                "open = ticket_stats.open + excluded.open, resolved = ticket_stats.resolved + excluded.resolved, "
-                "closed = ticket_stats.closed + excluded.closed, reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved, "
-                "resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time, "
-                "resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes, "
-                "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum",
-                (counted_as, period, row[1]),
-            )
+    # Its month and its year, its category and all categories (one slot on SQLite), in one
+    # statement as the service writes them.
+    keys = [(counted_as, period, row[1]) for period in (now[:7], now[:4]) for counted_as in (category, "*")]
+    db.execute(
+        "INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open, resolved, closed, "
+        "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum) VALUES "
+        + ", ".join(["(?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0)"] * len(keys))
+        + " ON CONFLICT (category, period, county_code, slot) "
+        "DO UPDATE SET filed = ticket_stats.filed + excluded.filed, withdrawn = ticket_stats.withdrawn + excluded.withdrawn, "
+        "open = ticket_stats.open + excluded.open, resolved = ticket_stats.resolved + excluded.resolved, "
+        "closed = ticket_stats.closed + excluded.closed, reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved, "
+        "resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time, "
+        "resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes, "
+        "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum",
+        [value for key in keys for value in key],
+    )
     db.execute(
         "INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at) "
         "VALUES (?, ?, 'file', NULL, 'submitted', '{\"assignee_id\":null}', 0, ?)",

@@ -18,7 +18,7 @@ WITH t AS (
 ), counters AS (
     INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
         resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT k.category, k.period, t.county_code, t.id % 8, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0
+    SELECT k.category, k.period, t.county_code, t.id % 32, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0
     FROM t CROSS JOIN LATERAL (VALUES (t.category, to_char(now(), 'YYYY-MM'), 1), ('*', to_char(now(), 'YYYY-MM'), 2),
         (t.category, to_char(now(), 'YYYY'), 3), ('*', to_char(now(), 'YYYY'), 4)) AS k (category, period, position)
     ORDER BY k.position
