@@ -226,6 +226,11 @@ def measure(db, server, args, raw, work, fill_seconds):
     stats_path = f"/api/v1/stats?region=410000&from={year}-01&to={year}-12"
 
     rows = []
+    def row(name, saturated, fixed, rate):
+        rows.append({"backend": db.backend, "scenario": name, "max_rps": saturated["rps"], "rate": rate,
+                     "p50": fixed["p50"], "p99": fixed["p99"], "errors": saturated["errors"] + fixed["errors"],
+                     "requests": saturated["requests"] + fixed["requests"]})
+
     def scenario(name, then=None, **kind):
         """Saturation, then half that rate; `then(requests_so_far)` gives the second run's
         scenario when the first used up what it acted on (tickets accepted once)."""
@@ -235,16 +240,42 @@ def measure(db, server, args, raw, work, fill_seconds):
         # Requests still in flight when wrk stopped counting may have acted too: skip a margin.
         second = then(saturated["requests"] + conns) if then else kind
         fixed = wrk(f"{db.backend}-{name}-half", raw, conns, secs, rate=rate, **second)
-        rows.append({"backend": db.backend, "scenario": name, "max_rps": saturated["rps"], "rate": rate,
-                     "p50": fixed["p50"], "p99": fixed["p99"], "errors": saturated["errors"] + fixed["errors"],
-                     "requests": saturated["requests"] + fixed["requests"]})
-        return saturated, fixed
+        row(name, saturated, fixed, rate)
+
+    def load(**kind):
+        """A wrk scenario as a member of `compared`."""
+        return lambda label, seconds, rate: wrk(label, raw, conns, seconds, rate=rate, **kind)
+
+    def compared(members, paced_like=None):
+        """Scenarios whose figures are compared with each other, measured in turns (see
+        `in_turns`) at saturation, then at half each one's rate (or the rate of member
+        `paced_like[i]`; None: no paced run, its latencies are those at saturation)."""
+        log(f"{db.backend}: {', '.join(name for name, _ in members)}, in turns")
+        label = lambda name, phase: lambda r: f"{db.backend}-{name}-{phase}-{r + 1}"
+        saturated = in_turns([(label(n, "max"), lambda l, t, run=run: run(l, t, 0)) for n, run in members], secs, args.rounds)
+        own = [max(1, int(s["rps"] / 2)) for s in saturated]
+        rates = [None if j is None else own[j] for j in (paced_like or range(len(members)))]
+        paced = [i for i, rate in enumerate(rates) if rate is not None]
+        fixed = dict(zip(paced, in_turns([(label(members[i][0], "half"), lambda l, t, run=members[i][1], rate=rates[i]: run(l, t, rate))
+                                          for i in paced], secs, args.rounds)))
+        return [(saturated[i], fixed.get(i, saturated[i]), rates[i]) for i in range(len(members))]
 
     cadre_tokens = write_lines(work / "cadre.tokens", [cadre_token])
-    scenario("file (32 counties)", method="POST", path="/api/v1/tickets", tokens=spread_tokens, body=body)
-    scenario("file (one county)", method="POST", path="/api/v1/tickets", tokens=local_tokens, body=body)
-    scenario("queue page 1", path=page_path, tokens=cadre_tokens)
-    scenario("queue page 200", path=page200, tokens=cadre_tokens)
+    filing = lambda tokens: load(method="POST", path="/api/v1/tickets", tokens=tokens, body=body)
+    filer = call("GET", "/api/v1/me", admin)["id"]
+    baseline_run, tool = ((lambda l, t, rate: pgbench(db, raw, work, conns, t, rate, l, args.enterprises, filer), "pgbench")
+                          if db.backend == "postgres" else
+                          (lambda l, t, rate: sqlite_loop(db, raw, t, l, args.enterprises, filer), "SQLite loop"))
+    # The baseline's paced run goes at the API's filing rate; the SQLite loop has none.
+    spread_figures, local_figures, base = compared([("file (32 counties)", filing(spread_tokens)), ("file (one county)", filing(local_tokens)),
+                                    ("baseline", baseline_run)], paced_like=[0, 1, 0 if db.backend == "postgres" else None])
+    row("file (32 counties)", *spread_figures)
+    row("file (one county)", *local_figures)
+    baseline = {"tool": tool, "max_rps": base[0]["rps"], "rate": base[2], "p50": base[1]["p50"], "p99": base[1]["p99"]}
+    first, deep = compared([("queue page 1", load(path=page_path, tokens=cadre_tokens)),
+                            ("queue page 200", load(path=page200, tokens=cadre_tokens))])
+    row("queue page 1", *first)
+    row("queue page 200", *deep)
     scenario("get one ticket", paths=write_lines(work / "get.paths", [f"/api/v1/tickets/{i}" for i in queue[:1000]]), tokens=cadre_tokens)
     # Accepts and resolves: each request a different ticket, then the same tickets resolved.
     def moves(action, ids, body):
@@ -259,37 +290,62 @@ def measure(db, server, args, raw, work, fill_seconds):
     scenario("resolve", then=resolve, **resolve())
     scenario("province stats", path=stats_path, tokens=write_lines(work / "admin.tokens", [admin]))
     peak_kib = server.memory_kib("VmHWM")
-
-    # The filing's statements as the service's query log names them (count of round trips).
-    filing = next(r for r in rows if r["scenario"] == "file (32 counties)")
-    baseline = (pgbench_baseline if db.backend == "postgres" else sqlite_baseline)(db, raw, work, conns, secs, filing["rate"], args.enterprises)
     return {"rows": rows, "idle_kib": idle_kib, "peak_kib": peak_kib, "baseline": baseline, "fill_seconds": fill_seconds,
             "queue": len(queue)}
 
 
-def pgbench_baseline(db, raw, work, conns, secs, rate, enterprises):
-    filer = call("GET", "/api/v1/me", login(*ADMIN))["id"]
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    return values[len(values) // 2] if values else None
+
+
+def in_turns(members, seconds, rounds):
+    """Runs each member, a (label of the round, run(label, seconds)) pair, in turn, `rounds`
+    times for seconds / rounds each, the order reversed every other round: a pause of the
+    shared machine then spoils one round of one scenario, not a whole figure, and the two
+    sides of a ratio meet the same conditions. Each member's figures are its medians over the
+    rounds (errors and requests summed)."""
+    each = max(2, round(seconds / rounds))
+    results = [[] for _ in members]
+    for r in range(rounds):
+        order = range(len(members)) if r % 2 == 0 else reversed(range(len(members)))
+        for i in order:
+            label, run = members[i]
+            results[i].append(run(label(r), each))
+    return [{"rps": median([f["rps"] for f in fs]), "p50": median([f["p50"] for f in fs]), "p99": median([f["p99"] for f in fs]),
+             "errors": sum(f["errors"] for f in fs), "requests": sum(f["requests"] for f in fs)} for fs in results]
+
+
+def pgbench(db, raw, work, conns, secs, rate, label, enterprises, filer):
+    """The filing's statements through pgbench: at saturation, or paced at `rate`."""
     script = ROOT / "bench" / "pgbench" / "filing.sql"
-    common = ["pgbench", "-n", "-M", "prepared", "-f", str(script), "-D", f"enterprises={enterprises}", "-D", f"filer={filer}",
-              "-c", str(conns), "-j", "1", "-T", str(secs)]
-    url = db.url
-    saturated = run(pin(0) + common + [url])
-    (raw / "pgbench-max.txt").write_text(saturated)
-    tps = float(re.search(r"tps = ([\d.]+)", saturated).group(1))
+    cmd = pin(0) + ["pgbench", "-n", "-M", "prepared", "-f", str(script), "-D", f"enterprises={enterprises}", "-D", f"filer={filer}",
+                    "-c", str(conns), "-j", "1", "-T", str(secs)]
+    # Latencies from the per-transaction log, kept for the paced run only (logging costs
+    # pgbench's client a little at saturation).
     logdir = Path(tempfile.mkdtemp(dir=work))
-    fixed = run(pin(0) + common + ["-R", str(rate), "--log", f"--log-prefix={logdir}/tx", url])
-    (raw / "pgbench-fixed.txt").write_text(fixed)
-    latencies = sorted(int(line.split()[2]) / 1000 for f in logdir.iterdir() for line in f.read_text().splitlines())
+    if rate:
+        cmd += ["-R", str(rate), "--log", f"--log-prefix={logdir}/tx"]
+    out = run(cmd + [db.url])
+    (raw / f"pgbench-{label}.txt").write_text(out)
+    # Each line: client, transaction, latency (µs, from the scheduled start), script, epoch s,
+    # µs, schedule lag (µs). wrk's paced runs time a request from when it is sent, so the lag
+    # behind pgbench's schedule is taken out: both sides are the time the work took.
+    fields = [line.split() for f in logdir.iterdir() for line in f.read_text().splitlines()]
+    latencies = sorted((int(f[2]) - int(f[6])) / 1000 for f in fields)
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
-    return {"tool": "pgbench", "max_rps": tps, "rate": rate, "p50": pick(0.5), "p99": pick(0.99)}
+    done = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))
+    return {"rps": float(re.search(r"tps = ([\d.]+)", out).group(1)), "p50": pick(0.5), "p99": pick(0.99),
+            "errors": 0, "requests": done}
 
 
-def sqlite_baseline(db, raw, work, conns, secs, rate, enterprises):
-    filer = call("GET", "/api/v1/me", login(*ADMIN))["id"]
+def sqlite_loop(db, raw, secs, label, enterprises, filer):
+    """The filing's statements in a minimal Python loop on the same SQLite file."""
     out = run(pin(0) + [sys.executable, str(ROOT / "bench" / "sqlite_filing.py"), str(db.path), str(secs), str(enterprises), str(filer)])
-    (raw / "sqlite-loop.txt").write_text(out)
+    (raw / f"sqlite-{label}.txt").write_text(out)
     figures = json.loads(out.strip().splitlines()[-1])
-    return {"tool": "SQLite loop", "max_rps": figures["rate"], "rate": None, "p50": figures["p50_ms"], "p99": figures["p99_ms"]}
+    return {"rps": figures["rate"], "p50": figures["p50_ms"], "p99": figures["p99_ms"], "errors": 0,
+            "requests": figures.get("filings", 0)}
 
 
 def stats_scaling(backend, args, raw, work):
@@ -322,7 +378,8 @@ def report(results, scaling, args, raw):
     lines = [f"Run of {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {CORES} cores "
              f"({os.uname().machine}); service pinned to core 1, load generator to core 0. "
              f"Demo: Henan, {args.enterprises:,} enterprises, {args.cadres:,} cadres, {args.tickets:,} tickets; "
-             f"wrk, one thread, {args.connections} connections, {args.seconds} s per run.", "",
+             f"wrk, one thread, {args.connections} connections, {args.seconds} s per run; the filings with their "
+             f"baseline, and the two queue pages, measured in turns: {args.rounds} rounds each, medians.", "",
              "| backend | scenario | max req/s | fixed rate | p50 ms | p99 ms | errors |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for backend, r in results.items():
@@ -370,6 +427,7 @@ def main():
     args = parser.parse_args()
     args.enterprises, args.cadres, args.tickets = (1000, 300, 5000) if args.quick else (10000, 1500, 100000)
     args.seconds, args.connections = (3, 8) if args.quick else (10, 16)
+    args.rounds = 1 if args.quick else 3
     args.prefill_seconds = 8 if args.quick else 40
     args.stats_sizes = [10000, 100000] if args.quick else [10000, 1000000]
     ensure_tools()
