@@ -63,13 +63,6 @@ impl Ticket {
     pub fn stats_keys(&self) -> [Key; 4] {
         Key::all_of(&self.county_code, &self.category, self.created_at)
     }
-
-    /// What the warning counts lack for this ticket as of `now`: the change from the colour
-    /// they hold for it to its colour now (nothing while its count has not expired).
-    pub fn warning_change(&self, now: NaiveDateTime) -> WarningCounts {
-        let colour = sla::warning(self.status.is_open(), now, &self.deadlines());
-        WarningCounts::change(self.counted_warning, colour)
-    }
 }
 
 fn narrow(value: i64) -> i32 {

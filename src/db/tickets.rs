@@ -10,8 +10,8 @@ use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::sla::{Counted, Deadlines, Warning};
-use crate::domain::stats::Counters;
+use crate::domain::sla::{self, Counted, Deadlines, Warning};
+use crate::domain::stats::{Counters, WarningCounts};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
@@ -388,6 +388,37 @@ pub fn counts_expired(
         .load(conn)?)
 }
 
+/// What a report needs of a ticket whose warning count has expired: a few columns, not its
+/// texts (until the periodic job catches up, a report may read many of them).
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = tickets)]
+pub struct ExpiredCount {
+    pub county_code: String,
+    status: Status,
+    response_due_at: NaiveDateTime,
+    due_at: NaiveDateTime,
+    yellow_at: NaiveDateTime,
+    orange_at: NaiveDateTime,
+    red_at: NaiveDateTime,
+    counted_warning: Option<Warning>,
+}
+
+impl ExpiredCount {
+    /// What the warning counts lack for this ticket as of `now`: the change from the colour
+    /// they hold for it to its colour now.
+    pub fn warning_change(&self, now: NaiveDateTime) -> WarningCounts {
+        let deadlines = Deadlines {
+            response_due_at: self.response_due_at,
+            due_at: self.due_at,
+            yellow_at: self.yellow_at,
+            orange_at: self.orange_at,
+            red_at: self.red_at,
+        };
+        let colour = sla::warning(self.status.is_open(), now, &deadlines);
+        WarningCounts::change(self.counted_warning, colour)
+    }
+}
+
 /// The tickets inside `range` (of one category, or all) whose warning count has expired by
 /// `now`: what a report adds to the stored counts.
 pub fn counts_expired_within(
@@ -395,11 +426,11 @@ pub fn counts_expired_within(
     range: &CodeRange,
     category: Option<&str>,
     now: NaiveDateTime,
-) -> Result<Vec<Ticket>, DbError> {
+) -> Result<Vec<ExpiredCount>, DbError> {
     let mut query = tickets::table
         .filter(tickets::counted_until.le(now))
         .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
-        .select(Ticket::as_select())
+        .select(ExpiredCount::as_select())
         .into_boxed();
     if let Some(category) = category {
         query = query.filter(tickets::category.eq(category.to_owned()));
