@@ -324,15 +324,15 @@ def pgbench(db, raw, work, conns, secs, rate, label, enterprises, filer):
                     "-c", str(conns), "-j", "1", "-T", str(secs)]
     # Latencies from the per-transaction log, kept for the paced run only (logging costs
     # pgbench's client a little at saturation).
-    logdir = Path(tempfile.mkdtemp(dir=work))
-    if rate:
+    logdir = Path(tempfile.mkdtemp(dir=work)) if rate else None
+    if logdir:
         cmd += ["-R", str(rate), "--log", f"--log-prefix={logdir}/tx"]
     out = run(cmd + [db.url])
     (raw / f"pgbench-{label}.txt").write_text(out)
     # Each line: client, transaction, latency (µs, from the scheduled start), script, epoch s,
     # µs, schedule lag (µs). wrk's paced runs time a request from when it is sent, so the lag
     # behind pgbench's schedule is taken out: both sides are the time the work took.
-    fields = [line.split() for f in logdir.iterdir() for line in f.read_text().splitlines()]
+    fields = [line.split() for f in (logdir.iterdir() if logdir else []) for line in f.read_text().splitlines()]
     latencies = sorted((int(f[2]) - int(f[6])) / 1000 for f in fields)
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
     done = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))
