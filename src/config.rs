@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::db::PoolOptions;
+use crate::domain::time::Tz;
 
 /// Where the service keeps its data and where it listens.
 #[derive(Args, Debug, Clone)]
@@ -48,6 +49,12 @@ pub struct Settings {
     #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(60..=86_400), global = true)]
     pub access_token_ttl_secs: u64,
+
+    /// Programme time: the IANA time zone whose months, days and "today" the statistics and
+    /// date filters use (timestamps in the API stay UTC).
+    #[arg(long, env = "TIMEZONE", default_value = "Asia/Shanghai",
+          value_parser = crate::domain::time::parse_timezone, global = true)]
+    pub timezone: Tz,
 
     #[command(flatten)]
     pub tickets: TicketSettings,

@@ -17,6 +17,7 @@ use crate::auth::password;
 use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::db::programme_time::Rekeying;
 use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
@@ -71,6 +72,7 @@ impl Application {
                 settings.tickets.confirmation_window_hours.into(),
             ),
             limits: settings.limits.clone(),
+            timezone: settings.timezone,
         });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
@@ -140,8 +142,8 @@ impl Application {
     /// refused), running the periodic work beside the server and, when the database was not
     /// reachable at start, migrating it as soon as it is.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let migration =
-            (!self.db.is_migrated()).then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
+        let migration = (!self.db.is_migrated())
+            .then(|| tokio::spawn(migrate_when_reachable(self.db.clone(), self.state.timezone)));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
@@ -152,11 +154,12 @@ impl Application {
     }
 }
 
-/// Builds the pool and applies migrations (the commands that need the database now).
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+/// Builds the pool and applies migrations (the commands that need the database now); only
+/// `migrate` may re-key the statistics to another `TIMEZONE` (see [`Rekeying`]).
+pub async fn open_database(settings: &Settings, rekeying: Rekeying) -> anyhow::Result<Database> {
     let url = settings.database_url();
     let db = Database::new(&url, &settings.pool_options())?;
-    db.migrate()
+    db.migrate(settings.timezone, rekeying)
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
     Ok(db)
@@ -167,7 +170,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 /// [`migrate_when_reachable`] finishes the work. Anything else, or SQLite, stops start-up.
 async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
     let db = Database::new(&settings.database_url(), &settings.pool_options())?;
-    match db.migrate().await {
+    match db.migrate(settings.timezone, Rekeying::Allowed).await {
         Ok(()) => Ok(db),
         Err(DbError::Unavailable(cause)) if db.backend() == Backend::Postgres => {
             tracing::warn!(%cause, "the database cannot be reached; serving unready until it can");
@@ -179,11 +182,11 @@ async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
 }
 
 /// Retries the migrations with a capped backoff until they succeed.
-async fn migrate_when_reachable(db: Database) {
+async fn migrate_when_reachable(db: Database, tz: crate::domain::time::Tz) {
     let mut delay = Duration::from_millis(250);
     loop {
         tokio::time::sleep(delay).await;
-        match db.migrate().await {
+        match db.migrate(tz, Rekeying::Allowed).await {
             Ok(()) => {
                 tracing::info!("the database is reachable and migrated; ready");
                 return;

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::config::LimitSettings;
 use crate::db::Database;
 use crate::domain::sla::Thresholds;
+use crate::domain::time::Tz;
 
 pub struct AppState {
     pub db: Database,
@@ -21,4 +22,6 @@ pub struct AppState {
     pub confirmation_window: TimeDelta,
     /// Filing quotas and request-body timeout, among the other abuse limits.
     pub limits: LimitSettings,
+    /// Programme time (`TIMEZONE`): statistics months, calendar days and "today" are cut in it.
+    pub timezone: Tz,
 }

@@ -9,6 +9,7 @@ pub mod enterprises;
 mod error;
 pub mod idempotency;
 pub mod pairings;
+pub mod programme_time;
 pub mod regions;
 pub mod schema;
 mod search;

@@ -127,6 +127,7 @@ diesel::table! {
         updated_at -> Timestamp,
         counted_warning -> Nullable<Text>,
         counted_until -> Nullable<Timestamp>,
+        filed_month -> Text,
     }
 }
 
@@ -194,6 +195,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_state (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -217,4 +225,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     ticket_stats,
     ticket_warnings,
+    service_state,
 );

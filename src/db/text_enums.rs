@@ -8,6 +8,7 @@ use diesel::sql_types::{SingleValue, Text};
 use crate::domain::region::RegionLevel;
 use crate::domain::role::Role;
 use crate::domain::sla::Warning;
+use crate::domain::stats::Month;
 use crate::domain::ticket::{Priority, Status};
 
 macro_rules! text_column {
@@ -37,4 +38,4 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(Status, Priority, RegionLevel, Role, Warning);
+text_column!(Status, Priority, RegionLevel, Role, Warning, Month);

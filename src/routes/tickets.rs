@@ -109,9 +109,9 @@ pub struct ListTickets {
     #[param(example = "me")]
     assignee: Option<String>,
     warning: Option<Warning>,
-    /// Filed on or after this day (UTC).
+    /// Filed on or after this day (programme time, `TIMEZONE`).
     filed_from: Option<NaiveDate>,
-    /// Filed on or before this day (UTC).
+    /// Filed on or before this day (programme time).
     filed_to: Option<NaiveDate>,
     /// `filed` (newest first, the default) or `due` (soonest due first).
     #[param(inline)]
@@ -275,7 +275,7 @@ move_endpoint!(
 move_endpoint!(
     escalate,
     "/tickets/{id}/escalate",
-    "Send the ticket one level up (county → city → province), unassigned.",
+    "Send the ticket one level up (county → city → province; straight to the province from a county without a city government: those a province governs directly and the municipalities' districts and counties), unassigned.",
     Reason,
     |input| Move::Escalate {
         reason: input.reason

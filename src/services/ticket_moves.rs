@@ -244,8 +244,9 @@ fn attempt(
     if let Some(caller) = actor {
         policy::move_ticket(caller, mv.action(), &facts)?;
     }
-    let (status, level) = lifecycle::transition(mv.action(), ticket.status, ticket.level)
-        .map_err(|e| Error::Conflict(e.to_string()))?;
+    let (status, level) =
+        lifecycle::transition(mv.action(), ticket.status, ticket.level, &facts.county)
+            .map_err(|e| Error::Conflict(e.to_string()))?;
     if let Move::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }

@@ -1,6 +1,6 @@
 //! Filing, reading and listing tickets.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -15,9 +15,10 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::sla::{self, Warning};
-use crate::domain::stats::{Counters, TicketFacts as StatsFacts};
+use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
+use crate::domain::time;
 use crate::error::{Error, FieldErrors};
 use crate::state::AppState;
 
@@ -84,6 +85,7 @@ pub async fn file_ticket(
         serde_json::to_vec(&input).expect("serialises"),
     ));
     let now = state.clock.now();
+    let month = Month::of(now, state.timezone);
     let thresholds = state.thresholds;
     let limits = state.limits.clone();
     let user_id = caller.user_id;
@@ -147,6 +149,7 @@ pub async fn file_ticket(
                 counted_until: deadlines.yellow_at,
             };
             let filing = Filing {
+                month,
                 details: serde_json::json!({ "assignee_id": assignee }),
                 counters,
                 idempotency: idempotency_key
@@ -242,7 +245,8 @@ pub async fn list_tickets(
         }
         None => None,
     };
-    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    // Days are programme-time days: from the moment one begins to the moment the next does.
+    let midnight = |d: NaiveDate| time::start_of_day(state.timezone, d);
     let filter = TicketFilter {
         statuses: query.statuses,
         category: query.category,

@@ -66,7 +66,8 @@ pub fn optional_name(
     errors.check(field, text::optional_line(value, NAME_MAX))
 }
 
-/// Checks a region code field: well formed and existing.
+/// Checks a region code field: well formed, existing, and a government (a heading such as
+/// 省直辖县级行政区划 or 市辖区 has no agency and holds no ticket).
 fn region_field(
     conn: &mut DbConnection,
     errors: &mut FieldErrors,
@@ -74,6 +75,14 @@ fn region_field(
 ) -> Result<Option<RegionCode>, DbError> {
     let Some(text) = code else { return Ok(None) };
     match RegionCode::parse(text) {
+        Ok(code) if code.is_heading() => {
+            errors.add(
+                "region_code",
+                "a heading of the region list (市辖区, 省直辖县级行政区划), not a government: \
+                 choose its province or one of its county-level units",
+            );
+            Ok(None)
+        }
         Ok(code) if regions::exists(conn, code.as_str())? => Ok(Some(code)),
         Ok(_) => {
             errors.add("region_code", "no region has this code");

@@ -10,6 +10,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use enterprise_assist::clock::ManualClock;
 use enterprise_assist::config::{LimitSettings, Secret, Settings};
 use enterprise_assist::db::{Backend, Database};
+use enterprise_assist::domain::time::Tz;
 use enterprise_assist::startup::Application;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -97,6 +98,8 @@ pub struct TestApp {
     pub db: Database,
     /// The application's clock: tests move it instead of sleeping.
     pub clock: Arc<ManualClock>,
+    /// Programme time (`TIMEZONE`), as the application was started with.
+    pub timezone: Tz,
     admin_token: OnceCell<String>,
     server: actix_web::dev::ServerHandle,
     /// Held for its `Drop`, which drops the database.
@@ -138,6 +141,7 @@ impl TestApp {
         let mut settings = test_settings(url);
         adjust(&mut settings);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let timezone = settings.timezone;
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
             .expect("the application builds");
@@ -150,6 +154,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             db,
             clock,
+            timezone,
             admin_token: OnceCell::new(),
             server,
             _database: database,
@@ -293,6 +298,7 @@ fn test_settings(database_url: String) -> Settings {
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
+        timezone: enterprise_assist::domain::time::DEFAULT_TIMEZONE,
         tickets: Default::default(),
         // Off: tests file and call in bursts; the tests of the limits turn them on.
         limits: LimitSettings {
