@@ -1,4 +1,5 @@
-//! Timestamps are stored as UTC without a zone and shown as RFC 3339 with `Z`.
+//! Time: timestamps are stored as UTC without a zone and shown as RFC 3339 with `Z`; months,
+//! days and "today" are those of programme time (`TIMEZONE`).
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use serde::Serializer;
