@@ -10,6 +10,7 @@ mod error;
 pub mod idempotency;
 pub mod pairings;
 pub mod regions;
+pub mod revocations;
 pub mod schema;
 mod search;
 pub mod sessions;
