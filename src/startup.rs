@@ -13,7 +13,8 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 
-use crate::auth::password;
+use crate::auth::password::{self, HashQueue};
+use crate::auth::revocation::Revocations;
 use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
@@ -24,6 +25,7 @@ use crate::error::{PROBLEM_JSON, framework_problem};
 use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
+use crate::services;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -55,13 +57,23 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let revocations = Revocations::new(tokens.access_ttl());
+        if db.is_migrated() {
+            // Before the first request: what other instances revoked is refused from the start.
+            services::revocations::catch_up(&db, &revocations, clock.now())
+                .await
+                .context("cannot read the token revocations")?;
+        }
+        let seconds =
+            |secs: u64| chrono::TimeDelta::seconds(i64::try_from(secs).unwrap_or(i64::MAX));
         let state = web::Data::new(AppState {
             db: db.clone(),
             clock,
             tokens,
-            refresh_ttl: chrono::TimeDelta::seconds(
-                i64::try_from(settings.refresh_token_ttl_secs).unwrap_or(i64::MAX),
-            ),
+            revocations,
+            refresh_ttl: seconds(settings.refresh_token_ttl_secs),
+            session_lifetime: seconds(settings.session_lifetime_secs),
+            hashing: HashQueue::new(settings.limits.password_hash_queue as usize),
             thresholds: Thresholds::new(
                 settings.tickets.warn_yellow,
                 settings.tickets.warn_orange,
@@ -144,9 +156,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let migration = (!self.db.is_migrated())
             .then(|| tokio::spawn(migrate_when_reachable(self.db.clone(), self.state.timezone)));
+        let following = tokio::spawn(services::revocations::follow(self.state.clone()));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
+        following.abort();
         if let Some(migration) = migration {
             migration.abort();
         }

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
+use crate::auth::password::HashQueue;
+use crate::auth::revocation::Revocations;
 use crate::auth::token::TokenKeys;
 use crate::clock::Clock;
 use crate::config::LimitSettings;
@@ -15,7 +17,13 @@ pub struct AppState {
     pub db: Database,
     pub clock: Arc<dyn Clock>,
     pub tokens: TokenKeys,
+    /// Access tokens revoked before their expiry, as this instance knows them.
+    pub revocations: Revocations,
     pub refresh_ttl: TimeDelta,
+    /// How long a login session (refresh-token family) lasts, however often it is refreshed.
+    pub session_lifetime: TimeDelta,
+    /// Requests waiting to hash or verify a password or client secret.
+    pub hashing: HashQueue,
     /// When open tickets turn yellow, orange and red.
     pub thresholds: Thresholds,
     /// How long a resolved ticket waits for confirmation before it closes itself.

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod pairings;
 pub mod programme_time;
 pub mod regions;
+pub mod revocations;
 pub mod schema;
 mod search;
 pub mod sessions;

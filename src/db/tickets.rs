@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::schema::{enterprise_cadres, tickets};
+use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
@@ -507,6 +507,8 @@ pub struct TicketFilter {
     pub warning: Option<(Warning, NaiveDateTime)>,
     pub filed_from: Option<NaiveDateTime>,
     pub filed_before: Option<NaiveDateTime>,
+    /// Tickets of active (`true`) or deactivated (`false`) enterprises.
+    pub enterprise_active: Option<bool>,
 }
 
 /// One page of tickets in `scope`, `filter`ed, in `sort` order after the keyset `after`
@@ -559,6 +561,17 @@ pub fn list(
     }
     if let Some(enterprise) = filter.enterprise_id {
         query = query.filter(tickets::enterprise_id.eq(enterprise));
+    }
+    if let Some(active) = filter.enterprise_active {
+        // Deactivated enterprises are few: their ids, and the tickets in or out of them.
+        let inactive = enterprises::table
+            .filter(enterprises::active.eq(false))
+            .select(enterprises::id);
+        query = if active {
+            query.filter(tickets::enterprise_id.ne_all(inactive))
+        } else {
+            query.filter(tickets::enterprise_id.eq_any(inactive))
+        };
     }
     if let Some(from) = filter.filed_from {
         query = query.filter(tickets::created_at.ge(from));

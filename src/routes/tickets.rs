@@ -116,6 +116,9 @@ pub struct ListTickets {
     /// `filed` (newest first, the default) or `due` (soonest due first).
     #[param(inline)]
     sort: Option<SortParam>,
+    /// `false`: only tickets of deactivated enterprises (their open ones stay open); `true`:
+    /// only those of active ones.
+    enterprise_active: Option<bool>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     limit: Option<i64>,
@@ -157,6 +160,7 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
             SortParam::Filed => Sort::Filed,
             SortParam::Due => Sort::Due,
         }),
+        enterprise_active: query.enterprise_active,
     })
 }
 

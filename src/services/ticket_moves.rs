@@ -293,11 +293,15 @@ pub async fn move_ticket(
     let mv = mv.validated()?;
     let now = state.clock.now();
     let caller = caller.clone();
-    let ticket = state
+    let (ticket, active) = state
         .db
-        .run(move |conn| apply(conn, Some(&caller), id, &mv, precondition, now))
+        .run(move |conn| {
+            let ticket = apply(conn, Some(&caller), id, &mv, precondition, now)?;
+            let active = super::tickets::enterprise_active(conn, &ticket)?;
+            Ok::<_, Error>((ticket, active))
+        })
         .await?;
-    Ok(TicketView::new(ticket, now))
+    Ok(TicketView::new(ticket, now, active))
 }
 
 /// Closes tickets left resolved past the confirmation window. Safe with many instances: each

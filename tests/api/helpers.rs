@@ -102,6 +102,8 @@ pub struct TestApp {
     pub timezone: Tz,
     admin_token: OnceCell<String>,
     server: actix_web::dev::ServerHandle,
+    /// What the application was built with, for a second instance on the same database.
+    settings: Settings,
     /// Held for its `Drop`, which drops the database.
     _database: TestDatabase,
 }
@@ -115,6 +117,8 @@ enum TestDatabase {
         admin_url: String,
         name: String,
     },
+    /// Another instance's database, dropped by that instance.
+    Shared,
 }
 
 impl TestApp {
@@ -141,13 +145,29 @@ impl TestApp {
         let mut settings = test_settings(url);
         adjust(&mut settings);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let timezone = settings.timezone;
+        TestApp::start(settings, clock, database).await
+    }
+
+    /// A second instance of the application on this one's database, with the same settings
+    /// and clock, as several instances behind a load balancer share one database. Stop it with
+    /// [`TestApp::stop`]; the first instance drops the database.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        TestApp::start(
+            self.settings.clone(),
+            self.clock.clone(),
+            TestDatabase::Shared,
+        )
+        .await
+    }
+
+    async fn start(settings: Settings, clock: Arc<ManualClock>, database: TestDatabase) -> TestApp {
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
         let db = app.database();
+        let timezone = settings.timezone;
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
@@ -157,8 +177,14 @@ impl TestApp {
             timezone,
             admin_token: OnceCell::new(),
             server,
+            settings,
             _database: database,
         }
+    }
+
+    /// Stops the server (a sibling's; the harness stops the first instance itself).
+    pub async fn stop(&self) {
+        self.server.stop(false).await;
     }
 
     /// Drops a PostgreSQL test database under the running application (a database outage).
@@ -299,6 +325,7 @@ fn test_settings(database_url: String) -> Settings {
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
         timezone: enterprise_assist::domain::time::DEFAULT_TIMEZONE,
+        session_lifetime_secs: 30 * 24 * 3600,
         tickets: Default::default(),
         // Off: tests file and call in bursts; the tests of the limits turn them on.
         limits: LimitSettings {
