@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::table::{self, Columns, at};
-use super::{Lined, Plan, distinct, enterprises_by_uscc};
+use super::{Lined, NOT_AVAILABLE, Plan, distinct, enterprises_by_uscc};
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::pairings::Changes;
@@ -66,10 +66,9 @@ pub fn apply(
         }
         match stored.get(&row.uscc) {
             None => plan.new.push(row.clone()),
-            Some(old) if !scope.allows(&old.county()) => errors.add(
-                &at(*line, "uscc"),
-                "registered to an enterprise outside your region",
-            ),
+            Some(old) if !scope.allows(&old.county()) => {
+                errors.add(&at(*line, "uscc"), NOT_AVAILABLE)
+            }
             Some(old) => plan.compare(old.id, difference(old, row, now)),
         }
     }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, ImportScope};
+use crate::auth::policy::{self, ImportScope, UserFacts};
 use crate::db::enterprises::{self as enterprise_rows, Enterprise};
 use crate::db::pairings::Changes;
 use crate::db::users::{self as user_rows, User};
@@ -107,14 +107,21 @@ fn enterprises_by_uscc(
     Ok(found.into_iter().map(|e| (e.uscc.clone(), e)).collect())
 }
 
-/// The stored people with any of these usernames, by username.
+/// The stored people with any of these usernames, with their facts, by username.
 fn people_by_username(
     conn: &mut DbConnection,
     usernames: impl Iterator<Item = String>,
-) -> Result<HashMap<String, User>, DbError> {
+) -> Result<HashMap<String, (User, UserFacts)>, DbError> {
     let found = user_rows::find_by_usernames(conn, &distinct(usernames))?;
-    Ok(found.into_iter().map(|u| (u.username.clone(), u)).collect())
+    Ok(found
+        .into_iter()
+        .map(|(u, facts)| (u.username.clone(), (u, facts)))
+        .collect())
 }
+
+/// What a row hears of a taken name or code outside the caller's scope: that it cannot have
+/// it, and nothing about who has it.
+const NOT_AVAILABLE: &str = "not available";
 
 /// What applying a file will write: the new rows, the changes to stored ones (by id), and how
 /// many rows already match what is stored.

@@ -100,7 +100,10 @@ pub fn apply(
             continue;
         };
         let county = enterprise.county();
-        let Some(cadre) = cadres.get(&row.username).filter(|u| can_assist(u, &county)) else {
+        let Some((cadre, _)) = cadres
+            .get(&row.username)
+            .filter(|(u, _)| can_assist(u, &county))
+        else {
             errors.add(&at(*line, "username"), assist_rule(&county));
             continue;
         };

@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::table::{self, Columns, at};
-use super::{Lined, Plan, distinct, people_by_username};
+use super::{Lined, NOT_AVAILABLE, Plan, distinct, people_by_username};
 use crate::auth::password;
 use crate::auth::policy::ImportScope;
 use crate::db::pairings::Changes;
@@ -117,7 +117,7 @@ pub async fn hash_new_passwords(
         .run(move |conn| users::find_by_usernames(conn, &named))
         .await?
         .into_iter()
-        .map(|u| u.username)
+        .map(|(u, _)| u.username)
         .collect();
     let mut people = Vec::with_capacity(rows.len());
     let (mut slots, mut secrets) = (Vec::new(), Vec::new());
@@ -172,18 +172,17 @@ pub fn apply(
         }
         match stored.get(&row.username) {
             None => plan.new.push(new_user(row, now)),
-            Some(old) if old.role != row.role => errors.add(
+            Some((_, facts)) if !scope.sees_person(facts) => {
+                errors.add(&at(*line, "username"), NOT_AVAILABLE)
+            }
+            Some((old, _)) if old.role != row.role => errors.add(
                 &at(*line, "username"),
                 format!(
                     "already taken by an account that is not a {}",
                     row.role.as_str()
                 ),
             ),
-            Some(old) if !within(scope, old.region().as_ref()) => errors.add(
-                &at(*line, "username"),
-                "belongs to an account outside your region",
-            ),
-            Some(old) => plan.compare(old.id, difference(old, row, now)),
+            Some((old, _)) => plan.compare(old.id, difference(old, row, now)),
         }
     }
     errors.into_result()?;
