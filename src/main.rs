@@ -121,6 +121,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
             let db = startup::open_database(&cli.settings).await?;
+            startup::limit_password_hashing(&cli.settings.limits);
             let started = std::time::Instant::now();
             let report = imports::import(&db, ImportScope::All, kind, text, Utc::now().naive_utc())
                 .await

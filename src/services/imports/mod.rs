@@ -74,7 +74,10 @@ pub async fn import(
         }
         ImportKind::Cadres => {
             let rows = people::parse(&text, &mut errors);
-            let rows = people::hash_new_passwords(db, rows).await?;
+            let rows = people::check_then_hash(db, &scope, rows, errors, now).await?;
+            // The check found no error; the transaction checks again, against what is
+            // stored by then.
+            let errors = FieldErrors::default();
             in_one_transaction(db, scope, rows, errors, now, people::apply).await?
         }
         ImportKind::Pairings => {

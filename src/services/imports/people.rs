@@ -5,7 +5,8 @@
 //! A new cadre without a password can be paired and assigned at once, but no password verifies
 //! for them until an administrator or supervisor sets one (`PATCH /users/{id}`). That keeps a
 //! 10,000-row roster fast to import; rows that do carry passwords are hashed (argon2id, about
-//! 30 ms of a core each) on every core before the transaction opens.
+//! 30 ms of a core each) once the whole file has passed its checks, before the transaction
+//! opens.
 //!
 //! The demo writes its administrator and supervisors through [`apply`] as well, hence rows
 //! with a role.
@@ -101,38 +102,52 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
     rows
 }
 
-/// Hashes the passwords of the rows that will create accounts; other rows' are dropped unread.
-pub async fn hash_new_passwords(
+/// Checks the rows against the database as [`apply`] will, and only when the file would be
+/// accepted hashes the passwords of the rows that create accounts (others' are dropped unread):
+/// a refused file costs no hashing, however many passwords it carries. The hashes queue for the
+/// same permits as logins (`PASSWORD_HASH_CONCURRENCY`).
+pub async fn check_then_hash(
     db: &Database,
+    scope: &ImportScope,
     rows: Vec<Lined<CadreRow>>,
+    errors: FieldErrors,
+    now: NaiveDateTime,
 ) -> Result<Vec<Lined<PersonRow>>, Error> {
-    let named: Vec<String> = rows
-        .iter()
-        .filter(|r| r.row.password.is_some())
-        .map(|r| r.row.person.username.clone())
-        .collect();
-    // Accounts are never deleted, so a name taken now is still taken when the rows are
-    // written: only the others need a hash.
-    let taken: HashSet<String> = db
-        .run(move |conn| users::find_by_usernames(conn, &named))
-        .await?
+    let (people, passwords): (Vec<_>, Vec<_>) = rows
         .into_iter()
-        .map(|(u, _)| u.username)
-        .collect();
-    let mut people = Vec::with_capacity(rows.len());
-    let (mut slots, mut secrets) = (Vec::new(), Vec::new());
-    for Lined { line, row } in rows {
-        let CadreRow { person, password } = row;
-        if let Some(secret) = password.filter(|_| !taken.contains(&person.username)) {
-            slots.push(people.len());
-            secrets.push(secret);
-        }
-        people.push(Lined { line, row: person });
-    }
-    let hashes = crate::telemetry::spawn_blocking_in_span(move || password::hash_many(&secrets))
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
-    for (slot, hash) in slots.into_iter().zip(hashes) {
+        .map(|Lined { line, row }| {
+            (
+                Lined {
+                    line,
+                    row: row.person,
+                },
+                row.password,
+            )
+        })
+        .unzip();
+    let scope = scope.clone();
+    let (mut people, created) = db
+        .run(move |conn| {
+            let created: HashSet<String> = plan(conn, &scope, &people, errors, now)?
+                .new
+                .into_iter()
+                .map(|u| u.username)
+                .collect();
+            Ok::<_, Error>((people, created))
+        })
+        .await?;
+    // Accounts are never deleted, so a name taken now is still taken when the rows are
+    // written: only the accounts the check would create need a hash.
+    let (slots, secrets): (Vec<usize>, Vec<String>) = passwords
+        .into_iter()
+        .enumerate()
+        .filter_map(|(slot, password)| {
+            password
+                .filter(|_| created.contains(&people[slot].row.username))
+                .map(|p| (slot, p))
+        })
+        .unzip();
+    for (slot, hash) in slots.into_iter().zip(password::hash_many(secrets).await) {
         people[slot].row.password_hash = Some(hash);
     }
     Ok(people)
@@ -152,9 +167,21 @@ pub fn apply(
     conn: &mut DbConnection,
     scope: &ImportScope,
     rows: &[Lined<PersonRow>],
-    mut errors: FieldErrors,
+    errors: FieldErrors,
     now: NaiveDateTime,
 ) -> Result<Changes, Error> {
+    let plan = plan(conn, scope, rows, errors, now)?;
+    Ok(plan.write(conn, users::insert_many, users::update)?)
+}
+
+/// What [`apply`] will write, or every error of the file (those found reading it included).
+fn plan(
+    conn: &mut DbConnection,
+    scope: &ImportScope,
+    rows: &[Lined<PersonRow>],
+    mut errors: FieldErrors,
+    now: NaiveDateTime,
+) -> Result<Plan<NewUser, UserChanges>, Error> {
     let codes = distinct(
         rows.iter()
             .filter_map(|r| r.row.region.clone().map(String::from)),
@@ -186,7 +213,7 @@ pub fn apply(
         }
     }
     errors.into_result()?;
-    Ok(plan.write(conn, users::insert_many, users::update)?)
+    Ok(plan)
 }
 
 fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
