@@ -123,9 +123,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = startup::open_database(&cli.settings).await?;
             startup::limit_password_hashing(&cli.settings.limits);
             let started = std::time::Instant::now();
-            let report = imports::import(&db, ImportScope::All, kind, text, Utc::now().naive_utc())
-                .await
-                .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
+            let report = imports::import(
+                &db,
+                None,
+                ImportScope::All,
+                kind,
+                text,
+                Utc::now().naive_utc(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
             println!(
                 "{} rows in {:.2} s: {} created, {} updated, {} unchanged, {} removed",
                 report.rows,

@@ -83,9 +83,9 @@ pub async fn run(
             write_transaction(conn, |c| {
                 let none = FieldErrors::default;
                 Ok::<_, Error>((
-                    people::apply(c, &all, &people_rows, none(), now)?,
-                    enterprises::apply(c, &all, &enterprise_rows, none(), now)?,
-                    pairings::apply(c, &all, &pairing_rows, none(), now)?,
+                    people::apply(c, &all, &people_rows, none(), now)?.changes,
+                    enterprises::apply(c, &all, &enterprise_rows, none(), now)?.changes,
+                    pairings::apply(c, &all, &pairing_rows, none(), now)?.changes,
                 ))
             })
         })

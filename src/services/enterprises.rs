@@ -192,15 +192,21 @@ pub async fn update_enterprise(
     errors.into_result()?;
     let actor = caller.user_id;
     let caller = caller.clone();
-    let enterprise = state
+    let (enterprise, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
                 let current = managed_enterprise(c, &caller, id)?;
-                if let Some(county) = county.filter(|county| *county != current.county()) {
-                    check_county(c, &caller, &county)?;
+                let moved = county.filter(|county| *county != current.county());
+                if let Some(county) = &moved {
+                    check_county(c, &caller, county)?;
                 }
-                Ok::<_, Error>(enterprises::update(c, id, &changes)?)
+                let updated = enterprises::update(c, id, &changes)?;
+                let ended = match moved {
+                    Some(_) => super::pairings::end_broken(c, &[], &[id])?,
+                    None => Vec::new(),
+                };
+                Ok::<_, Error>((updated, ended))
             })
         })
         .await?;
@@ -213,6 +219,7 @@ pub async fn update_enterprise(
         outcome = "success",
         "enterprise changed"
     );
+    crate::audit::pairings_ended(Some(actor), "enterprise.changed", &ended);
     Ok(enterprise)
 }
 

@@ -19,6 +19,7 @@ use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
 use crate::services::enterprises::facts_for;
+use crate::services::pairings;
 use crate::state::AppState;
 
 const NAME_MAX: usize = 100;
@@ -280,7 +281,7 @@ pub async fn update_user(
     let now = state.clock.now();
     let actor = caller.user_id;
     let caller = caller.clone();
-    let (before, user) = state
+    let (before, user, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
@@ -311,14 +312,17 @@ pub async fn update_user(
                     active: input.active,
                     updated_at: Some(now),
                 };
+                let moves = changes.role.is_some() || changes.region_code.is_some() || changes.active.is_some();
                 let updated = users::update(c, id, &changes)?;
                 if input.active == Some(false) {
                     sessions::revoke_user_tokens(c, id, now)?;
                 }
-                Ok::<_, Error>((user, updated))
+                let ended = if moves { pairings::end_broken(c, &[id], &[])? } else { Vec::new() };
+                Ok::<_, Error>((user, updated, ended))
             })
         })
         .await?;
     crate::audit::user_changed(actor, &before, &user, password_changed);
+    crate::audit::pairings_ended(Some(actor), "user.changed", &ended);
     Ok(user)
 }

@@ -18,10 +18,11 @@ use utoipa::ToSchema;
 use crate::auth::Principal;
 use crate::auth::policy::{self, ImportScope, UserFacts};
 use crate::db::enterprises::{self as enterprise_rows, Enterprise};
-use crate::db::pairings::Changes;
+use crate::db::pairings::{Changes, Pairing};
 use crate::db::users::{self as user_rows, User};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::error::{Error, FieldErrors};
+use crate::services::pairings::end_broken;
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema, clap::ValueEnum)]
@@ -58,16 +59,18 @@ pub fn scope_for(caller: &Principal) -> Result<ImportScope, Error> {
     policy::import(caller)
 }
 
-/// Imports one file. The command line passes [`ImportScope::All`]: it acts as the operator.
+/// Imports one file as `actor` (`None`: the command line, which passes [`ImportScope::All`]:
+/// it acts as the operator).
 pub async fn import(
     db: &Database,
+    actor: Option<i64>,
     scope: ImportScope,
     kind: ImportKind,
     text: String,
     now: NaiveDateTime,
 ) -> Result<ImportReport, Error> {
     let mut errors = FieldErrors::default();
-    let (rows, changes) = match kind {
+    let (rows, Applied { changes, ended }) = match kind {
         ImportKind::Enterprises => {
             let rows = enterprises::parse(&text, now, &mut errors);
             in_one_transaction(db, scope, rows, errors, now, enterprises::apply).await?
@@ -86,6 +89,7 @@ pub async fn import(
         }
     };
     tracing::info!(?kind, rows, ?changes, "import applied");
+    crate::audit::pairings_ended(actor, "import", &ended);
     Ok(ImportReport {
         kind,
         rows,
@@ -171,6 +175,28 @@ impl<New, Change> Plan<New, Change> {
     }
 }
 
+/// What applying a file did: its counts (`removed` includes the pairings its moves ended), and
+/// those ended pairings, audited once the transaction commits.
+pub struct Applied {
+    pub changes: Changes,
+    pub ended: Vec<Pairing>,
+}
+
+impl Applied {
+    /// What a file whose moves end pairings did: a moved cadre or enterprise keeps only the
+    /// pairings the rule still allows (see [`end_broken`]).
+    fn with_moves(
+        conn: &mut DbConnection,
+        mut changes: Changes,
+        moved_cadres: &[i64],
+        moved_enterprises: &[i64],
+    ) -> Result<Applied, DbError> {
+        let ended = end_broken(conn, moved_cadres, moved_enterprises)?;
+        changes.removed += ended.len();
+        Ok(Applied { changes, ended })
+    }
+}
+
 /// How each kind applies its rows: checks them against the database (adding to the errors the
 /// file's reading found), then writes them, or fails with every error.
 type Apply<R> = fn(
@@ -179,7 +205,7 @@ type Apply<R> = fn(
     &[Lined<R>],
     FieldErrors,
     NaiveDateTime,
-) -> Result<Changes, Error>;
+) -> Result<Applied, Error>;
 
 /// Runs `apply` in one write transaction, so a failure leaves nothing behind.
 async fn in_one_transaction<R: Send + 'static>(
@@ -189,10 +215,10 @@ async fn in_one_transaction<R: Send + 'static>(
     errors: FieldErrors,
     now: NaiveDateTime,
     apply: Apply<R>,
-) -> Result<(usize, Changes), Error> {
+) -> Result<(usize, Applied), Error> {
     let count = rows.len();
-    let changes = db
+    let applied = db
         .run(move |conn| write_transaction(conn, |c| apply(c, &scope, &rows, errors, now)))
         .await?;
-    Ok((count, changes))
+    Ok((count, applied))
 }

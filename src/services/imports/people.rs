@@ -17,10 +17,9 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::table::{self, Columns, at};
-use super::{Lined, NOT_AVAILABLE, Plan, distinct, people_by_username};
+use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, people_by_username};
 use crate::auth::password;
 use crate::auth::policy::ImportScope;
-use crate::db::pairings::Changes;
 use crate::db::users::{self, NewUser, User, UserChanges};
 use crate::db::{Database, DbConnection, regions};
 use crate::domain::account::{check_password, normalize_username};
@@ -162,16 +161,24 @@ fn within(scope: &ImportScope, region: Option<&RegionCode>) -> bool {
     }
 }
 
-/// Creates the new accounts and updates the changed ones, all rows inside `scope`.
+/// Creates the new accounts and updates the changed ones, all rows inside `scope`; a cadre
+/// moved to another region loses the pairings it may no longer hold.
 pub fn apply(
     conn: &mut DbConnection,
     scope: &ImportScope,
     rows: &[Lined<PersonRow>],
     errors: FieldErrors,
     now: NaiveDateTime,
-) -> Result<Changes, Error> {
+) -> Result<Applied, Error> {
     let plan = plan(conn, scope, rows, errors, now)?;
-    Ok(plan.write(conn, users::insert_many, users::update)?)
+    let moved: Vec<i64> = plan
+        .changed
+        .iter()
+        .filter(|(_, change)| change.region_code.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    let changes = plan.write(conn, users::insert_many, users::update)?;
+    Ok(Applied::with_moves(conn, changes, &moved, &[])?)
 }
 
 /// What [`apply`] will write, or every error of the file (those found reading it included).
