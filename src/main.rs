@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::Utc;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use enterprise_assist::auth::policy::ImportScope;
 use enterprise_assist::config::{LogSettings, Settings};
 use enterprise_assist::demo;
@@ -44,15 +44,26 @@ enum Command {
     Openapi,
     /// Import a CSV file of enterprises, cadres or pairings (formats in the README): the whole
     /// file or, when any row is bad, nothing. Acts as the operator, without a region limit.
-    Import { kind: ImportKind, file: PathBuf },
-    /// Fill the database with a generated programme for a region: enterprises, cadres,
-    /// pairings, supervisors and an administrator, all with the password `demo-password-2024`.
+    Import {
+        /// What the file holds.
+        kind: ImportKind,
+        /// The CSV file, UTF-8, its first line naming the columns.
+        file: PathBuf,
+    },
+    /// Fill the database with a generated programme for a region: enterprises with a staff
+    /// account each, cadres, pairings, supervisors at every level and an administrator, all
+    /// with the password `demo-password-2024`; then tickets. The same seed builds the same
+    /// programme, so running it again changes nothing.
     Demo {
         /// The region, e.g. 411600 (Zhoukou) or 410000 (Henan).
         #[arg(long, value_parser = |s: &str| RegionCode::parse(s).map_err(|e| e.to_string()))]
         region: RegionCode,
+        /// Enterprises spread over the region's county-level units, each with a staff account
+        /// `ent.<county code>.<n>`.
         #[arg(long, default_value_t = 10_000)]
         enterprises: usize,
+        /// Cadres of county, city and province agencies (at least one per county), named
+        /// `cadre.<region code>.<n>`.
         #[arg(long, default_value_t = 1_500)]
         cadres: usize,
         /// Tickets spread over the past year, in every state (only when the region has none).
@@ -66,7 +77,7 @@ enum Command {
 
 fn main() -> ExitCode {
     limit_allocator_retention();
-    let cli = Cli::parse();
+    let cli = parse_command_line();
     telemetry::init(&cli.log);
     let outcome = actix_web::rt::System::new().block_on(run(cli));
     match outcome {
@@ -171,6 +182,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Settings each command other than `serve` shows in its help (all are still read, from the
+/// environment or a flag): the database it works on, and for imports the hashing bound.
+fn shown_settings(command: &str) -> &'static [&'static str] {
+    match command {
+        "serve" => &[],
+        "openapi" => &[],
+        "import" => &["database_url", "data_dir", "password_hash_concurrency"],
+        _ => &["database_url", "data_dir"],
+    }
+}
+
+/// Parses the command line. The settings are global (a flag works before or after the
+/// command), but only `serve` lists them all: every other command's help shows its own
+/// options and the settings it uses, so `demo --help` is about the demo.
+fn parse_command_line() -> Cli {
+    let mut command = Cli::command();
+    let settings: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .filter(|name| name != "serve")
+        .collect();
+    for name in names {
+        let shown = shown_settings(&name);
+        command = command.mut_subcommand(&name, |mut sub| {
+            // A subcommand's own copy of a global argument takes its place there (clap does not
+            // propagate over it): a hidden copy hides it and still parses it.
+            for arg in &settings {
+                sub = sub.arg(if shown.contains(&arg.get_id().as_str()) {
+                    arg.clone().help_heading("Settings")
+                } else {
+                    arg.clone().hide(true)
+                });
+            }
+            sub
+        });
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 fn print_demo(summary: &demo::DemoSummary) {
     let line = |what: &str, c: &enterprise_assist::db::pairings::Changes| {
         println!(
@@ -185,6 +241,7 @@ fn print_demo(summary: &demo::DemoSummary) {
     line("accounts", &summary.people);
     line("enterprises", &summary.enterprises);
     line("pairings", &summary.pairings);
+    line("staff", &summary.staff);
     let shown: Vec<&str> = summary
         .accounts
         .iter()
@@ -205,6 +262,9 @@ fn print_demo(summary: &demo::DemoSummary) {
         "or as a cadre, cadre.<region code>.001 (e.g. cadre.{}.001)",
         summary.region.code
     );
+    if let Some(staff) = &summary.staff_example {
+        println!("or as an enterprise's staff, ent.<county code>.<n> (e.g. {staff})");
+    }
     println!("every demo account's password: {}", demo::DEMO_PASSWORD);
 }
 

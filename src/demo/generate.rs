@@ -1,7 +1,7 @@
 //! The programme itself, computed from the places and a seed alone (no I/O): enterprises in
 //! every county, cadres at county, city and province level, each enterprise paired with a
-//! primary cadre of its county (and some with a second, from its city or province), and a
-//! supervisor for every city and county of the region.
+//! primary cadre of its county (and some with a second, from its city or province), one staff
+//! account for every enterprise, and a supervisor at every level the region spans.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,7 +47,8 @@ pub struct Geography {
     pub cities: Vec<Place>,
     /// Where enterprises are: every county-level unit of the region.
     pub counties: Vec<County>,
-    /// The region and every city and county inside it: one supervisor each.
+    /// The province and city above the region, the region, and every city and county inside
+    /// it: one supervisor each.
     pub supervised: Vec<Place>,
 }
 
@@ -57,6 +58,15 @@ pub struct Programme {
     /// The administrator, the supervisors, then the cadres; without password hashes.
     pub people: Vec<PersonRow>,
     pub pairings: Vec<PairingRow>,
+    /// One staff account per enterprise, `ent.<county>.<n>` for the county's n-th enterprise.
+    pub staff: Vec<Staff>,
+}
+
+/// An enterprise's staff account, known by the enterprise's code until the enterprise is stored.
+#[derive(Debug)]
+pub struct Staff {
+    pub uscc: String,
+    pub person: PersonRow,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -113,7 +123,9 @@ pub fn programme(
         enterprises: Vec::with_capacity(enterprises),
         people,
         pairings: Vec::with_capacity(enterprises * 13 / 10),
+        staff: Vec::with_capacity(enterprises),
     };
+    let mut per_county: HashMap<RegionCode, usize> = HashMap::new();
     let mut used_names = HashSet::new();
     for index in 0..enterprises {
         let county = &geo.counties[rng.below(geo.counties.len())];
@@ -130,6 +142,11 @@ pub fn programme(
                 programme.pairings.push(pairing(&enterprise, second, false));
             }
         }
+        let n = per_county.entry(county.place.code.clone()).or_default();
+        *n += 1;
+        programme
+            .staff
+            .push(staff_account(&enterprise, &county.place, *n));
         programme.enterprises.push(enterprise);
     }
     Ok(programme)
@@ -194,7 +211,24 @@ fn person(
         region: place.map(|p| p.code.clone()),
         department,
         display_name: Some(display_name),
+        enterprise_id: None,
         password_hash: None,
+    }
+}
+
+/// The staff account of the county's `n`-th enterprise, in the name of its contact.
+fn staff_account(enterprise: &NewEnterprise, county: &Place, n: usize) -> Staff {
+    let username = format!("ent.{}.{n:03}", county.code);
+    let name = enterprise.contact_name.clone();
+    Staff {
+        uscc: enterprise.uscc.clone(),
+        person: person(
+            &username,
+            Role::Enterprise,
+            None,
+            None,
+            name.unwrap_or_default(),
+        ),
     }
 }
 
@@ -362,6 +396,30 @@ mod tests {
             assert!(
                 region.values().any(|r| r.as_str() == level),
                 "no cadre at {level}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_enterprise_has_a_staff_account_numbered_in_its_county() {
+        let p = build(5);
+        assert_eq!(p.staff.len(), p.enterprises.len());
+        let usernames: HashSet<&str> = p.staff.iter().map(|s| s.person.username.as_str()).collect();
+        assert_eq!(usernames.len(), p.staff.len());
+        for (staff, enterprise) in p.staff.iter().zip(&p.enterprises) {
+            assert_eq!(staff.uscc, enterprise.uscc);
+            assert_eq!(staff.person.role, Role::Enterprise);
+            let prefix = format!("ent.{}.", enterprise.county_code);
+            assert!(
+                staff.person.username.starts_with(&prefix),
+                "{}",
+                staff.person.username
+            );
+        }
+        for county in ["411602", "411681", "419001"] {
+            assert!(
+                usernames.contains(format!("ent.{county}.001").as_str()),
+                "{county}"
             );
         }
     }

@@ -111,6 +111,9 @@ pub async fn list_enterprises(
 }
 
 /// Change an enterprise; `{"active": false}` deactivates it.
+///
+/// A new county ends, in the same transaction, the pairings of cadres whose region does not
+/// hold it; with its primary gone the enterprise's tickets wait for dispatch.
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),

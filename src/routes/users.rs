@@ -110,6 +110,9 @@ pub async fn get_user(
 }
 
 /// Change a user; `{"active": false}` deactivates.
+///
+/// A cadre's new region, role or deactivation ends, in the same transaction, every pairing the
+/// cadre may no longer hold (an active cadre whose region holds the enterprise's county).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),

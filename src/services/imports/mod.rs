@@ -43,7 +43,8 @@ pub struct ImportReport {
     pub updated: usize,
     /// Rows that matched what was stored.
     pub unchanged: usize,
-    /// Pairings only: pairings of the file's enterprises that the file no longer lists.
+    /// Pairings ended: for a pairings file, those of its enterprises that it no longer lists;
+    /// for a cadre or enterprise file, those its moves put outside the pairing rule.
     pub removed: usize,
 }
 

@@ -41,6 +41,8 @@ pub struct PersonRow {
     pub region: Option<RegionCode>,
     pub department: Option<String>,
     pub display_name: Option<String>,
+    /// An enterprise user's enterprise (the demo's staff accounts; files hold cadres only).
+    pub enterprise_id: Option<i64>,
     /// Used only when the account is new.
     pub password_hash: Option<String>,
 }
@@ -91,6 +93,7 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
             region,
             department: department.flatten(),
             display_name: display_name.flatten(),
+            enterprise_id: None,
             password_hash: None,
         };
         rows.push(Lined {
@@ -230,7 +233,7 @@ fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
         role: row.role.as_str().to_owned(),
         kind: users::KIND_PERSON.to_owned(),
         region_code: row.region.clone().map(String::from),
-        enterprise_id: None,
+        enterprise_id: row.enterprise_id,
         department: row.department.clone(),
         display_name: row.display_name.clone(),
         active: true,
