@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod clients;
 mod connections;
+mod container;
 mod demo;
 mod enterprises;
 mod errors;
