@@ -18,6 +18,7 @@ mod openapi;
 mod ops;
 mod pairing_moves;
 mod pairings;
+mod readme;
 mod regions;
 mod security;
 mod stats;
