@@ -30,9 +30,11 @@ while time.monotonic() < end:
     db.execute(
         "SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, "
         "enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, "
-        "enterprises.updated_at, users.id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres "
+        "enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, "
+        "users.department, users.display_name, users.active, users.created_at, users.updated_at "
+        "FROM ((enterprises LEFT OUTER JOIN enterprise_cadres "
         "ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = 1))) "
-        "LEFT OUTER JOIN users ON ((users.id = enterprise_cadres.user_id) AND (users.active = 1))) "
+        "LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) "
         "WHERE (enterprises.id = ?) LIMIT 1",
         (enterprise,),
     ).fetchone()

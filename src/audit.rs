@@ -5,6 +5,7 @@
 //! escapes them and no input can forge a line.
 
 use crate::auth::Principal;
+use crate::db::pairings::Pairing;
 use crate::db::users::User;
 
 /// A policy refusal: `decision` is `forbidden` (403) or `hidden` (404, as if absent).
@@ -75,4 +76,26 @@ pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed
             "user deactivated"
         );
     }
+}
+
+/// Pairings a move ended in its own transaction (`cause`: what moved), listed as (enterprise,
+/// cadre, primary); `actor_id` is `None` for the command line. Nothing when none ended.
+pub fn pairings_ended(actor_id: Option<i64>, cause: &'static str, ended: &[Pairing]) {
+    if ended.is_empty() {
+        return;
+    }
+    let pairings: Vec<(i64, i64, bool)> = ended
+        .iter()
+        .map(|p| (p.enterprise_id, p.user_id, p.primary))
+        .collect();
+    tracing::info!(
+        target: "audit",
+        event = "pairings.ended",
+        actor_id,
+        cause,
+        count = ended.len(),
+        ?pairings,
+        outcome = "success",
+        "pairings ended by a move"
+    );
 }

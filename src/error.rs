@@ -275,14 +275,16 @@ impl From<DbError> for Error {
     }
 }
 
-/// Says which unique value was taken, from the constraint (PostgreSQL) or column (SQLite) named.
+/// Says which unique value is not available, from the constraint (PostgreSQL) or column
+/// (SQLite) named, and nothing about the row holding it: that row may lie outside the caller's
+/// scope, and its role or region is not theirs to learn.
 fn duplicate_message(what: &str) -> String {
     if what.contains("username") {
-        "that username is already taken".into()
+        "that username is not available".into()
     } else if what.contains("uscc") {
-        "an enterprise with that unified social credit code already exists".into()
+        "that unified social credit code is not available".into()
     } else {
-        "a record with those values already exists".into()
+        "those values are not available".into()
     }
 }
 

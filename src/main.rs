@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::Utc;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use enterprise_assist::auth::policy::ImportScope;
 use enterprise_assist::config::{LogSettings, Settings};
 use enterprise_assist::db::programme_time::Rekeying;
@@ -45,15 +45,26 @@ enum Command {
     Openapi,
     /// Import a CSV file of enterprises, cadres or pairings (formats in the README): the whole
     /// file or, when any row is bad, nothing. Acts as the operator, without a region limit.
-    Import { kind: ImportKind, file: PathBuf },
-    /// Fill the database with a generated programme for a region: enterprises, cadres,
-    /// pairings, supervisors and an administrator, all with the password `demo-password-2024`.
+    Import {
+        /// What the file holds.
+        kind: ImportKind,
+        /// The CSV file, UTF-8, its first line naming the columns.
+        file: PathBuf,
+    },
+    /// Fill the database with a generated programme for a region: enterprises with a staff
+    /// account each, cadres, pairings, supervisors at every level and an administrator, all
+    /// with the password `demo-password-2024`; then tickets. The same seed builds the same
+    /// programme, so running it again changes nothing.
     Demo {
         /// The region, e.g. 411600 (Zhoukou) or 410000 (Henan).
         #[arg(long, value_parser = |s: &str| RegionCode::parse(s).map_err(|e| e.to_string()))]
         region: RegionCode,
+        /// Enterprises spread over the region's county-level units, each with a staff account
+        /// `ent.<county code>.<n>`.
         #[arg(long, default_value_t = 10_000)]
         enterprises: usize,
+        /// Cadres of county, city and province agencies (at least one per county), named
+        /// `cadre.<region code>.<n>`.
         #[arg(long, default_value_t = 1_500)]
         cadres: usize,
         /// Tickets spread over the past year, in every state (only when the region has none).
@@ -67,7 +78,7 @@ enum Command {
 
 fn main() -> ExitCode {
     limit_allocator_retention();
-    let cli = Cli::parse();
+    let cli = parse_command_line();
     telemetry::init(&cli.log);
     let outcome = actix_web::rt::System::new().block_on(run(cli));
     match outcome {
@@ -125,10 +136,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
             let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
+            startup::limit_password_hashing(&cli.settings.limits);
             let started = std::time::Instant::now();
-            let report = imports::import(&db, ImportScope::All, kind, text, Utc::now().naive_utc())
-                .await
-                .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
+            // Other instances see the revocations by their next poll.
+            let (report, _revoked) = imports::import(
+                &db,
+                None,
+                ImportScope::All,
+                kind,
+                text,
+                Utc::now().naive_utc(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
             println!(
                 "{} rows in {:.2} s: {} created, {} updated, {} unchanged, {} removed",
                 report.rows,
@@ -168,6 +188,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Settings each command other than `serve` shows in its help (all are still read, from the
+/// environment or a flag): the database it works on, and for imports the hashing bound.
+fn shown_settings(command: &str) -> &'static [&'static str] {
+    match command {
+        "serve" => &[],
+        "openapi" => &[],
+        "import" => &["database_url", "data_dir", "password_hash_concurrency"],
+        _ => &["database_url", "data_dir"],
+    }
+}
+
+/// Parses the command line. The settings are global (a flag works before or after the
+/// command), but only `serve` lists them all: every other command's help shows its own
+/// options and the settings it uses, so `demo --help` is about the demo.
+fn parse_command_line() -> Cli {
+    let mut command = Cli::command();
+    let settings: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .filter(|name| name != "serve")
+        .collect();
+    for name in names {
+        let shown = shown_settings(&name);
+        command = command.mut_subcommand(&name, |mut sub| {
+            // A subcommand's own copy of a global argument takes its place there (clap does not
+            // propagate over it): a hidden copy hides it and still parses it.
+            for arg in &settings {
+                sub = sub.arg(if shown.contains(&arg.get_id().as_str()) {
+                    arg.clone().help_heading("Settings")
+                } else {
+                    arg.clone().hide(true)
+                });
+            }
+            sub
+        });
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 fn print_demo(summary: &demo::DemoSummary) {
     let line = |what: &str, c: &enterprise_assist::db::pairings::Changes| {
         println!(
@@ -182,6 +247,7 @@ fn print_demo(summary: &demo::DemoSummary) {
     line("accounts", &summary.people);
     line("enterprises", &summary.enterprises);
     line("pairings", &summary.pairings);
+    line("staff", &summary.staff);
     let shown: Vec<&str> = summary
         .accounts
         .iter()
@@ -202,6 +268,9 @@ fn print_demo(summary: &demo::DemoSummary) {
         "or as a cadre, cadre.<region code>.001 (e.g. cadre.{}.001)",
         summary.region.code
     );
+    if let Some(staff) = &summary.staff_example {
+        println!("or as an enterprise's staff, ent.<county code>.<n> (e.g. {staff})");
+    }
     println!("every demo account's password: {}", demo::DEMO_PASSWORD);
 }
 

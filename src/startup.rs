@@ -17,7 +17,7 @@ use crate::auth::password::{self, HashQueue};
 use crate::auth::revocation::Revocations;
 use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Settings;
+use crate::config::{LimitSettings, Settings};
 use crate::db::programme_time::Rekeying;
 use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
@@ -90,11 +90,7 @@ impl Application {
         crate::metrics::handle();
         let app_state = state.clone();
         let limits = &settings.limits;
-        password::limit_concurrency(
-            limits
-                .password_hash_concurrency
-                .map_or_else(password::default_concurrency, |n| n as usize),
-        );
+        limit_password_hashing(limits);
         let rate_limiter = web::Data::new(RateLimiter::new(
             limits.rate_limit_requests,
             Duration::from_secs(limits.rate_limit_window_secs),
@@ -166,6 +162,16 @@ impl Application {
         }
         served
     }
+}
+
+/// Bounds the password hashes computed at once (`PASSWORD_HASH_CONCURRENCY`): the server's
+/// logins and imports, and the command line's imports.
+pub fn limit_password_hashing(limits: &LimitSettings) {
+    password::limit_concurrency(
+        limits
+            .password_hash_concurrency
+            .map_or_else(password::default_concurrency, |n| n as usize),
+    );
 }
 
 /// Builds the pool and applies migrations (the commands that need the database now); only

@@ -2,7 +2,7 @@
 -- (`LOG_LEVEL=info,enterprise_assist::sql=debug`), with pgbench variables for the binds.
 \set enterprise random(1, :enterprises)
 \set category random(1, 4)
-SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON ((users.id = enterprise_cadres.user_id) AND (users.active = true))) WHERE (enterprises.id = :enterprise) LIMIT 1;
+SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, users.department, users.display_name, users.active, users.created_at, users.updated_at FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) WHERE (enterprises.id = :enterprise) LIMIT 1;
 SELECT categories.code, categories.name, categories.normal_response_hours, categories.normal_resolution_hours, categories.urgent_response_hours, categories.urgent_resolution_hours, categories.active FROM categories WHERE (categories.code = (ARRAY['policy','land','energy','finance'])[:category]) LIMIT 1;
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,

@@ -145,21 +145,16 @@ impl HashQueue {
     }
 }
 
-/// [`hash`] of each secret, in order, spread over every core: an import of a thousand accounts
-/// would otherwise take a thousand times one hash on one core.
-pub fn hash_many(secrets: &[String]) -> Vec<String> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = secrets.len().div_ceil(cores).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = secrets
-            .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|s| hash(s)).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("hashing does not panic"))
-            .collect()
-    })
+/// [`hash`] of each secret, in order, through the same permits as logins: an import's thousand
+/// accounts take at most [`default_concurrency`] places in the queue at a time, so a login
+/// arriving meanwhile waits for a few hashes, not for the whole file.
+pub async fn hash_many(secrets: Vec<String>) -> Vec<String> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(secrets)
+        .map(hash_off_thread)
+        .buffered(default_concurrency())
+        .collect()
+        .await
 }
 
 /// [`hash`] on the blocking pool, off the async workers, however long the wait (the command
@@ -199,10 +194,10 @@ mod tests {
         assert_eq!(waiting.load(Ordering::Acquire), 0);
     }
 
-    #[test]
-    fn many_hashes_keep_their_order() {
+    #[tokio::test]
+    async fn many_hashes_keep_their_order() {
         let secrets: Vec<String> = (0..3).map(|i| format!("secret number {i}")).collect();
-        let hashes = hash_many(&secrets);
+        let hashes = hash_many(secrets.clone()).await;
         assert_eq!(hashes.len(), 3);
         for (secret, hash) in secrets.iter().zip(&hashes) {
             assert!(verify(secret, Some(hash)));

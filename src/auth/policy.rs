@@ -65,6 +65,22 @@ impl ImportScope {
             ImportScope::Within(region) => region.contains(code),
         }
     }
+
+    /// Whether an import may learn what a stored account is (its role, its region): the
+    /// operator always; a supervisor only for the cadres and enterprise users at home in their
+    /// region, whom they manage anyway. Any other taken name is just "not available".
+    pub fn sees_person(&self, person: &UserFacts) -> bool {
+        match self {
+            ImportScope::All => true,
+            ImportScope::Within(region) => {
+                matches!(person.role, Role::Cadre | Role::Enterprise)
+                    && person
+                        .home
+                        .as_ref()
+                        .is_some_and(|home| region.contains(home))
+            }
+        }
+    }
 }
 
 /// A refusal the caller may know about (403), recorded in the audit log.

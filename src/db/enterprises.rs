@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, enterprises};
 use super::search::{ESCAPE, contains_pattern, lower};
+use super::users::User;
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 use crate::auth::policy::{EnterpriseFacts, EnterpriseScope};
 use crate::domain::page::PageRequest;
@@ -117,24 +118,22 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Enterprise, DbError> {
         .first(conn)?)
 }
 
-/// An enterprise with its primary cadre while that cadre is active, in one query (filing
-/// needs both; a deactivated cadre's pairing no longer takes tickets).
+/// An enterprise with its primary cadre, if it has one, in one query (filing needs both; the
+/// caller decides whether that cadre may still take its tickets).
 pub fn find_with_primary_cadre(
     conn: &mut DbConnection,
     id: i64,
-) -> Result<(Enterprise, Option<i64>), DbError> {
+) -> Result<(Enterprise, Option<User>), DbError> {
     use super::schema::users;
     let primary = enterprise_cadres::table.on(enterprise_cadres::enterprise_id
         .eq(enterprises::id)
         .and(enterprise_cadres::is_primary.eq(true)));
-    let active = users::table.on(users::id
-        .eq(enterprise_cadres::user_id)
-        .and(users::active.eq(true)));
+    let cadre = users::table.on(users::id.eq(enterprise_cadres::user_id));
     Ok(enterprises::table
         .left_join(primary)
-        .left_join(active)
+        .left_join(cadre)
         .filter(enterprises::id.eq(id))
-        .select((Enterprise::as_select(), users::id.nullable()))
+        .select((Enterprise::as_select(), Option::<User>::as_select()))
         .first(conn)?)
 }
 

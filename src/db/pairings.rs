@@ -7,8 +7,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::schema::{enterprise_cadres, users};
+use super::schema::{enterprise_cadres, enterprises, users};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
+use crate::domain::role::Role;
 
 /// Whether the cadre is paired with the enterprise (primary or not).
 pub fn is_paired(
@@ -141,6 +142,67 @@ pub fn replace(
     }
     changes.created = new.len();
     Ok(changes)
+}
+
+/// A stored pairing with what its rule looks at: the cadre's role, activity and region, and
+/// the enterprise's county.
+#[derive(Debug, Queryable)]
+pub struct HeldPairing {
+    pub enterprise_id: i64,
+    pub user_id: i64,
+    pub primary: bool,
+    pub role: Role,
+    pub active: bool,
+    pub region_code: Option<String>,
+    pub county_code: String,
+}
+
+/// The pairings of any of these cadres or any of these enterprises.
+pub fn held_by(
+    conn: &mut DbConnection,
+    cadre_ids: &[i64],
+    enterprise_ids: &[i64],
+) -> Result<Vec<HeldPairing>, DbError> {
+    let query = || {
+        enterprise_cadres::table
+            .inner_join(users::table.on(users::id.eq(enterprise_cadres::user_id)))
+            .inner_join(enterprises::table.on(enterprises::id.eq(enterprise_cadres::enterprise_id)))
+            .select((
+                enterprise_cadres::enterprise_id,
+                enterprise_cadres::user_id,
+                enterprise_cadres::is_primary,
+                users::role,
+                users::active,
+                users::region_code,
+                enterprises::county_code,
+            ))
+    };
+    let mut found = Vec::new();
+    for chunk in cadre_ids.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            query()
+                .filter(enterprise_cadres::user_id.eq_any(chunk))
+                .load::<HeldPairing>(conn)?,
+        );
+    }
+    for chunk in enterprise_ids.chunks(ROWS_PER_STATEMENT) {
+        found.extend(
+            query()
+                .filter(enterprise_cadres::enterprise_id.eq_any(chunk))
+                .load::<HeldPairing>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// Deletes these pairings; returns how many there were.
+pub fn remove(conn: &mut DbConnection, pairings: &[Pairing]) -> Result<usize, DbError> {
+    let mut removed = 0;
+    for p in pairings {
+        removed += diesel::delete(enterprise_cadres::table.find((p.enterprise_id, p.user_id)))
+            .execute(conn)?;
+    }
+    Ok(removed)
 }
 
 #[derive(Debug, Insertable)]

@@ -111,22 +111,33 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewUser]) -> Result<(), DbEr
     Ok(())
 }
 
-/// The people with any of these usernames.
+/// The people with any of these usernames, each with the facts the policy needs.
 pub fn find_by_usernames(
     conn: &mut DbConnection,
     usernames: &[String],
-) -> Result<Vec<User>, DbError> {
+) -> Result<Vec<(User, UserFacts)>, DbError> {
     let mut found = Vec::with_capacity(usernames.len());
     for chunk in usernames.chunks(ROWS_PER_STATEMENT) {
-        found.extend(
-            users::table
-                .filter(users::kind.eq(KIND_PERSON))
-                .filter(users::username.eq_any(chunk))
-                .select(User::as_select())
-                .load(conn)?,
-        );
+        let rows: Vec<(User, Option<String>)> = users::table
+            .left_join(enterprises::table)
+            .filter(users::kind.eq(KIND_PERSON))
+            .filter(users::username.eq_any(chunk))
+            .select((User::as_select(), enterprises::county_code.nullable()))
+            .load(conn)?;
+        found.extend(rows.into_iter().map(with_facts));
     }
     Ok(found)
+}
+
+/// A user and its facts, from the row and its enterprise's county (for enterprise users).
+fn with_facts((user, county): (User, Option<String>)) -> (User, UserFacts) {
+    let home = user.region_code.clone().or(county);
+    let facts = UserFacts {
+        id: user.id,
+        role: user.role,
+        home: home.and_then(|code| RegionCode::parse(&code).ok()),
+    };
+    (user, facts)
 }
 
 /// A user of either kind (a person, or the principal behind an API client).
@@ -139,19 +150,13 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<User, DbError> {
 
 /// A person with the facts the policy needs (their home region).
 pub fn find_with_facts(conn: &mut DbConnection, id: i64) -> Result<(User, UserFacts), DbError> {
-    let (user, county): (User, Option<String>) = users::table
+    let row = users::table
         .left_join(enterprises::table)
         .filter(users::id.eq(id))
         .filter(users::kind.eq(KIND_PERSON))
         .select((User::as_select(), enterprises::county_code.nullable()))
         .first(conn)?;
-    let home = user.region_code.clone().or(county);
-    let facts = UserFacts {
-        id: user.id,
-        role: user.role,
-        home: home.and_then(|code| RegionCode::parse(&code).ok()),
-    };
-    Ok((user, facts))
+    Ok(with_facts(row))
 }
 
 /// The user and password hash for a login, if a person of that name exists.

@@ -1,7 +1,7 @@
 //! The programme itself, computed from the places and a seed alone (no I/O): enterprises in
 //! every county, cadres at county, city and province level, each enterprise paired with a
-//! primary cadre of its county (and some with a second, from its city or province), and a
-//! supervisor for every city and county of the region.
+//! primary cadre of its county (and some with a second, from its city or province), one staff
+//! account for every enterprise, and a supervisor at every level the region spans.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,7 +47,8 @@ pub struct Geography {
     pub cities: Vec<Place>,
     /// Where enterprises are: every county-level unit of the region.
     pub counties: Vec<County>,
-    /// The region and every city and county inside it: one supervisor each.
+    /// The province and city above the region, the region, and every city and county inside
+    /// it: one supervisor each.
     pub supervised: Vec<Place>,
 }
 
@@ -57,6 +58,15 @@ pub struct Programme {
     /// The administrator, the supervisors, then the cadres; without password hashes.
     pub people: Vec<PersonRow>,
     pub pairings: Vec<PairingRow>,
+    /// One staff account per enterprise, `ent.<county>.<n>` for the county's n-th enterprise.
+    pub staff: Vec<Staff>,
+}
+
+/// An enterprise's staff account, known by the enterprise's code until the enterprise is stored.
+#[derive(Debug)]
+pub struct Staff {
+    pub uscc: String,
+    pub person: PersonRow,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -113,7 +123,9 @@ pub fn programme(
         enterprises: Vec::with_capacity(enterprises),
         people,
         pairings: Vec::with_capacity(enterprises * 13 / 10),
+        staff: Vec::with_capacity(enterprises),
     };
+    let mut per_county: HashMap<RegionCode, usize> = HashMap::new();
     let mut used_names = HashSet::new();
     for index in 0..enterprises {
         let county = &geo.counties[rng.below(geo.counties.len())];
@@ -130,6 +142,11 @@ pub fn programme(
                 programme.pairings.push(pairing(&enterprise, second, false));
             }
         }
+        let n = per_county.entry(county.place.code.clone()).or_default();
+        *n += 1;
+        programme
+            .staff
+            .push(staff_account(&enterprise, &county.place, *n));
         programme.enterprises.push(enterprise);
     }
     Ok(programme)
@@ -194,7 +211,24 @@ fn person(
         region: place.map(|p| p.code.clone()),
         department,
         display_name: Some(display_name),
+        enterprise_id: None,
         password_hash: None,
+    }
+}
+
+/// The staff account of the county's `n`-th enterprise, in the name of its contact.
+fn staff_account(enterprise: &NewEnterprise, county: &Place, n: usize) -> Staff {
+    let username = format!("ent.{}.{n:03}", county.code);
+    let name = enterprise.contact_name.clone();
+    Staff {
+        uscc: enterprise.uscc.clone(),
+        person: person(
+            &username,
+            Role::Enterprise,
+            None,
+            None,
+            name.unwrap_or_default(),
+        ),
     }
 }
 
@@ -269,127 +303,5 @@ fn pairing(enterprise: &NewEnterprise, cadre: &str, primary: bool) -> PairingRow
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-
-    fn place(code: &str, name: &str) -> Place {
-        Place {
-            code: RegionCode::parse(code).unwrap(),
-            name: name.to_owned(),
-        }
-    }
-
-    fn geography() -> Geography {
-        let county = |code, name, city| County {
-            place: place(code, name),
-            city,
-        };
-        Geography {
-            province: place("410000", "河南省"),
-            cities: vec![place("411600", "周口市")],
-            counties: vec![
-                county("411602", "川汇区", Some(0)),
-                county("411681", "项城市", Some(0)),
-                county("419001", "济源市", None),
-            ],
-            supervised: vec![place("410000", "河南省"), place("411600", "周口市")],
-        }
-    }
-
-    fn build(seed: u64) -> Programme {
-        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
-        programme(&geography(), 500, 40, seed, now).unwrap()
-    }
-
-    #[test]
-    fn counts_codes_and_names_are_right() {
-        let p = build(3);
-        assert_eq!(p.enterprises.len(), 500);
-        let usccs: HashSet<&str> = p.enterprises.iter().map(|e| e.uscc.as_str()).collect();
-        assert_eq!(usccs.len(), 500, "codes are unique");
-        let names: HashSet<&str> = p.enterprises.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names.len(), 500, "names are unique");
-        for e in &p.enterprises {
-            assert_eq!(uscc::validate(&e.uscc), Ok(()), "{}", e.uscc);
-            assert_eq!(&e.uscc[2..8], e.county_code, "the code carries the county");
-        }
-        let roles = |role| p.people.iter().filter(|x| x.role == role).count();
-        assert_eq!(
-            (
-                roles(Role::Admin),
-                roles(Role::Supervisor),
-                roles(Role::Cadre)
-            ),
-            (1, 2, 40)
-        );
-        let usernames: HashSet<&str> = p.people.iter().map(|x| x.username.as_str()).collect();
-        assert_eq!(usernames.len(), p.people.len());
-    }
-
-    #[test]
-    fn every_enterprise_has_one_primary_of_its_county_and_cadres_who_may_assist() {
-        let p = build(4);
-        let region: HashMap<&str, &RegionCode> = p
-            .people
-            .iter()
-            .filter_map(|x| Some((x.username.as_str(), x.region.as_ref()?)))
-            .collect();
-        let mut primaries: HashMap<&str, usize> = HashMap::new();
-        let county: HashMap<&str, RegionCode> = p
-            .enterprises
-            .iter()
-            .map(|e| (e.uscc.as_str(), RegionCode::parse(&e.county_code).unwrap()))
-            .collect();
-        for pairing in &p.pairings {
-            let cadre = region[pairing.username.as_str()];
-            let home = &county[pairing.uscc.as_str()];
-            assert!(
-                cadre.contains(home),
-                "{} may not assist {home}",
-                pairing.username
-            );
-            if pairing.primary {
-                assert_eq!(cadre, home, "primaries are of the county");
-                *primaries.entry(pairing.uscc.as_str()).or_default() += 1;
-            }
-        }
-        assert_eq!(primaries.len(), 500);
-        assert!(primaries.values().all(|n| *n == 1));
-        assert!(p.pairings.len() > 500, "some have a second cadre");
-        for level in ["410000", "411600", "411602"] {
-            assert!(
-                region.values().any(|r| r.as_str() == level),
-                "no cadre at {level}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_seed_gives_one_programme() {
-        let names = |p: &Programme| -> Vec<String> {
-            p.enterprises.iter().map(|e| e.name.clone()).collect()
-        };
-        assert_eq!(names(&build(5)), names(&build(5)));
-        assert_ne!(names(&build(5)), names(&build(6)));
-    }
-
-    #[test]
-    fn too_few_cadres_or_no_counties_are_refused() {
-        let now = chrono::DateTime::UNIX_EPOCH.naive_utc();
-        let geo = geography();
-        assert_eq!(
-            programme(&geo, 10, 2, 1, now).unwrap_err(),
-            GenerateError::TooFewCadres(3)
-        );
-        let empty = Geography {
-            counties: Vec::new(),
-            ..geo
-        };
-        assert_eq!(
-            programme(&empty, 10, 20, 1, now).unwrap_err(),
-            GenerateError::NoCounties
-        );
-    }
-}
+#[path = "generate_tests.rs"]
+mod tests;

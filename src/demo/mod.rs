@@ -8,7 +8,7 @@ mod names;
 mod rng;
 mod tickets;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 
@@ -35,8 +35,12 @@ pub struct DemoSummary {
     pub people: Changes,
     pub enterprises: Changes,
     pub pairings: Changes,
+    /// The enterprises' staff accounts.
+    pub staff: Changes,
     /// The administrator's and the supervisors' usernames.
     pub accounts: Vec<String>,
+    /// A staff account to try, `ent.<county>.001`.
+    pub staff_example: Option<String>,
 }
 
 pub async fn run(
@@ -63,9 +67,11 @@ pub async fn run(
     let accounts = programme
         .people
         .iter()
-        .filter(|p| p.role != Role::Cadre)
+        .filter(|p| matches!(p.role, Role::Admin | Role::Supervisor))
         .map(|p| p.username.clone())
         .collect();
+    let staff_example = programme.staff.first().map(|s| s.person.username.clone());
+    let staff = programme.staff;
     let people_rows = lined(
         programme
             .people
@@ -79,15 +85,16 @@ pub async fn run(
     let enterprise_rows = lined(programme.enterprises);
     let pairing_rows = lined(programme.pairings);
     let all = ImportScope::All;
-    let (people, enterprises, pairings) = db
+    let (people, enterprises, pairings, staff) = db
         .run(move |conn| {
             write_transaction(conn, |c| {
                 let none = FieldErrors::default;
-                Ok::<_, Error>((
-                    people::apply(c, &all, &people_rows, none(), now)?,
-                    enterprises::apply(c, &all, &enterprise_rows, none(), now)?,
-                    pairings::apply(c, &all, &pairing_rows, none(), now)?,
-                ))
+                let people = people::apply(c, &all, &people_rows, none(), now)?.changes;
+                let enterprises = enterprises::apply(c, &all, &enterprise_rows, none(), now)?;
+                let pairings = pairings::apply(c, &all, &pairing_rows, none(), now)?.changes;
+                let staff_rows = lined(staff_of(c, staff, &hash)?);
+                let staff = people::apply(c, &all, &staff_rows, none(), now)?.changes;
+                Ok::<_, Error>((people, enterprises.changes, pairings, staff))
             })
         })
         .await?;
@@ -97,8 +104,31 @@ pub async fn run(
         people,
         enterprises,
         pairings,
+        staff,
         accounts,
+        staff_example,
     })
+}
+
+/// The staff accounts of the enterprises just written, each given its enterprise's id.
+fn staff_of(
+    conn: &mut DbConnection,
+    staff: Vec<generate::Staff>,
+    hash: &str,
+) -> Result<Vec<people::PersonRow>, DbError> {
+    let usccs: Vec<String> = staff.iter().map(|s| s.uscc.clone()).collect();
+    let ids: HashMap<String, i64> = crate::db::enterprises::find_by_usccs(conn, &usccs)?
+        .into_iter()
+        .map(|e| (e.uscc, e.id))
+        .collect();
+    Ok(staff
+        .into_iter()
+        .map(|s| people::PersonRow {
+            enterprise_id: ids.get(&s.uscc).copied(),
+            password_hash: Some(hash.to_owned()),
+            ..s.person
+        })
+        .collect())
 }
 
 /// Adds `count` tickets spread over the past year to the region's enterprises, in every state
@@ -175,7 +205,9 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geogr
             city,
         });
     }
-    let supervised = std::iter::once(&region)
+    let supervised = ancestors
+        .iter()
+        .chain(std::iter::once(&region))
         .chain(
             subtree
                 .iter()

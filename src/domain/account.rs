@@ -1,16 +1,21 @@
 //! Rules for usernames and passwords.
 
-/// Usernames are 3 to 64 characters of `a-z 0-9 . _ @ -`, compared in lower case.
-pub fn normalize_username(input: &str) -> Result<String, &'static str> {
-    let name = input.trim().to_lowercase();
+use super::text;
+
+/// Usernames are 3 to 64 characters of `a-z 0-9 . _ @ -`, compared in lower case. The text
+/// rules come first, so invisible or direction-changing characters are named as such; the
+/// alphabet is checked before lower-casing, so no other script folds into it (KELVIN SIGN
+/// would become `k`).
+pub fn normalize_username(input: &str) -> Result<String, String> {
+    let name = text::single_line(input, 64)?;
     let ok_len = (3..=64).contains(&name.len());
     let ok_chars = name
         .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._@-".contains(&b));
+        .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b));
     if ok_len && ok_chars {
-        Ok(name)
+        Ok(name.to_ascii_lowercase())
     } else {
-        Err("3 to 64 characters: letters a-z, digits, '.', '_', '@' or '-'")
+        Err("3 to 64 characters: letters a-z, digits, '.', '_', '@' or '-'".into())
     }
 }
 
@@ -37,7 +42,16 @@ mod tests {
             normalize_username("Cadre.Li@411602").unwrap(),
             "cadre.li@411602"
         );
-        for bad in ["ab", "has space", "名字很长", &"x".repeat(65)] {
+        for bad in [
+            "ab",
+            "has space",
+            "名字很长",
+            &"x".repeat(65),
+            "\u{212A}admin",
+            "ad\u{200B}min",
+            "\u{200B}\u{200B}\u{200B}",
+            "admin\u{202E}",
+        ] {
             assert!(normalize_username(bad).is_err(), "{bad}");
         }
     }

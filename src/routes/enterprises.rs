@@ -110,8 +110,10 @@ pub async fn list_enterprises(
     ))
 }
 
-/// Change an enterprise; `{"active": false}` deactivates it: its staff and clients can no longer
-/// log in or get tokens, and their tokens are revoked; its open tickets stay open.
+/// Change an enterprise; `{"active": false}` deactivates it.
+///
+/// A new county ends, in the same transaction, the pairings of cadres whose region does not
+/// hold it; with its primary gone the enterprise's tickets wait for dispatch.
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),

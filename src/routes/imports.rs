@@ -53,7 +53,16 @@ pub async fn import(
     let kind = kind.into_inner();
     let scope = imports::scope_for(&caller)?;
     let text = csv_body(&req, payload).await?;
-    let report = imports::import(&state.db, scope, kind, text, state.clock.now()).await?;
+    let (report, revoked) = imports::import(
+        &state.db,
+        Some(caller.user_id),
+        scope,
+        kind,
+        text,
+        state.clock.now(),
+    )
+    .await?;
+    crate::services::revocations::take_effect(&state, &revoked);
     tracing::info!(
         target: "audit",
         event = "import.applied",

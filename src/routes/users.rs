@@ -109,8 +109,10 @@ pub async fn get_user(
     ))
 }
 
-/// Change a user; `{"active": false}` deactivates. Deactivation and a new password end every
-/// session of the user; those and a new role or region revoke their access tokens at once.
+/// Change a user; `{"active": false}` deactivates.
+///
+/// A cadre's new region, role or deactivation ends, in the same transaction, every pairing the
+/// cadre may no longer hold (an active cadre whose region holds the enterprise's county).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),

@@ -197,25 +197,30 @@ pub async fn update_enterprise(
     let actor = caller.user_id;
     let caller = caller.clone();
     let now = state.clock.now();
-    let (enterprise, ended) = state
+    let (enterprise, revoked, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
                 let current = managed_enterprise(c, &caller, id)?;
-                if let Some(county) = county.filter(|county| *county != current.county()) {
-                    check_county(c, &caller, &county)?;
+                let moved = county.filter(|county| *county != current.county());
+                if let Some(county) = &moved {
+                    check_county(c, &caller, county)?;
                 }
                 let updated = enterprises::update(c, id, &changes)?;
-                let ended = if current.active && !updated.active {
+                let revoked = if current.active && !updated.active {
                     end_sessions_of(c, id, now)?
                 } else {
                     Vec::new()
                 };
-                Ok::<_, Error>((updated, ended))
+                let ended = match moved {
+                    Some(_) => super::pairings::end_broken(c, &[], &[id])?,
+                    None => Vec::new(),
+                };
+                Ok::<_, Error>((updated, revoked, ended))
             })
         })
         .await?;
-    revocations::take_effect(state, &ended);
+    revocations::take_effect(state, &revoked);
     tracing::info!(
         target: "audit",
         event = "enterprise.changed",
@@ -225,6 +230,7 @@ pub async fn update_enterprise(
         outcome = "success",
         "enterprise changed"
     );
+    crate::audit::pairings_ended(Some(actor), "enterprise.changed", &ended);
     Ok(enterprise)
 }
 

@@ -10,7 +10,7 @@ use crate::auth::{Principal, policy};
 use crate::db::enterprises::{Enterprise, EnterpriseFilter};
 use crate::db::pairings::{PairedCadre, Pairing};
 use crate::db::users::User;
-use crate::db::{DbError, enterprises, pairings, users, write_transaction};
+use crate::db::{DbConnection, DbError, enterprises, pairings, users, write_transaction};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::pairing::{assist_rule, check_primaries, may_assist};
 use crate::domain::region::RegionCode;
@@ -43,6 +43,38 @@ pub struct PairedCadres {
 /// Whether `user` may be paired with an enterprise in `county`.
 pub fn can_assist(user: &User, county: &RegionCode) -> bool {
     may_assist(user.role, user.active, user.region().as_ref(), county)
+}
+
+/// Ends the pairings of these cadres and enterprises that a move (written just before, in the
+/// same transaction) has put outside the rule: the cadre is no longer an active cadre whose
+/// region holds the enterprise's county. An enterprise whose primary goes keeps its other
+/// cadres without a primary, so its new tickets wait for dispatch until a supervisor names one.
+/// Returns the ended pairings, for the caller to audit once the transaction commits.
+pub fn end_broken(
+    conn: &mut DbConnection,
+    cadre_ids: &[i64],
+    enterprise_ids: &[i64],
+) -> Result<Vec<Pairing>, DbError> {
+    let mut broken: Vec<Pairing> = pairings::held_by(conn, cadre_ids, enterprise_ids)?
+        .into_iter()
+        .filter(|held| {
+            let county = RegionCode::parse(&held.county_code).expect("stored codes are valid");
+            let region = held
+                .region_code
+                .as_deref()
+                .and_then(|c| RegionCode::parse(c).ok());
+            !may_assist(held.role, held.active, region.as_ref(), &county)
+        })
+        .map(|held| Pairing {
+            enterprise_id: held.enterprise_id,
+            user_id: held.user_id,
+            primary: held.primary,
+        })
+        .collect();
+    broken.sort_by_key(|p| (p.enterprise_id, p.user_id));
+    broken.dedup();
+    pairings::remove(conn, &broken)?;
+    Ok(broken)
 }
 
 pub async fn list_cadres(

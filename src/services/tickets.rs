@@ -20,6 +20,7 @@ use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
 use crate::domain::time;
 use crate::error::{Error, FieldErrors};
+use crate::services::pairings::can_assist;
 use crate::state::AppState;
 
 pub const TITLE_MAX: usize = 200;
@@ -116,7 +117,12 @@ pub async fn file_ticket(
                 }
                 return Ok((tickets::find(c, ticket_id)?, true));
             }
-            let (enterprise, assignee) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
+            let (enterprise, primary) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
+            // A primary who may no longer assist the enterprise (inactive, no longer a cadre,
+            // moved away) gets nothing: the ticket waits for dispatch.
+            let assignee = primary
+                .filter(|cadre| can_assist(cadre, &enterprise.county()))
+                .map(|cadre| cadre.id);
             if !enterprise.active {
                 return Err(Error::Forbidden("the enterprise is deactivated".into()));
             }

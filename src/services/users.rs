@@ -20,6 +20,7 @@ use crate::domain::text;
 use crate::error::{Error, FieldErrors};
 use crate::services::enterprises::facts_for;
 use crate::services::login_throttle;
+use crate::services::pairings;
 use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
@@ -68,6 +69,10 @@ pub fn optional_name(
     errors.check(field, text::optional_line(value, NAME_MAX))
 }
 
+/// Why a person cannot be placed at a heading.
+pub const HEADING: &str = "a heading of the region list (市辖区, 省直辖县级行政区划), not a \
+                           government: choose its province or one of its county-level units";
+
 /// Checks a region code field: well formed, existing, and a government (a heading such as
 /// 省直辖县级行政区划 or 市辖区 has no agency and holds no ticket).
 fn region_field(
@@ -78,11 +83,7 @@ fn region_field(
     let Some(text) = code else { return Ok(None) };
     match RegionCode::parse(text) {
         Ok(code) if code.is_heading() => {
-            errors.add(
-                "region_code",
-                "a heading of the region list (市辖区, 省直辖县级行政区划), not a government: \
-                 choose its province or one of its county-level units",
-            );
+            errors.add("region_code", HEADING);
             Ok(None)
         }
         Ok(code) if regions::exists(conn, code.as_str())? => Ok(Some(code)),
@@ -293,7 +294,7 @@ pub async fn update_user(
     let now = state.clock.now();
     let actor = caller.user_id;
     let caller = caller.clone();
-    let (before, user, ended) = state
+    let (before, user, revoked, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
@@ -324,22 +325,25 @@ pub async fn update_user(
                     active: input.active,
                     updated_at: Some(now),
                 };
+                let moves = changes.role.is_some() || changes.region_code.is_some() || changes.active.is_some();
                 let updated = users::update(c, id, &changes)?;
                 let sessions_end = input.active == Some(false) || password_changed;
                 if sessions_end {
                     sessions::revoke_user_tokens(c, &[id], now)?;
                 }
-                let ended = if sessions_end || claims_changed(&user, &updated) {
+                let revoked = if sessions_end || claims_changed(&user, &updated) {
                     revoke_users(c, &[id], now)?
                 } else {
                     Vec::new()
                 };
-                Ok::<_, Error>((user, updated, ended))
+                let ended = if moves { pairings::end_broken(c, &[id], &[])? } else { Vec::new() };
+                Ok::<_, Error>((user, updated, revoked, ended))
             })
         })
         .await?;
-    revocations::take_effect(state, &ended);
+    revocations::take_effect(state, &revoked);
     crate::audit::user_changed(actor, &before, &user, password_changed);
+    crate::audit::pairings_ended(Some(actor), "user.changed", &ended);
     Ok(user)
 }
 

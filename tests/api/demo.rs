@@ -28,19 +28,33 @@ async fn a_small_demo_can_be_explored(app: &TestApp) {
         .unwrap();
     assert_eq!(summary.counties, 11);
     assert_eq!(summary.enterprises.created, 120);
-    // The administrator, a supervisor for the city and each county, and the cadres.
-    assert_eq!(summary.people.created, 1 + 12 + 30);
+    // The administrator, a supervisor for the province, the city and each county, and the
+    // cadres; a staff account for each enterprise.
+    assert_eq!(summary.people.created, 1 + 1 + 12 + 30);
+    assert_eq!(summary.staff.created, 120);
     // The same seed again changes nothing.
     let again = demo::run(&app.db, zhoukou, 120, 30, 7, now).await.unwrap();
     assert_eq!(
-        (again.enterprises.unchanged, again.pairings.created),
-        (120, 0)
+        (
+            again.enterprises.unchanged,
+            again.pairings.created,
+            again.staff.unchanged
+        ),
+        (120, 0, 120)
     );
 
     let admin = token(app, "demo.admin").await;
     let city = token(app, "sup.411600").await;
     assert_eq!(
         items(app, &city, "/api/v1/enterprises?limit=200")
+            .await
+            .len(),
+        120
+    );
+    // The province's supervisor sees the city's enterprises too.
+    let province = token(app, "sup.410000").await;
+    assert_eq!(
+        items(app, &province, "/api/v1/enterprises?limit=200")
             .await
             .len(),
         120
@@ -58,6 +72,16 @@ async fn a_small_demo_can_be_explored(app: &TestApp) {
         assert_eq!(primaries.len(), 1, "{cadres:?}");
         assert_eq!(primaries[0]["region_code"], "411602");
     }
+    // Each enterprise's staff logs in as `ent.<county>.<n>` and sees only its enterprise.
+    let example = summary.staff_example.expect("a staff account to show");
+    assert!(
+        example.starts_with("ent.4116") && example.ends_with(".001"),
+        "{example}"
+    );
+    let staff = token(app, &example).await;
+    let theirs = items(app, &staff, "/api/v1/enterprises").await;
+    assert_eq!(theirs.len(), 1);
+    assert!(example.contains(theirs[0]["county_code"].as_str().unwrap()));
     // A county cadre logs in and sees the enterprises paired with them, at all three levels.
     let cadre = token(app, "cadre.411602.001").await;
     let me = app
@@ -147,6 +171,48 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
         )
         .await;
     assert_eq!(stats["totals"]["filed"], 3000);
+}
+
+/// `demo --help` lists the demo's own options, each described, and the database it writes to;
+/// the server's settings stay out of it.
+#[test]
+fn demo_help_shows_only_its_own_options() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_enterprise-assist"))
+        .args(["demo", "--help"])
+        .env_clear()
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    let options: Vec<&str> = help
+        .lines()
+        .filter(|l| l.trim_start().starts_with('-'))
+        .collect();
+    let flags: Vec<&str> = options
+        .iter()
+        .map(|l| l.split_whitespace().find(|w| w.starts_with("--")).unwrap())
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            "--region",
+            "--enterprises",
+            "--cadres",
+            "--tickets",
+            "--seed",
+            "--help",
+            "--database-url",
+            "--data-dir"
+        ],
+        "{help}"
+    );
+    for line in options {
+        // The flag, its value name, then a description on the same line.
+        let words = line
+            .split_whitespace()
+            .filter(|w| !w.starts_with('-') && !w.starts_with('<'));
+        assert!(words.count() >= 2, "undescribed: {line}");
+    }
 }
 
 both_backends!(

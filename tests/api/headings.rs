@@ -192,6 +192,15 @@ async fn no_account_is_placed_at_a_heading(app: &TestApp) {
         )
         .await;
     assert_field_error(&problem, "region_code");
+    // Nor by a roster.
+    let csv = "username,region_code\ncadre.jiyuan,419000\nnew.cadre,419000\n";
+    let response = app
+        .post_csv("/api/v1/imports/cadres", Some(&admin), csv)
+        .await;
+    let problem = crate::helpers::expect_json(response, 422).await;
+    for line in ["line 2: region_code", "line 3: region_code"] {
+        assert_field_error(&problem, line);
+    }
 }
 
 /// The migration's own text, as each backend applies it once.

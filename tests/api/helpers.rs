@@ -96,6 +96,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The application's database, for setting up what no endpoint creates (the first admin).
     pub db: Database,
+    /// Its URL, for the commands a test runs against the same database.
+    pub database_url: String,
     /// The application's clock: tests move it instead of sleeping.
     pub clock: Arc<ManualClock>,
     /// Programme time (`TIMEZONE`), as the application was started with.
@@ -173,6 +175,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             db,
+            database_url: settings.database_url.clone().expect("a test database"),
             clock,
             timezone,
             admin_token: OnceCell::new(),

@@ -297,7 +297,52 @@ async fn the_body_must_be_csv_within_the_limit(app: &TestApp) {
     expect_json(latin1, 400).await;
 }
 
+/// Everything cheap is checked before any password is hashed: a file of out-of-scope rows that
+/// carry passwords is refused at once (it took a hash per row, 30 ms of a core each, before).
+async fn out_of_scope_passwords_are_never_hashed(app: &TestApp) {
+    let w = World::build(app).await;
+    let mut csv = String::from("username,region_code,password\n");
+    for n in 0..400 {
+        csv.push_str(&format!("cadre.far.{n:03},410102,{PASSWORD}\n"));
+    }
+    // One good row among them does not change that.
+    csv.push_str(&format!("cadre.near,411602,{PASSWORD}\n"));
+    let started = std::time::Instant::now();
+    let problem = import(app, &w.sup_own.token, "cadres", &csv, 422).await;
+    let elapsed = started.elapsed();
+    println!("refused 400 out-of-scope rows with passwords in {elapsed:?}");
+    assert_field_error(&problem, "line 2: region_code");
+    assert_field_error(&problem, "line 401: region_code");
+    assert!(
+        elapsed < std::time::Duration::from_secs(2),
+        "took {elapsed:?}: passwords were hashed before the scope was checked"
+    );
+    // A header or duplicate problem stops the file before hashing too.
+    let repeated = format!(
+        "username,region_code,password\nc.one,411602,{PASSWORD}\nc.one,411602,{PASSWORD}\n"
+    );
+    assert_field_error(
+        &import(app, &w.sup_own.token, "cadres", &repeated, 422).await,
+        "line 3: username",
+    );
+    let users = app
+        .call(
+            Method::GET,
+            "/api/v1/users?role=cadre",
+            Some(&w.admin),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        users["items"].as_array().unwrap().len(),
+        1,
+        "only the fixture's cadre"
+    );
+}
+
 both_backends!(
+    out_of_scope_passwords_are_never_hashed,
     enterprises_are_created_then_updated_then_unchanged,
     bad_rows_are_named_by_line_and_nothing_is_written,
     supervisors_import_only_inside_their_region,

@@ -82,6 +82,15 @@ async fn user_changes_revoke_tokens_on_every_instance(app: &TestApp) {
     patch_user(app, &admin, &moved.user, region("410100")).await;
     revoked_on_both(app, &other, &moved.token, "region change").await;
     revoked_on_both(app, &other, moved_token, "region change, other session").await;
+    // A roster that moves a cadre does the same.
+    let rostered = person(app, &admin, "rostered.cadre", "cadre", region("411602")).await;
+    works_on_both(app, &other, &rostered.token, "rostered").await;
+    let csv = "username,region_code\nrostered.cadre,411621\n";
+    let response = app
+        .post_csv("/api/v1/imports/cadres", Some(&admin), csv)
+        .await;
+    crate::helpers::expect_json(response, 200).await;
+    revoked_on_both(app, &other, &rostered.token, "moved by an import").await;
 
     // The session itself lives on: a refresh hands out a token of the new region.
     let body = json!({"refresh_token": moved_session["refresh_token"]});

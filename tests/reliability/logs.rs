@@ -154,6 +154,19 @@ pub async fn logs_hold_the_audit_trail_and_no_secrets() {
     // Admin actions: create, change role and region, change a password, deactivate.
     let user = ok(&client, &server, Method::POST, "/api/v1/users", Some(&cast.admin), json!({"username": "cadre.audit", "password": "first-password-123", "role": "cadre", "region_code": "411602"}), 201).await;
     let path = format!("/api/v1/users/{}", user["id"]);
+    // Paired first, so the role change ends the pairing (and says so).
+    let pairing = json!({"cadres": [{"user_id": user["id"], "primary": true}]});
+    let cadres = format!("/api/v1/enterprises/{}/cadres", cast.enterprise_id);
+    ok(
+        &client,
+        &server,
+        Method::PUT,
+        &cadres,
+        Some(&cast.admin),
+        pairing,
+        200,
+    )
+    .await;
     ok(
         &client,
         &server,
@@ -270,6 +283,10 @@ pub async fn logs_hold_the_audit_trail_and_no_secrets() {
     assert_eq!(changed["fields"]["region_to"], "411600");
     assert_eq!(changed["fields"]["target_id"], user["id"]);
     assert!(changed["fields"]["actor_id"].is_number());
+    let ended = find("pairings.ended", "success");
+    assert_eq!(ended["fields"]["cause"], "user.changed");
+    let listed = format!("[({}, {}, true)]", cast.enterprise_id, user["id"]);
+    assert_eq!(ended["fields"]["pairings"], listed.as_str());
     let denied: Vec<_> = events
         .iter()
         .filter(|e| e["fields"]["event"] == "access.denied")

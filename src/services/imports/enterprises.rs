@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 
 use super::table::{self, Columns, at};
-use super::{Lined, Plan, distinct, enterprises_by_uscc};
+use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, enterprises_by_uscc};
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
-use crate::db::pairings::Changes;
 use crate::db::{DbConnection, enterprises, regions};
 use crate::domain::region::RegionCode;
 use crate::error::{Error, FieldErrors};
@@ -44,14 +43,15 @@ pub fn parse(
     rows
 }
 
-/// Creates the new enterprises and updates the changed ones, all rows inside `scope`.
+/// Creates the new enterprises and updates the changed ones, all rows inside `scope`; an
+/// enterprise moved to another county loses the pairings its cadres may no longer hold.
 pub fn apply(
     conn: &mut DbConnection,
     scope: &ImportScope,
     rows: &[Lined<NewEnterprise>],
     mut errors: FieldErrors,
     now: NaiveDateTime,
-) -> Result<Changes, Error> {
+) -> Result<Applied, Error> {
     let counties = distinct(rows.iter().map(|r| r.row.county_code.clone()));
     let holders = regions::holders_among(conn, &counties)?;
     let stored = enterprises_by_uscc(conn, rows.iter().map(|r| r.row.uscc.clone()))?;
@@ -66,15 +66,21 @@ pub fn apply(
         }
         match stored.get(&row.uscc) {
             None => plan.new.push(row.clone()),
-            Some(old) if !scope.allows(&old.county()) => errors.add(
-                &at(*line, "uscc"),
-                "registered to an enterprise outside your region",
-            ),
+            Some(old) if !scope.allows(&old.county()) => {
+                errors.add(&at(*line, "uscc"), NOT_AVAILABLE)
+            }
             Some(old) => plan.compare(old.id, difference(old, row, now)),
         }
     }
     errors.into_result()?;
-    Ok(plan.write(conn, enterprises::insert_many, enterprises::update)?)
+    let moved: Vec<i64> = plan
+        .changed
+        .iter()
+        .filter(|(_, change)| change.county_code.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    let changes = plan.write(conn, enterprises::insert_many, enterprises::update)?;
+    Ok(Applied::with_moves(conn, changes, &[], &moved, now)?)
 }
 
 /// The change that makes `old` say what `row` says, if any; blank optional columns keep

@@ -16,12 +16,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, ImportScope};
+use crate::auth::policy::{self, ImportScope, UserFacts};
+use crate::auth::revocation::Revocation;
 use crate::db::enterprises::{self as enterprise_rows, Enterprise};
-use crate::db::pairings::Changes;
+use crate::db::pairings::{Changes, Pairing};
 use crate::db::users::{self as user_rows, User};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::error::{Error, FieldErrors};
+use crate::services::pairings::end_broken;
+use crate::services::revocations::revoke_users;
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema, clap::ValueEnum)]
@@ -42,7 +45,8 @@ pub struct ImportReport {
     pub updated: usize,
     /// Rows that matched what was stored.
     pub unchanged: usize,
-    /// Pairings only: pairings of the file's enterprises that the file no longer lists.
+    /// Pairings ended: for a pairings file, those of its enterprises that it no longer lists;
+    /// for a cadre or enterprise file, those its moves put outside the pairing rule.
     pub removed: usize,
 }
 
@@ -58,23 +62,36 @@ pub fn scope_for(caller: &Principal) -> Result<ImportScope, Error> {
     policy::import(caller)
 }
 
-/// Imports one file. The command line passes [`ImportScope::All`]: it acts as the operator.
+/// Imports one file as `actor` (`None`: the command line, which passes [`ImportScope::All`]:
+/// it acts as the operator). With the report come the tokens the file revoked, for the caller
+/// to [`take_effect`](crate::services::revocations::take_effect) on its instance.
 pub async fn import(
     db: &Database,
+    actor: Option<i64>,
     scope: ImportScope,
     kind: ImportKind,
     text: String,
     now: NaiveDateTime,
-) -> Result<ImportReport, Error> {
+) -> Result<(ImportReport, Vec<Revocation>), Error> {
     let mut errors = FieldErrors::default();
-    let (rows, changes) = match kind {
+    let (
+        rows,
+        Applied {
+            changes,
+            ended,
+            revoked,
+        },
+    ) = match kind {
         ImportKind::Enterprises => {
             let rows = enterprises::parse(&text, now, &mut errors);
             in_one_transaction(db, scope, rows, errors, now, enterprises::apply).await?
         }
         ImportKind::Cadres => {
             let rows = people::parse(&text, &mut errors);
-            let rows = people::hash_new_passwords(db, rows).await?;
+            let rows = people::check_then_hash(db, &scope, rows, errors, now).await?;
+            // The check found no error; the transaction checks again, against what is
+            // stored by then.
+            let errors = FieldErrors::default();
             in_one_transaction(db, scope, rows, errors, now, people::apply).await?
         }
         ImportKind::Pairings => {
@@ -83,14 +100,16 @@ pub async fn import(
         }
     };
     tracing::info!(?kind, rows, ?changes, "import applied");
-    Ok(ImportReport {
+    crate::audit::pairings_ended(actor, "import", &ended);
+    let report = ImportReport {
         kind,
         rows,
         created: changes.created,
         updated: changes.updated,
         unchanged: changes.unchanged,
         removed: changes.removed,
-    })
+    };
+    Ok((report, revoked))
 }
 
 /// Each value once, for looking them up.
@@ -107,14 +126,21 @@ fn enterprises_by_uscc(
     Ok(found.into_iter().map(|e| (e.uscc.clone(), e)).collect())
 }
 
-/// The stored people with any of these usernames, by username.
+/// The stored people with any of these usernames, with their facts, by username.
 fn people_by_username(
     conn: &mut DbConnection,
     usernames: impl Iterator<Item = String>,
-) -> Result<HashMap<String, User>, DbError> {
+) -> Result<HashMap<String, (User, UserFacts)>, DbError> {
     let found = user_rows::find_by_usernames(conn, &distinct(usernames))?;
-    Ok(found.into_iter().map(|u| (u.username.clone(), u)).collect())
+    Ok(found
+        .into_iter()
+        .map(|(u, facts)| (u.username.clone(), (u, facts)))
+        .collect())
 }
+
+/// What a row hears of a taken name or code outside the caller's scope: that it cannot have
+/// it, and nothing about who has it.
+const NOT_AVAILABLE: &str = "not available";
 
 /// What applying a file will write: the new rows, the changes to stored ones (by id), and how
 /// many rows already match what is stored.
@@ -161,6 +187,37 @@ impl<New, Change> Plan<New, Change> {
     }
 }
 
+/// What applying a file did: its counts (`removed` includes the pairings its moves ended), and
+/// those ended pairings, audited once the transaction commits.
+pub struct Applied {
+    pub changes: Changes,
+    pub ended: Vec<Pairing>,
+    /// The tokens of cadres the file moved, which no longer say where they work.
+    pub revoked: Vec<Revocation>,
+}
+
+impl Applied {
+    /// What a file whose moves end pairings did: a moved cadre or enterprise keeps only the
+    /// pairings the rule still allows (see [`end_broken`]).
+    fn with_moves(
+        conn: &mut DbConnection,
+        mut changes: Changes,
+        moved_cadres: &[i64],
+        moved_enterprises: &[i64],
+        now: NaiveDateTime,
+    ) -> Result<Applied, DbError> {
+        let ended = end_broken(conn, moved_cadres, moved_enterprises)?;
+        changes.removed += ended.len();
+        // Last in the transaction, as revocations must be.
+        let revoked = revoke_users(conn, moved_cadres, now)?;
+        Ok(Applied {
+            changes,
+            ended,
+            revoked,
+        })
+    }
+}
+
 /// How each kind applies its rows: checks them against the database (adding to the errors the
 /// file's reading found), then writes them, or fails with every error.
 type Apply<R> = fn(
@@ -169,7 +226,7 @@ type Apply<R> = fn(
     &[Lined<R>],
     FieldErrors,
     NaiveDateTime,
-) -> Result<Changes, Error>;
+) -> Result<Applied, Error>;
 
 /// Runs `apply` in one write transaction, so a failure leaves nothing behind.
 async fn in_one_transaction<R: Send + 'static>(
@@ -179,10 +236,10 @@ async fn in_one_transaction<R: Send + 'static>(
     errors: FieldErrors,
     now: NaiveDateTime,
     apply: Apply<R>,
-) -> Result<(usize, Changes), Error> {
+) -> Result<(usize, Applied), Error> {
     let count = rows.len();
-    let changes = db
+    let applied = db
         .run(move |conn| write_transaction(conn, |c| apply(c, &scope, &rows, errors, now)))
         .await?;
-    Ok((count, changes))
+    Ok((count, applied))
 }

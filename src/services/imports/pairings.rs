@@ -8,10 +8,10 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::table::{self, Columns, at};
-use super::{Lined, enterprises_by_uscc, people_by_username};
+use super::{Applied, Lined, enterprises_by_uscc, people_by_username};
 use crate::auth::policy::ImportScope;
 use crate::db::DbConnection;
-use crate::db::pairings::{self as pairing_rows, Changes, Pairing};
+use crate::db::pairings::{self as pairing_rows, Pairing};
 use crate::domain::account::normalize_username;
 use crate::domain::pairing::{assist_rule, check_primaries};
 use crate::domain::uscc;
@@ -85,7 +85,7 @@ pub fn apply(
     rows: &[Lined<PairingRow>],
     mut errors: FieldErrors,
     now: NaiveDateTime,
-) -> Result<Changes, Error> {
+) -> Result<Applied, Error> {
     let found = enterprises_by_uscc(conn, rows.iter().map(|r| r.row.uscc.clone()))?;
     let cadres = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
 
@@ -100,7 +100,10 @@ pub fn apply(
             continue;
         };
         let county = enterprise.county();
-        let Some(cadre) = cadres.get(&row.username).filter(|u| can_assist(u, &county)) else {
+        let Some((cadre, _)) = cadres
+            .get(&row.username)
+            .filter(|(u, _)| can_assist(u, &county))
+        else {
             errors.add(&at(*line, "username"), assist_rule(&county));
             continue;
         };
@@ -120,5 +123,10 @@ pub fn apply(
     errors.into_result()?;
     let enterprise_ids: Vec<i64> = wanted.keys().copied().collect();
     let all: Vec<Pairing> = wanted.into_values().flat_map(|(_, p)| p).collect();
-    Ok(pairing_rows::replace(conn, &enterprise_ids, &all, now)?)
+    let changes = pairing_rows::replace(conn, &enterprise_ids, &all, now)?;
+    Ok(Applied {
+        changes,
+        ended: Vec::new(),
+        revoked: Vec::new(),
+    })
 }

@@ -5,7 +5,8 @@
 //! A new cadre without a password can be paired and assigned at once, but no password verifies
 //! for them until an administrator or supervisor sets one (`PATCH /users/{id}`). That keeps a
 //! 10,000-row roster fast to import; rows that do carry passwords are hashed (argon2id, about
-//! 30 ms of a core each) on every core before the transaction opens.
+//! 30 ms of a core each) once the whole file has passed its checks, before the transaction
+//! opens.
 //!
 //! The demo writes its administrator and supervisors through [`apply`] as well, hence rows
 //! with a role.
@@ -16,17 +17,16 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::table::{self, Columns, at};
-use super::{Lined, Plan, distinct, people_by_username};
+use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, people_by_username};
 use crate::auth::password;
 use crate::auth::policy::ImportScope;
-use crate::db::pairings::Changes;
 use crate::db::users::{self, NewUser, User, UserChanges};
 use crate::db::{Database, DbConnection, regions};
 use crate::domain::account::{check_password, normalize_username};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::error::{Error, FieldErrors};
-use crate::services::users::optional_name;
+use crate::services::users::{HEADING, optional_name};
 
 pub const COLUMNS: Columns = Columns {
     required: &["username", "region_code"],
@@ -41,6 +41,8 @@ pub struct PersonRow {
     pub region: Option<RegionCode>,
     pub department: Option<String>,
     pub display_name: Option<String>,
+    /// An enterprise user's enterprise (the demo's staff accounts; files hold cadres only).
+    pub enterprise_id: Option<i64>,
     /// Used only when the account is new.
     pub password_hash: Option<String>,
 }
@@ -91,6 +93,7 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
             region,
             department: department.flatten(),
             display_name: display_name.flatten(),
+            enterprise_id: None,
             password_hash: None,
         };
         rows.push(Lined {
@@ -101,38 +104,52 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
     rows
 }
 
-/// Hashes the passwords of the rows that will create accounts; other rows' are dropped unread.
-pub async fn hash_new_passwords(
+/// Checks the rows against the database as [`apply`] will, and only when the file would be
+/// accepted hashes the passwords of the rows that create accounts (others' are dropped unread):
+/// a refused file costs no hashing, however many passwords it carries. The hashes queue for the
+/// same permits as logins (`PASSWORD_HASH_CONCURRENCY`).
+pub async fn check_then_hash(
     db: &Database,
+    scope: &ImportScope,
     rows: Vec<Lined<CadreRow>>,
+    errors: FieldErrors,
+    now: NaiveDateTime,
 ) -> Result<Vec<Lined<PersonRow>>, Error> {
-    let named: Vec<String> = rows
-        .iter()
-        .filter(|r| r.row.password.is_some())
-        .map(|r| r.row.person.username.clone())
-        .collect();
-    // Accounts are never deleted, so a name taken now is still taken when the rows are
-    // written: only the others need a hash.
-    let taken: HashSet<String> = db
-        .run(move |conn| users::find_by_usernames(conn, &named))
-        .await?
+    let (people, passwords): (Vec<_>, Vec<_>) = rows
         .into_iter()
-        .map(|u| u.username)
-        .collect();
-    let mut people = Vec::with_capacity(rows.len());
-    let (mut slots, mut secrets) = (Vec::new(), Vec::new());
-    for Lined { line, row } in rows {
-        let CadreRow { person, password } = row;
-        if let Some(secret) = password.filter(|_| !taken.contains(&person.username)) {
-            slots.push(people.len());
-            secrets.push(secret);
-        }
-        people.push(Lined { line, row: person });
-    }
-    let hashes = crate::telemetry::spawn_blocking_in_span(move || password::hash_many(&secrets))
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
-    for (slot, hash) in slots.into_iter().zip(hashes) {
+        .map(|Lined { line, row }| {
+            (
+                Lined {
+                    line,
+                    row: row.person,
+                },
+                row.password,
+            )
+        })
+        .unzip();
+    let scope = scope.clone();
+    let (mut people, created) = db
+        .run(move |conn| {
+            let created: HashSet<String> = plan(conn, &scope, &people, errors, now)?
+                .new
+                .into_iter()
+                .map(|u| u.username)
+                .collect();
+            Ok::<_, Error>((people, created))
+        })
+        .await?;
+    // Accounts are never deleted, so a name taken now is still taken when the rows are
+    // written: only the accounts the check would create need a hash.
+    let (slots, secrets): (Vec<usize>, Vec<String>) = passwords
+        .into_iter()
+        .enumerate()
+        .filter_map(|(slot, password)| {
+            password
+                .filter(|_| created.contains(&people[slot].row.username))
+                .map(|p| (slot, p))
+        })
+        .unzip();
+    for (slot, hash) in slots.into_iter().zip(password::hash_many(secrets).await) {
         people[slot].row.password_hash = Some(hash);
     }
     Ok(people)
@@ -147,14 +164,34 @@ fn within(scope: &ImportScope, region: Option<&RegionCode>) -> bool {
     }
 }
 
-/// Creates the new accounts and updates the changed ones, all rows inside `scope`.
+/// Creates the new accounts and updates the changed ones, all rows inside `scope`; a cadre
+/// moved to another region loses the pairings it may no longer hold.
 pub fn apply(
+    conn: &mut DbConnection,
+    scope: &ImportScope,
+    rows: &[Lined<PersonRow>],
+    errors: FieldErrors,
+    now: NaiveDateTime,
+) -> Result<Applied, Error> {
+    let plan = plan(conn, scope, rows, errors, now)?;
+    let moved: Vec<i64> = plan
+        .changed
+        .iter()
+        .filter(|(_, change)| change.region_code.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    let changes = plan.write(conn, users::insert_many, users::update)?;
+    Ok(Applied::with_moves(conn, changes, &moved, &[], now)?)
+}
+
+/// What [`apply`] will write, or every error of the file (those found reading it included).
+fn plan(
     conn: &mut DbConnection,
     scope: &ImportScope,
     rows: &[Lined<PersonRow>],
     mut errors: FieldErrors,
     now: NaiveDateTime,
-) -> Result<Changes, Error> {
+) -> Result<Plan<NewUser, UserChanges>, Error> {
     let codes = distinct(
         rows.iter()
             .filter_map(|r| r.row.region.clone().map(String::from)),
@@ -167,27 +204,28 @@ pub fn apply(
         let region = row.region.as_ref();
         if region.is_some_and(|r| !known.contains(r.as_str())) {
             errors.add(&at(*line, "region_code"), "no region has this code");
+        } else if region.is_some_and(RegionCode::is_heading) {
+            errors.add(&at(*line, "region_code"), HEADING);
         } else if !within(scope, region) {
             errors.add(&at(*line, "region_code"), "outside your region");
         }
         match stored.get(&row.username) {
             None => plan.new.push(new_user(row, now)),
-            Some(old) if old.role != row.role => errors.add(
+            Some((_, facts)) if !scope.sees_person(facts) => {
+                errors.add(&at(*line, "username"), NOT_AVAILABLE)
+            }
+            Some((old, _)) if old.role != row.role => errors.add(
                 &at(*line, "username"),
                 format!(
                     "already taken by an account that is not a {}",
                     row.role.as_str()
                 ),
             ),
-            Some(old) if !within(scope, old.region().as_ref()) => errors.add(
-                &at(*line, "username"),
-                "belongs to an account outside your region",
-            ),
-            Some(old) => plan.compare(old.id, difference(old, row, now)),
+            Some((old, _)) => plan.compare(old.id, difference(old, row, now)),
         }
     }
     errors.into_result()?;
-    Ok(plan.write(conn, users::insert_many, users::update)?)
+    Ok(plan)
 }
 
 fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
@@ -197,7 +235,7 @@ fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
         role: row.role.as_str().to_owned(),
         kind: users::KIND_PERSON.to_owned(),
         region_code: row.region.clone().map(String::from),
-        enterprise_id: None,
+        enterprise_id: row.enterprise_id,
         department: row.department.clone(),
         display_name: row.display_name.clone(),
         active: true,
