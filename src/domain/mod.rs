@@ -1,6 +1,7 @@
 //! Pure rules, no I/O: what is valid and what follows from what.
 
 pub mod account;
+pub mod calendar;
 pub mod page;
 pub mod pairing;
 pub mod region;
@@ -11,3 +12,5 @@ pub mod text;
 pub mod ticket;
 pub mod time;
 pub mod uscc;
+pub mod work_hours;
+pub mod working_time;
