@@ -42,9 +42,15 @@ enum Command {
     VerifyStats,
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
-    /// Import a CSV file of enterprises, cadres or pairings (formats in the README): the whole
-    /// file or, when any row is bad, nothing. Acts as the operator, without a region limit.
-    Import { kind: ImportKind, file: PathBuf },
+    /// Import a CSV file of enterprises, cadres or pairings, or a calendar (formats in the
+    /// README): the whole file or, when any row is bad, nothing. Acts as the operator, without
+    /// a region limit. A calendar file replaces each year it names.
+    Import {
+        /// enterprises, cadres, pairings or calendar
+        #[arg(value_parser = parse_import_file)]
+        kind: ImportFile,
+        file: PathBuf,
+    },
     /// Fill the database with a generated programme for a region: enterprises, cadres,
     /// pairings, supervisors and an administrator, all with the password `demo-password-2024`.
     Demo {
@@ -62,6 +68,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// What `import` reads: the kinds `POST /imports/{kind}` takes, or a calendar.
+#[derive(Clone, Copy)]
+enum ImportFile {
+    Rows(ImportKind),
+    Calendar,
+}
+
+fn parse_import_file(text: &str) -> Result<ImportFile, String> {
+    use clap::ValueEnum;
+    match text {
+        "calendar" => Ok(ImportFile::Calendar),
+        _ => ImportKind::from_str(text, false)
+            .map(ImportFile::Rows)
+            .map_err(|_| "enterprises, cadres, pairings or calendar".to_owned()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -121,6 +144,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
             let db = startup::open_database(&cli.settings).await?;
+            let kind = match kind {
+                ImportFile::Rows(kind) => kind,
+                ImportFile::Calendar => return import_calendar(&db, &text).await,
+            };
             let started = std::time::Instant::now();
             let report = imports::import(&db, ImportScope::All, kind, text, Utc::now().naive_utc())
                 .await
@@ -160,6 +187,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+async fn import_calendar(db: &enterprise_assist::db::Database, text: &str) -> anyhow::Result<()> {
+    let replaced = imports::calendar::import(db, text)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
+    for y in &replaced {
+        println!(
+            "calendar {}: {} days listed, {} working days",
+            y.year, y.days, y.working_days
+        );
+    }
+    println!("{} years replaced", replaced.len());
     Ok(())
 }
 

@@ -23,6 +23,7 @@ use crate::error::{PROBLEM_JSON, framework_problem};
 use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
+use crate::services::calendar::CalendarCache;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -49,6 +50,7 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
         let db = connect_and_migrate(settings).await?;
+        let calendar = crate::services::calendar::initial(&db).await;
         let secret = jwt_secret(settings, db.backend())?;
         let tokens = TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs)?;
         let listener = TcpListener::bind(settings.bind)
@@ -71,6 +73,8 @@ impl Application {
                 settings.tickets.confirmation_window_hours.into(),
             ),
             limits: settings.limits.clone(),
+            calendar: CalendarCache::new(calendar),
+            work_hours: settings.tickets.work_hours.clone(),
         });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
@@ -142,9 +146,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let migration =
             (!self.db.is_migrated()).then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
+        let calendar = tokio::spawn(crate::services::calendar::follow_changes(
+            self.state.clone(),
+        ));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
+        calendar.abort();
         if let Some(migration) = migration {
             migration.abort();
         }

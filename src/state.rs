@@ -9,6 +9,8 @@ use crate::clock::Clock;
 use crate::config::LimitSettings;
 use crate::db::Database;
 use crate::domain::sla::Thresholds;
+use crate::domain::work_hours::WorkHours;
+use crate::services::calendar::CalendarCache;
 
 pub struct AppState {
     pub db: Database,
@@ -21,4 +23,8 @@ pub struct AppState {
     pub confirmation_window: TimeDelta,
     /// Filing quotas and request-body timeout, among the other abuse limits.
     pub limits: LimitSettings,
+    /// The working-day calendar, kept in memory and following the stored one.
+    pub calendar: CalendarCache,
+    /// Working hours of a working day (`WORK_HOURS`).
+    pub work_hours: WorkHours,
 }

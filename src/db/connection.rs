@@ -304,7 +304,12 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
         DbConnection::Sqlite(lite) => lite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
     };
     migrated.map_err(|e| DbError::Migration(e.to_string()))?;
-    write_transaction(conn, super::regions::seed_if_empty)
+    write_transaction(conn, super::regions::seed_if_empty)?;
+    let years = write_transaction(conn, super::calendar::seed_bundled)?;
+    if years > 0 {
+        tracing::info!(years, "loaded the bundled working-day calendar");
+    }
+    Ok(())
 }
 
 /// Whether PostgreSQL has every embedded migration recorded, read without creating anything:

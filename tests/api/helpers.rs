@@ -99,6 +99,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     admin_token: OnceCell<String>,
     server: actix_web::dev::ServerHandle,
+    /// What the application was built with, for another instance on the same database.
+    settings: Settings,
     /// Held for its `Drop`, which drops the database.
     _database: TestDatabase,
 }
@@ -112,6 +114,8 @@ enum TestDatabase {
         admin_url: String,
         name: String,
     },
+    /// Another instance's: the first one drops the database.
+    Shared,
 }
 
 impl TestApp {
@@ -137,6 +141,20 @@ impl TestApp {
         };
         let mut settings = test_settings(url);
         adjust(&mut settings);
+        TestApp::start(settings, database).await
+    }
+
+    /// Another instance of the application on this test's database, as a deployment runs
+    /// several; stop it with [`TestApp::stop`] before the test ends.
+    pub async fn another_instance(&self) -> TestApp {
+        TestApp::start(self.settings.clone(), TestDatabase::Shared).await
+    }
+
+    pub async fn stop(&self) {
+        self.server.stop(false).await;
+    }
+
+    async fn start(settings: Settings, database: TestDatabase) -> TestApp {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
@@ -152,6 +170,7 @@ impl TestApp {
             clock,
             admin_token: OnceCell::new(),
             server,
+            settings,
             _database: database,
         }
     }

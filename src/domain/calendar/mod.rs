@@ -177,6 +177,17 @@ impl YearCalendar {
     pub fn days(&self) -> &[CalendarDay] {
         &self.days
     }
+
+    /// Working days the year has with these exceptions.
+    pub fn working_days(&self) -> i64 {
+        let weekdays = table::weekdays_between(self.year.first_day(), self.year.end());
+        let turned = self.days.iter().map(|d| match d.kind {
+            DayKind::Workday => 1,
+            DayKind::Holiday if is_weekend(d.date) => 0,
+            DayKind::Holiday => -1,
+        });
+        weekdays + turned.sum::<i64>()
+    }
 }
 
 /// One line of the calendar file (`date,kind,name_en,name_zh,in_lieu`, the bundled file's
@@ -201,7 +212,7 @@ pub const RECORD_OPTIONAL: &[&str] = &["name_en", "name_zh", "in_lieu"];
 
 /// The years a file's lines make, each whole: every year any line names is in the answer with
 /// exactly the lines of that year. Errors name the line (`L`) and field.
-pub fn years_from_records<L: Copy>(
+pub fn years_from_records<L: Copy + Ord>(
     records: Vec<(L, CalendarRecord)>,
 ) -> Result<Vec<YearCalendar>, Vec<(L, &'static str, String)>> {
     let mut errors = Vec::new();
@@ -246,6 +257,7 @@ pub fn years_from_records<L: Copy>(
     if errors.is_empty() {
         Ok(years)
     } else {
+        errors.sort_by_key(|(line, _, _)| *line);
         Err(errors)
     }
 }
@@ -333,7 +345,11 @@ mod tests {
         assert_eq!(years[0].year(), year(2004));
         assert_eq!(years[22].year(), year(2026));
         assert_eq!(years.iter().map(|y| y.days().len()).sum::<usize>(), 771);
+        let by_itself: Vec<i64> = years.iter().map(YearCalendar::working_days).collect();
         let calendar = Calendar::new(1, years);
+        for (y, alone) in (2004..).zip(by_itself) {
+            assert_eq!(calendar.working_days_in(year(y)), alone, "{y}");
+        }
         let sat = NaiveDate::from_ymd_opt(2026, 2, 14).unwrap();
         assert!(calendar.is_working_day(sat));
         let y2026 = calendar.year(year(2026)).unwrap();
@@ -394,5 +410,13 @@ mod tests {
                 (7, "date")
             ]
         );
+        // In line order, whichever check found them.
+        let errors = years_from_records(vec![
+            (2, record("2026-02-16", "workday")),
+            (3, record("2026-02-30", "holiday")),
+        ])
+        .unwrap_err();
+        let lines: Vec<i32> = errors.iter().map(|(l, _, _)| *l).collect();
+        assert_eq!(lines, vec![2, 3]);
     }
 }

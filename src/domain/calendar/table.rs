@@ -25,6 +25,11 @@ fn weekdays_before(number: i64) -> i64 {
     5 * number.div_euclid(7) + number.rem_euclid(7).min(5)
 }
 
+/// Monday to Friday from `from` up to `to` (excluded).
+pub(super) fn weekdays_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    weekdays_before(day_number(to)) - weekdays_before(day_number(from))
+}
+
 /// The number of the weekday that has `count` weekdays before it.
 fn weekday_with(count: i64) -> i64 {
     7 * count.div_euclid(5) + count.rem_euclid(5)

@@ -4,6 +4,7 @@
 //! what is stored changes nothing, so importing a file twice changes nothing the second time.
 //! The column lists below are the documented formats (README, OpenAPI).
 
+pub mod calendar;
 pub mod enterprises;
 pub mod pairings;
 pub mod people;
