@@ -22,7 +22,7 @@ fn year_of(path: &str) -> Result<Year, Error> {
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
-    params(("year" = i32, Path, description = "The year, 1900 to 2199", example = 2026)),
+    params(("year" = i32, Path, description = "The year, 1900 to 2199", minimum = 1900, maximum = 2199, example = 2026)),
     responses(
         (status = 200, description = "The year's calendar", body = CalendarYear),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +43,7 @@ pub async fn get_calendar(
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
-    params(("year" = i32, Path, description = "The year, 1900 to 2199", example = 2027)),
+    params(("year" = i32, Path, description = "The year, 1900 to 2199", minimum = 1900, maximum = 2199, example = 2027)),
     request_body = ReplaceCalendar,
     responses(
         (status = 200, description = "The year's new calendar", body = CalendarYear),
