@@ -43,18 +43,20 @@ while time.monotonic() < end:
         (category,),
     ).fetchone()
     now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    # The month of filing in programme time (China Standard Time, UTC+8 all year).
+    month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
     db.execute("BEGIN IMMEDIATE")
     row = db.execute(
         "INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status, level, "
         "assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at, created_at, updated_at, "
-        "counted_until) "
+        "counted_until, filed_month) "
         "SELECT id, county_code, ?, 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'submitted', 'county', NULL, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
-        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, enterprise),
+        "?, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
+        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, month, enterprise),
     ).fetchone()
     # Its month and its year, its category and all categories (one slot on SQLite), in one
     # statement as the service writes them.
-    keys = [(counted_as, period, row[1]) for period in (now[:7], now[:4]) for counted_as in (category, "*")]
+    keys = [(counted_as, period, row[1]) for period in (month, month[:4]) for counted_as in (category, "*")]
     db.execute(
         "INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open, resolved, closed, "
         "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum) VALUES "

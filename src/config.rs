@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use ipnet::IpNet;
 
 use crate::db::PoolOptions;
+use crate::domain::time::Tz;
 use crate::domain::work_hours::{DEFAULT_WORK_HOURS, WorkHours};
 
 /// Where the service keeps its data and where it listens.
@@ -50,6 +52,12 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(60..=86_400), global = true)]
     pub access_token_ttl_secs: u64,
 
+    /// Programme time: the IANA time zone whose months, days and "today" the statistics and
+    /// date filters use (timestamps in the API stay UTC).
+    #[arg(long, env = "TIMEZONE", default_value = "Asia/Shanghai",
+          value_parser = crate::domain::time::parse_timezone, global = true)]
+    pub timezone: Tz,
+
     #[command(flatten)]
     pub tickets: TicketSettings,
 
@@ -60,6 +68,12 @@ pub struct Settings {
     #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 14 * 24 * 3600,
           value_parser = clap::value_parser!(u64).range(300..=31_536_000), global = true)]
     pub refresh_token_ttl_secs: u64,
+
+    /// Absolute lifetime of a login session (a refresh-token family), in seconds: refreshing
+    /// never takes it further; then the user logs in again.
+    #[arg(long, env = "SESSION_LIFETIME_SECS", default_value_t = 30 * 24 * 3600,
+          value_parser = clap::value_parser!(u64).range(300..=31_536_000), global = true)]
+    pub session_lifetime_secs: u64,
 }
 
 /// How tickets age: warning colours and the confirmation window.
@@ -150,6 +164,22 @@ pub struct LimitSettings {
           value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
     pub password_hash_concurrency: Option<u32>,
 
+    /// Requests that may wait for a hashing permit (logins, client tokens, password changes,
+    /// new accounts and clients); past them, 503 with `Retry-After` at once.
+    #[arg(long, env = "PASSWORD_HASH_QUEUE", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub password_hash_queue: u32,
+
+    /// Live (unrevoked) API clients one enterprise may have.
+    #[arg(long, env = "MAX_CLIENTS_PER_ENTERPRISE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
+    pub max_clients_per_enterprise: u32,
+
+    /// Proxies (CIDRs, comma-separated, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client's address. Unset: the connection's peer is the client.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, global = true)]
+    pub trusted_proxies: Vec<IpNet>,
+
     /// Seconds a client has to send a request's head; slower connections are answered 408 and closed.
     #[arg(long, env = "CLIENT_REQUEST_TIMEOUT_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
@@ -184,6 +214,9 @@ impl Default for LimitSettings {
             filing_quota_per_hour: 60,
             filing_quota_per_day: 300,
             password_hash_concurrency: None,
+            password_hash_queue: 32,
+            max_clients_per_enterprise: 10,
+            trusted_proxies: Vec::new(),
             client_request_timeout_secs: 5,
             body_timeout_secs: 15,
             keep_alive_secs: 5,
@@ -274,6 +307,15 @@ fn parse_origin(text: &str) -> Result<String, String> {
     } else {
         Err("an origin is scheme://host[:port], without a path".to_owned())
     }
+}
+
+/// A CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address.
+fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| "a proxy is a CIDR such as 10.0.0.0/8, or one address".to_owned())
 }
 
 fn parse_filter(text: &str) -> Result<String, String> {

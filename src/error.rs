@@ -125,6 +125,9 @@ pub enum Error {
     /// 503: the database cannot be reached now; retry later. Holds the cause, for the log only.
     #[error("the service is unavailable, retry later")]
     Unavailable(String),
+    /// 503: too much of one kind of work is waiting (password hashing); retry in a second.
+    #[error("{0}")]
+    Overloaded(String),
     /// 500: a fault of ours; logged, never described to the client.
     #[error(transparent)]
     Internal(anyhow::Error),
@@ -158,6 +161,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
             Error::Validation(_) => "validation",
             Error::Unavailable(_) => "unavailable",
+            Error::Overloaded(_) => "overloaded",
             Error::Internal(_) => "internal",
         }
     }
@@ -196,7 +200,7 @@ impl ResponseError for Error {
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -220,6 +224,9 @@ impl ResponseError for Error {
             }
             Error::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Error::Overloaded(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             Error::TooManyRequests {
                 retry_after_secs, ..
@@ -276,6 +283,12 @@ fn duplicate_message(what: &str) -> String {
         "an enterprise with that unified social credit code already exists".into()
     } else {
         "a record with those values already exists".into()
+    }
+}
+
+impl From<crate::auth::password::Busy> for Error {
+    fn from(busy: crate::auth::password::Busy) -> Self {
+        Error::Overloaded(busy.to_string())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Periodic work inside `serve`: closing tickets left resolved past the confirmation window,
 //! moving the warning counts on for tickets that changed colour, folding the statistics
-//! counters' slots, and forgetting old idempotency keys. Safe with many instances on one
+//! counters' slots, and forgetting old idempotency keys, failed-login counters and token
+//! revocations. Safe with many instances on one
 //! database: every close is a versioned move, so a ticket is closed (and its event written)
 //! once whoever gets there first; a warning count moves on only from the value it was read at;
 //! a slot is folded by whoever deletes it.
@@ -9,13 +10,17 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::db::{Database, idempotency, stats, write_transaction};
+use crate::db::{Database, idempotency, revocations, stats, write_transaction};
 use crate::error::Error;
-use crate::services::{ticket_moves, warnings};
+use crate::services::{login_throttle, ticket_moves, warnings};
 use crate::state::AppState;
 
 /// Idempotency keys are promised for 24 hours; they are kept twice that.
 const IDEMPOTENCY_RETENTION: TimeDelta = TimeDelta::hours(48);
+
+/// Revocations matter for an access token's lifetime (at most a day, `ACCESS_TOKEN_TTL_SECS`);
+/// an instance starting later reads only these.
+const REVOCATION_RETENTION: TimeDelta = TimeDelta::days(2);
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct JobReport {
@@ -23,6 +28,8 @@ pub struct JobReport {
     pub warnings_advanced: usize,
     pub counter_keys_folded: usize,
     pub keys_purged: usize,
+    pub login_counters_purged: usize,
+    pub revocations_purged: usize,
 }
 
 /// One round of the periodic work, as of `now`.
@@ -38,11 +45,17 @@ pub async fn run_once(
         let keys_purged = write_transaction(conn, |c| {
             idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
         })?;
+        let login_counters_purged = write_transaction(conn, |c| login_throttle::purge(c, now))?;
+        let revocations_purged = write_transaction(conn, |c| {
+            revocations::purge_before(c, now - REVOCATION_RETENTION)
+        })?;
         Ok(JobReport {
             auto_closed,
             warnings_advanced,
             counter_keys_folded,
             keys_purged,
+            login_counters_purged,
+            revocations_purged,
         })
     })
     .await

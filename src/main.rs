@@ -9,6 +9,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use enterprise_assist::auth::policy::ImportScope;
 use enterprise_assist::config::{LogSettings, Settings};
+use enterprise_assist::db::programme_time::Rekeying;
 use enterprise_assist::demo;
 use enterprise_assist::domain::region::RegionCode;
 use enterprise_assist::services::imports::{self, ImportKind};
@@ -112,12 +113,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            startup::open_database(&cli.settings).await?;
+            startup::open_database(&cli.settings, Rekeying::Allowed).await?;
             tracing::info!("database is up to date");
         }
         Command::CreateAdmin { username } => {
             let password = admin_password()?;
-            let db = startup::open_database(&cli.settings).await?;
+            let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
             let clock = std::sync::Arc::new(enterprise_assist::clock::SystemClock);
             let admin =
                 enterprise_assist::services::users::create_admin(&db, clock, username, password)
@@ -126,11 +127,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("created administrator {} (id {})", admin.username, admin.id);
         }
         Command::VerifyStats => {
-            let db = startup::open_database(&cli.settings).await?;
-            let differences =
-                enterprise_assist::services::stats::verify(&db, Utc::now().naive_utc())
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
+            let differences = enterprise_assist::services::stats::verify(
+                &db,
+                Utc::now().naive_utc(),
+                cli.settings.timezone,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             for d in &differences {
                 println!("{d}");
             }
@@ -143,7 +147,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { kind, file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
-            let db = startup::open_database(&cli.settings).await?;
+            let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
             let kind = match kind {
                 ImportFile::Rows(kind) => kind,
                 ImportFile::Calendar => return import_calendar(&db, &text).await,
@@ -169,14 +173,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tickets,
             seed,
         } => {
-            let db = startup::open_database(&cli.settings).await?;
+            let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
             let now = Utc::now().naive_utc();
             let summary = demo::run(&db, region.clone(), enterprises, cadres, seed, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             print_demo(&summary);
             let started = std::time::Instant::now();
-            let filed = demo::fill_tickets(&db, region, tickets, seed, now)
+            let tz = cli.settings.timezone;
+            let filed = demo::fill_tickets(&db, region, tickets, seed, now, tz)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             db.run(enterprise_assist::db::checkpoint).await?;

@@ -13,16 +13,19 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 
-use crate::auth::password;
+use crate::auth::password::{self, HashQueue};
+use crate::auth::revocation::Revocations;
 use crate::auth::token::{self, TokenKeys};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::db::programme_time::Rekeying;
 use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
 use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
+use crate::services;
 use crate::services::calendar::CalendarCache;
 use crate::state::AppState;
 use crate::telemetry;
@@ -56,13 +59,23 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let revocations = Revocations::new(tokens.access_ttl());
+        if db.is_migrated() {
+            // Before the first request: what other instances revoked is refused from the start.
+            services::revocations::catch_up(&db, &revocations, clock.now())
+                .await
+                .context("cannot read the token revocations")?;
+        }
+        let seconds =
+            |secs: u64| chrono::TimeDelta::seconds(i64::try_from(secs).unwrap_or(i64::MAX));
         let state = web::Data::new(AppState {
             db: db.clone(),
             clock,
             tokens,
-            refresh_ttl: chrono::TimeDelta::seconds(
-                i64::try_from(settings.refresh_token_ttl_secs).unwrap_or(i64::MAX),
-            ),
+            revocations,
+            refresh_ttl: seconds(settings.refresh_token_ttl_secs),
+            session_lifetime: seconds(settings.session_lifetime_secs),
+            hashing: HashQueue::new(settings.limits.password_hash_queue as usize),
             thresholds: Thresholds::new(
                 settings.tickets.warn_yellow,
                 settings.tickets.warn_orange,
@@ -73,6 +86,7 @@ impl Application {
                 settings.tickets.confirmation_window_hours.into(),
             ),
             limits: settings.limits.clone(),
+            timezone: settings.timezone,
             calendar: CalendarCache::new(calendar),
             work_hours: settings.tickets.work_hours.clone(),
         });
@@ -144,14 +158,14 @@ impl Application {
     /// refused), running the periodic work beside the server and, when the database was not
     /// reachable at start, migrating it as soon as it is.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let migration =
-            (!self.db.is_migrated()).then(|| tokio::spawn(migrate_when_reachable(self.db.clone())));
-        let calendar = tokio::spawn(crate::services::calendar::follow_changes(
-            self.state.clone(),
-        ));
+        let migration = (!self.db.is_migrated())
+            .then(|| tokio::spawn(migrate_when_reachable(self.db.clone(), self.state.timezone)));
+        let following = tokio::spawn(services::revocations::follow(self.state.clone()));
+        let calendar = tokio::spawn(services::calendar::follow_changes(self.state.clone()));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
+        following.abort();
         calendar.abort();
         if let Some(migration) = migration {
             migration.abort();
@@ -160,11 +174,12 @@ impl Application {
     }
 }
 
-/// Builds the pool and applies migrations (the commands that need the database now).
-pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+/// Builds the pool and applies migrations (the commands that need the database now); only
+/// `migrate` may re-key the statistics to another `TIMEZONE` (see [`Rekeying`]).
+pub async fn open_database(settings: &Settings, rekeying: Rekeying) -> anyhow::Result<Database> {
     let url = settings.database_url();
     let db = Database::new(&url, &settings.pool_options())?;
-    db.migrate()
+    db.migrate(settings.timezone, rekeying)
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
     Ok(db)
@@ -175,7 +190,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 /// [`migrate_when_reachable`] finishes the work. Anything else, or SQLite, stops start-up.
 async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
     let db = Database::new(&settings.database_url(), &settings.pool_options())?;
-    match db.migrate().await {
+    match db.migrate(settings.timezone, Rekeying::Allowed).await {
         Ok(()) => Ok(db),
         Err(DbError::Unavailable(cause)) if db.backend() == Backend::Postgres => {
             tracing::warn!(%cause, "the database cannot be reached; serving unready until it can");
@@ -187,11 +202,11 @@ async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
 }
 
 /// Retries the migrations with a capped backoff until they succeed.
-async fn migrate_when_reachable(db: Database) {
+async fn migrate_when_reachable(db: Database, tz: crate::domain::time::Tz) {
     let mut delay = Duration::from_millis(250);
     loop {
         tokio::time::sleep(delay).await;
-        match db.migrate().await {
+        match db.migrate(tz, Rekeying::Allowed).await {
             Ok(()) => {
                 tracing::info!("the database is reachable and migrated; ready");
                 return;

@@ -7,9 +7,10 @@ SELECT categories.code, categories.name, categories.normal_response_hours, categ
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until)
+        created_at, updated_at, counted_until, filed_month)
     SELECT e.id, e.county_code, (ARRAY['policy','land','energy','finance'])[:category], 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'assigned',
-        'county', NULL, :filer, now() + interval '24 hours', now() + interval '360 hours', now() + interval '270 hours', now() + interval '360 hours', now() + interval '540 hours', now(), now(), now() + interval '270 hours'
+        'county', NULL, :filer, now() + interval '24 hours', now() + interval '360 hours', now() + interval '270 hours', now() + interval '360 hours', now() + interval '540 hours', now(), now(), now() + interval '270 hours',
+        to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')
     FROM enterprises e WHERE e.id = :enterprise
     RETURNING *
 ), event AS (
@@ -19,8 +20,8 @@ WITH t AS (
     INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
         resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
     SELECT k.category, k.period, t.county_code, t.id % 32, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0
-    FROM t CROSS JOIN LATERAL (VALUES (t.category, to_char(now(), 'YYYY-MM'), 1), ('*', to_char(now(), 'YYYY-MM'), 2),
-        (t.category, to_char(now(), 'YYYY'), 3), ('*', to_char(now(), 'YYYY'), 4)) AS k (category, period, position)
+    FROM t CROSS JOIN LATERAL (VALUES (t.category, t.filed_month, 1), ('*', t.filed_month, 2),
+        (t.category, substr(t.filed_month, 1, 4), 3), ('*', substr(t.filed_month, 1, 4), 4)) AS k (category, period, position)
     ORDER BY k.position
     ON CONFLICT (category, period, county_code, slot) DO UPDATE SET
         filed = ticket_stats.filed + excluded.filed,

@@ -3,6 +3,7 @@
 pub mod password;
 pub mod policy;
 mod principal;
+pub mod revocation;
 pub mod token;
 
 pub use principal::Principal;

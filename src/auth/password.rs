@@ -1,11 +1,13 @@
 //! Argon2id password (and client secret) hashing with OWASP's parameters: m = 19 MiB, t = 2,
 //! p = 1. Hashing is CPU-bound on purpose; callers run it on the blocking pool, a bounded
 //! number at a time, so a flood of logins queues instead of taking every core and 19 MiB per
-//! attempt from the requests that need neither.
+//! attempt from the requests that need neither. Requests queue in a [`HashQueue`] of bounded
+//! length: past it they are refused at once rather than kept waiting behind the flood.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -51,14 +53,27 @@ pub fn default_concurrency() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
-/// Runs one hashing job on the blocking pool once a permit is free. The permit travels with the
-/// job, so a request abandoned by its client still holds it until the hash is done.
-async fn bounded<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> R {
+/// Waits for a hashing permit, in arrival order.
+async fn acquire() -> OwnedSemaphorePermit {
     let permits = PERMITS.get_or_init(|| Arc::new(Semaphore::new(default_concurrency())));
-    let permit = Arc::clone(permits)
+    Arc::clone(permits)
         .acquire_owned()
         .await
-        .expect("the semaphore is never closed");
+        .expect("the semaphore is never closed")
+}
+
+/// Runs one hashing job on the blocking pool once a permit is free, however many wait (the
+/// command line's callers; requests go through a [`HashQueue`]).
+async fn bounded<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> R {
+    run_with(acquire().await, job).await
+}
+
+/// Runs `job` on the blocking pool holding `permit`. The permit travels with the job, so a
+/// request abandoned by its client still holds it until the hash is done.
+async fn run_with<R: Send + 'static>(
+    permit: OwnedSemaphorePermit,
+    job: impl FnOnce() -> R + Send + 'static,
+) -> R {
     crate::telemetry::spawn_blocking_in_span(move || {
         let in_flight = metrics::gauge!("password_hashes_in_flight");
         in_flight.increment(1.0);
@@ -69,6 +84,65 @@ async fn bounded<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) ->
     })
     .await
     .expect("hashing does not panic")
+}
+
+/// The hashing queue was full: the caller should answer 503 and ask the client to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks are waiting; retry in a moment")]
+pub struct Busy;
+
+/// A request's place in the queue; leaving it (a permit came, or the client went away) frees it.
+struct Place<'a>(&'a AtomicUsize);
+
+impl<'a> Place<'a> {
+    /// A place among the `waiting`, unless `bound` are taken.
+    fn take(waiting: &'a AtomicUsize, bound: usize) -> Option<Place<'a>> {
+        let ahead = waiting.fetch_add(1, Ordering::AcqRel);
+        let place = Place(waiting);
+        (ahead < bound).then_some(place)
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The requests of one application waiting for a hashing permit, at most `bound` of them.
+pub struct HashQueue {
+    waiting: AtomicUsize,
+    bound: usize,
+}
+
+impl HashQueue {
+    pub fn new(bound: usize) -> HashQueue {
+        HashQueue {
+            waiting: AtomicUsize::new(0),
+            bound: bound.max(1),
+        }
+    }
+
+    /// Runs `job` like [`bounded`], unless `bound` requests are already waiting.
+    async fn run<R: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, Busy> {
+        let place = Place::take(&self.waiting, self.bound).ok_or(Busy)?;
+        let permit = acquire().await;
+        drop(place);
+        Ok(run_with(permit, job).await)
+    }
+
+    /// [`hash`] on the blocking pool, or [`Busy`].
+    pub async fn hash(&self, secret: String) -> Result<String, Busy> {
+        self.run(move || hash(&secret)).await
+    }
+
+    /// [`verify`] on the blocking pool, or [`Busy`].
+    pub async fn verify(&self, secret: String, stored: Option<String>) -> Result<bool, Busy> {
+        self.run(move || verify(&secret, stored.as_deref())).await
+    }
 }
 
 /// [`hash`] of each secret, in order, spread over every core: an import of a thousand accounts
@@ -88,14 +162,10 @@ pub fn hash_many(secrets: &[String]) -> Vec<String> {
     })
 }
 
-/// [`hash`] on the blocking pool, off the async workers.
+/// [`hash`] on the blocking pool, off the async workers, however long the wait (the command
+/// line; requests use a [`HashQueue`]).
 pub async fn hash_off_thread(secret: String) -> String {
     bounded(move || hash(&secret)).await
-}
-
-/// [`verify`] on the blocking pool, off the async workers.
-pub async fn verify_off_thread(secret: String, stored: Option<String>) -> bool {
-    bounded(move || verify(&secret, stored.as_deref())).await
 }
 
 fn dummy_hash() -> &'static str {
@@ -115,6 +185,18 @@ mod tests {
         assert!(!verify("wrong horse battery", Some(&stored)));
         assert!(!verify("a password that no account has", None));
         assert!(!verify("anything", Some("not a phc string")));
+    }
+
+    #[test]
+    fn the_queue_refuses_past_its_bound_and_frees_places_left() {
+        let waiting = AtomicUsize::new(0);
+        let first = Place::take(&waiting, 2).expect("a free place");
+        let second = Place::take(&waiting, 2).expect("a free place");
+        assert!(Place::take(&waiting, 2).is_none(), "full");
+        drop(first);
+        let third = Place::take(&waiting, 2).expect("a place left by the first");
+        drop((second, third));
+        assert_eq!(waiting.load(Ordering::Acquire), 0);
     }
 
     #[test]

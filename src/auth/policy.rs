@@ -110,6 +110,23 @@ pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
         .ok_or_else(|| forbidden(p, "change this user"))
 }
 
+/// Unlocking a user's logins (forgetting their failed attempts): whoever may change the user,
+/// so administrators for anyone and supervisors for the cadres and enterprise staff of their
+/// region, who may set those users' passwords anyway.
+pub fn unlock_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
+    update_user(p, user)
+}
+
+/// Changing one's own password: people; an API client has a secret instead.
+pub fn change_own_password(p: &Principal) -> Result<(), Error> {
+    (!p.is_client).then_some(()).ok_or_else(|| {
+        refuse(
+            p,
+            "API clients have no password; they use their client secret".into(),
+        )
+    })
+}
+
 /// Creating accounts at all: admins and supervisors.
 pub fn create_users(p: &Principal) -> Result<(), Error> {
     match p.role {
@@ -406,6 +423,30 @@ mod tests {
         ));
         assert!(matches!(
             place_user(&sup, Role::Supervisor, Some(&code("411602"))),
+            Err(Error::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn unlocking_follows_managing_and_clients_have_no_password() {
+        let sup = principal(Role::Supervisor, Some("411600"), None);
+        assert!(unlock_user(&sup, &user(2, Role::Cadre, "411602")).is_ok());
+        assert!(matches!(
+            unlock_user(&sup, &user(1, Role::Supervisor, "411600")),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            unlock_user(&sup, &user(3, Role::Cadre, "410102")),
+            Err(Error::NotFound(_))
+        ));
+        let staff = principal(Role::Enterprise, None, Some(5));
+        assert!(change_own_password(&staff).is_ok());
+        let client = Principal {
+            is_client: true,
+            ..staff
+        };
+        assert!(matches!(
+            change_own_password(&client),
             Err(Error::Forbidden(_))
         ));
     }

@@ -4,6 +4,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{Ready, ready};
 
+use super::token::Rejection;
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::error::Error;
@@ -51,19 +52,52 @@ fn authenticate(req: &HttpRequest) -> Result<Principal, Error> {
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .ok_or_else(|| Error::Unauthorized("this operation needs a bearer token".into()))?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .ok_or_else(|| {
-            Error::Unauthorized("the Authorization header must be `Bearer <token>`".into())
-        })?;
-    state
-        .tokens
-        .verify(token.trim(), state.clock.now())
-        .and_then(|claims| claims.principal())
-        .ok_or_else(|| Error::Unauthorized("the access token is invalid or has expired".into()))
+    let token = header.to_str().ok().and_then(bearer_token).ok_or_else(|| {
+        Error::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+    })?;
+    let claims =
+        state
+            .tokens
+            .verify(token, state.clock.now())
+            .map_err(|rejection| match rejection {
+                Rejection::Expired => Error::Unauthorized(
+                    "the access token has expired; get a new one with the refresh token at \
+                 POST /api/v1/auth/refresh, or log in again"
+                        .into(),
+                ),
+                Rejection::Invalid => Error::Unauthorized("the access token is invalid".into()),
+            })?;
+    let principal = claims
+        .principal()
+        .ok_or_else(|| Error::Unauthorized("the access token is invalid".into()))?;
+    if state.revocations.is_revoked(&claims, principal.user_id) {
+        return Err(Error::Unauthorized(
+            "the access token has been revoked; refresh it at POST /api/v1/auth/refresh, \
+             or log in again"
+                .into(),
+        ));
+    }
+    Ok(principal)
+}
+
+/// The token of `Bearer <token>`, the scheme in any case (RFC 7235 section 2.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_scheme_is_case_insensitive() {
+        for header in ["Bearer abc", "bearer abc", "BEARER  abc ", "bEaReR abc"] {
+            assert_eq!(bearer_token(header), Some("abc"), "{header}");
+        }
+        for header in ["Basic abc", "Bearer", "Bearer ", "Bearerabc", "abc"] {
+            assert_eq!(bearer_token(header), None, "{header}");
+        }
+    }
 }

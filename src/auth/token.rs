@@ -1,8 +1,9 @@
 //! Access tokens: HS256 JWTs with the algorithm pinned and `iss`, `aud`, `iat`, `exp` set and
-//! checked, `exp` against the service's own clock. Refresh tokens and client secrets: random
-//! values shown once and stored only as digests.
+//! checked, `exp` against the service's own clock; they carry their user's token generation
+//! (`gen`) and login session (`sid`), which revocation is checked against. Refresh tokens and
+//! client secrets: random values shown once and stored only as digests.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, TimeDelta};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,6 +35,28 @@ pub struct Claims {
     /// Set for an enterprise's API client rather than a person.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub client: bool,
+    /// The user's token generation when the token was issued (older ones are revoked).
+    #[serde(default)]
+    pub r#gen: i64,
+    /// The login session (refresh-token family) it belongs to; none for API clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+/// What an access token carries besides its principal, for revocation.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant<'a> {
+    /// The user's current token generation.
+    pub generation: i64,
+    /// The login session, for people; `None` for API clients.
+    pub session: Option<&'a str>,
+}
+
+/// Why a token was refused: the client may refresh an expired one, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    Invalid,
+    Expired,
 }
 
 impl Claims {
@@ -79,7 +102,11 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, principal: &Principal, now: NaiveDateTime) -> String {
+    pub fn access_ttl(&self) -> TimeDelta {
+        TimeDelta::seconds(self.access_ttl_secs)
+    }
+
+    pub fn issue(&self, principal: &Principal, grant: Grant, now: NaiveDateTime) -> String {
         let iat = now.and_utc().timestamp();
         let claims = Claims {
             sub: principal.user_id.to_string(),
@@ -91,15 +118,22 @@ impl TokenKeys {
             region: principal.region.clone(),
             ent: principal.enterprise_id,
             client: principal.is_client,
+            r#gen: grant.generation,
+            sid: grant.session.map(str::to_owned),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
     }
 
     /// The claims of a token this service signed and that has not expired at `now`.
-    pub fn verify(&self, token: &str, now: NaiveDateTime) -> Option<Claims> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        (data.claims.exp > now.and_utc().timestamp()).then_some(data.claims)
+    pub fn verify(&self, token: &str, now: NaiveDateTime) -> Result<Claims, Rejection> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|_| Rejection::Invalid)?;
+        if data.claims.exp > now.and_utc().timestamp() {
+            Ok(data.claims)
+        } else {
+            Err(Rejection::Expired)
+        }
     }
 }
 
@@ -120,7 +154,7 @@ pub fn digest(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeDelta, Utc};
+    use chrono::Utc;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
@@ -134,15 +168,25 @@ mod tests {
         }
     }
 
+    const GRANT: Grant = Grant {
+        generation: 3,
+        session: Some("family"),
+    };
+
     #[test]
     fn issued_tokens_verify_until_they_expire() {
         let keys = TokenKeys::new(SECRET, 900).unwrap();
         let now = Utc::now().naive_utc();
-        let token = keys.issue(&principal(7, Role::Cadre), now);
+        let token = keys.issue(&principal(7, Role::Cadre), GRANT, now);
         let claims = keys.verify(&token, now).unwrap();
         assert_eq!(claims.principal(), Some(principal(7, Role::Cadre)));
-        assert!(keys.verify(&token, now + TimeDelta::seconds(899)).is_some());
-        assert!(keys.verify(&token, now + TimeDelta::seconds(900)).is_none());
+        assert_eq!((claims.r#gen, claims.sid.as_deref()), (3, Some("family")));
+        assert!(keys.verify(&token, now + TimeDelta::seconds(899)).is_ok());
+        assert_eq!(
+            keys.verify(&token, now + TimeDelta::seconds(900))
+                .unwrap_err(),
+            Rejection::Expired
+        );
     }
 
     #[test]
@@ -151,10 +195,8 @@ mod tests {
         let now = Utc::now().naive_utc();
         let other = TokenKeys::new(b"another-secret-another-secret-xx", 900).unwrap();
         let keys = TokenKeys::new(SECRET, 900).unwrap();
-        assert!(
-            keys.verify(&other.issue(&principal(1, Role::Admin), now), now)
-                .is_none()
-        );
+        let foreign = other.issue(&principal(1, Role::Admin), GRANT, now);
+        assert_eq!(keys.verify(&foreign, now).unwrap_err(), Rejection::Invalid);
     }
 
     #[test]

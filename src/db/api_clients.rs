@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::schema::{api_clients, users};
+use super::schema::{api_clients, enterprises, users};
 use super::users::{self as user_rows, KIND_CLIENT, NewUser, User};
 use super::{DbConnection, DbError};
 use crate::domain::role::Role;
@@ -79,29 +79,53 @@ pub fn list(conn: &mut DbConnection, enterprise_id: i64) -> Result<Vec<ApiClient
         .load(conn)?)
 }
 
-/// A live (unrevoked) client with its secret hash and principal.
+/// A live client (unrevoked, of an active enterprise) with its secret hash and principal.
 pub fn find_live(
     conn: &mut DbConnection,
     client_id: &str,
 ) -> Result<Option<(String, User)>, DbError> {
     Ok(api_clients::table
         .inner_join(users::table)
+        .inner_join(enterprises::table.on(enterprises::id.eq(api_clients::enterprise_id)))
         .filter(api_clients::client_id.eq(client_id))
         .filter(api_clients::revoked_at.is_null())
         .filter(users::active.eq(true))
+        .filter(enterprises::active.eq(true))
         .select((api_clients::secret_hash, User::as_select()))
         .first(conn)
         .optional()?)
 }
 
-/// Revokes a client of `enterprise_id` and deactivates its principal; `NotFound` when no such
-/// live client exists.
+/// Whether the enterprise is active, holding its row until the commit on PostgreSQL, so that
+/// concurrent creations of its clients count one after the other (SQLite's write transaction
+/// holds the whole database already).
+pub fn lock_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<bool, DbError> {
+    let query = enterprises::table
+        .find(enterprise_id)
+        .select(enterprises::active);
+    Ok(match conn {
+        DbConnection::Postgres(pg) => query.for_update().first(pg)?,
+        DbConnection::Sqlite(lite) => query.first(lite)?,
+    })
+}
+
+/// How many unrevoked clients an enterprise has.
+pub fn count_live(conn: &mut DbConnection, enterprise_id: i64) -> Result<i64, DbError> {
+    Ok(api_clients::table
+        .filter(api_clients::enterprise_id.eq(enterprise_id))
+        .filter(api_clients::revoked_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Revokes a client of `enterprise_id` and deactivates its principal, whose id it answers;
+/// `NotFound` when no such live client exists.
 pub fn revoke(
     conn: &mut DbConnection,
     enterprise_id: i64,
     client_id: &str,
     now: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
     let user_id: i64 = diesel::update(
         api_clients::table
             .filter(api_clients::enterprise_id.eq(enterprise_id))
@@ -114,5 +138,5 @@ pub fn revoke(
     diesel::update(users::table.find(user_id))
         .set((users::active.eq(false), users::updated_at.eq(now)))
         .execute(conn)?;
-    Ok(())
+    Ok(user_id)
 }

@@ -13,6 +13,8 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::DbError;
+use super::programme_time::Rekeying;
+use crate::domain::time::Tz;
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -219,12 +221,13 @@ impl Database {
         })
     }
 
-    /// Applies pending migrations (see [`migrate`]); from then on the database serves calls.
-    pub async fn migrate(&self) -> Result<(), DbError> {
+    /// Applies pending migrations (see [`migrate`]), with statistics months in programme time
+    /// `tz`; from then on the database serves calls.
+    pub async fn migrate(&self, tz: Tz, rekeying: Rekeying) -> Result<(), DbError> {
         let pool = self.pool.clone();
         crate::telemetry::spawn_blocking_in_span(move || {
             let mut pooled = pool.get().map_err(DbError::from)?;
-            migrate(&mut pooled.conn)
+            migrate(&mut pooled.conn, tz, rekeying)
         })
         .await
         .map_err(|_| DbError::Unavailable("the migration task was cancelled".into()))??;
@@ -286,9 +289,11 @@ impl Database {
     }
 }
 
-/// Applies pending migrations and loads the bundled reference data. Safe to run from several
-/// instances at once: PostgreSQL serialises them with an advisory lock, SQLite with its write lock.
-pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
+/// Applies pending migrations, loads the bundled reference data, and keys the statistics
+/// counters by months of programme time `tz` (see [`Rekeying`]). Safe to run from several
+/// instances at once: PostgreSQL serialises them with an advisory lock (and the re-keying with
+/// table locks), SQLite with its write lock.
+pub fn migrate(conn: &mut DbConnection, tz: Tz, rekeying: Rekeying) -> Result<(), DbError> {
     let up_to_date = match conn {
         DbConnection::Postgres(pg) => all_applied(pg),
         DbConnection::Sqlite(_) => false,
@@ -308,6 +313,15 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), DbError> {
     let years = write_transaction(conn, super::calendar::seed_bundled)?;
     if years > 0 {
         tracing::info!(years, "loaded the bundled working-day calendar");
+    }
+    if let Some(done) = super::programme_time::key_in_programme_time(conn, tz, rekeying)? {
+        tracing::info!(
+            from = %done.from,
+            to = tz.name(),
+            tickets_moved = done.tickets_moved,
+            keys = done.keys,
+            "statistics months re-keyed to programme time and the counters rebuilt"
+        );
     }
     Ok(())
 }

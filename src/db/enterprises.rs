@@ -1,5 +1,7 @@
 //! Enterprises: who files tickets.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -134,6 +136,21 @@ pub fn find_with_primary_cadre(
         .filter(enterprises::id.eq(id))
         .select((Enterprise::as_select(), users::id.nullable()))
         .first(conn)?)
+}
+
+/// Which of these enterprises are deactivated (tickets say so).
+pub fn inactive_among(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i64>, DbError> {
+    let mut inactive = HashSet::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        inactive.extend(
+            enterprises::table
+                .filter(enterprises::id.eq_any(chunk))
+                .filter(enterprises::active.eq(false))
+                .select(enterprises::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    Ok(inactive)
 }
 
 /// The enterprises holding any of these codes.

@@ -38,6 +38,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_generation -> BigInt,
     }
 }
 
@@ -65,14 +66,26 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        family_started_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    login_throttle (username) {
-        username -> Text,
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        username_key -> Text,
         failures -> Integer,
         window_starts_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    token_revocations (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        generation -> Nullable<BigInt>,
+        family_id -> Nullable<Text>,
+        revoked_at -> Timestamp,
     }
 }
 
@@ -127,6 +140,7 @@ diesel::table! {
         updated_at -> Timestamp,
         counted_warning -> Nullable<Text>,
         counted_until -> Nullable<Timestamp>,
+        filed_month -> Text,
     }
 }
 
@@ -195,6 +209,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    service_state (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
     calendar_years (year) {
         year -> Integer,
     }
@@ -231,6 +252,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     refresh_tokens,
     login_throttle,
+    token_revocations,
     enterprise_cadres,
     categories,
     tickets,
@@ -239,4 +261,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     ticket_stats,
     ticket_warnings,
+    service_state,
 );

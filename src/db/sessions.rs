@@ -1,5 +1,6 @@
 //! Login sessions: refresh tokens (by family, one family per login) and the failed-login
-//! throttle, both shared by every instance through the database.
+//! throttle's counters (under digests the caller computes), both shared by every instance
+//! through the database.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -16,6 +17,7 @@ pub struct RefreshToken {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub family_started_at: NaiveDateTime,
 }
 
 pub struct NewRefreshToken<'a> {
@@ -24,6 +26,8 @@ pub struct NewRefreshToken<'a> {
     pub user_id: i64,
     pub now: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// When the family's first token was issued (the login).
+    pub family_started_at: NaiveDateTime,
 }
 
 pub fn insert_refresh_token(conn: &mut DbConnection, new: NewRefreshToken) -> Result<(), DbError> {
@@ -34,6 +38,7 @@ pub fn insert_refresh_token(conn: &mut DbConnection, new: NewRefreshToken) -> Re
             refresh_tokens::user_id.eq(new.user_id),
             refresh_tokens::issued_at.eq(new.now),
             refresh_tokens::expires_at.eq(new.expires_at),
+            refresh_tokens::family_started_at.eq(new.family_started_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -82,14 +87,15 @@ pub fn revoke_family(
     Ok(())
 }
 
+/// Revokes every refresh token of these users: all their sessions end.
 pub fn revoke_user_tokens(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_ids: &[i64],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(
         refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::user_id.eq_any(user_ids))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(now))
@@ -97,16 +103,17 @@ pub fn revoke_user_tokens(
     Ok(())
 }
 
-/// Seconds until `username` may try again, when it has reached `max_failures` in the window.
+/// Seconds until the counter under `key` opens again, when it has reached `max_failures` in
+/// its window.
 pub fn throttled_for(
     conn: &mut DbConnection,
-    username: &str,
+    key: &str,
     now: NaiveDateTime,
     window: TimeDelta,
     max_failures: i32,
 ) -> Result<Option<u64>, DbError> {
     let row: Option<(i32, NaiveDateTime)> = login_throttle::table
-        .find(username)
+        .find(key)
         .select((login_throttle::failures, login_throttle::window_starts_at))
         .first(conn)
         .optional()?;
@@ -117,31 +124,34 @@ pub fn throttled_for(
     }))
 }
 
-/// Counts a failed login: within the window it adds one, after it a new window starts.
+/// Counts a failed login under `key` (of the user `username_key`): within the window it adds
+/// one, after it a new window starts.
 pub fn record_failure(
     conn: &mut DbConnection,
-    username: &str,
+    key: &str,
+    username_key: &str,
     now: NaiveDateTime,
     window: TimeDelta,
 ) -> Result<(), DbError> {
     let seed = diesel::insert_into(login_throttle::table)
         .values((
-            login_throttle::username.eq(username),
+            login_throttle::throttle_key.eq(key),
+            login_throttle::username_key.eq(username_key),
             login_throttle::failures.eq(0),
             login_throttle::window_starts_at.eq(now),
         ))
-        .on_conflict(login_throttle::username)
+        .on_conflict(login_throttle::throttle_key)
         .do_nothing();
     crate::on_backend!(conn, |c| seed.execute(c))?;
     let counted = diesel::update(
         login_throttle::table
-            .find(username)
+            .find(key)
             .filter(login_throttle::window_starts_at.gt(now - window)),
     )
     .set(login_throttle::failures.eq(login_throttle::failures + 1))
     .execute(conn)?;
     if counted == 0 {
-        diesel::update(login_throttle::table.find(username))
+        diesel::update(login_throttle::table.find(key))
             .set((
                 login_throttle::failures.eq(1),
                 login_throttle::window_starts_at.eq(now),
@@ -151,7 +161,26 @@ pub fn record_failure(
     Ok(())
 }
 
-pub fn clear_failures(conn: &mut DbConnection, username: &str) -> Result<(), DbError> {
-    diesel::delete(login_throttle::table.find(username)).execute(conn)?;
+pub fn clear_failures(conn: &mut DbConnection, key: &str) -> Result<(), DbError> {
+    diesel::delete(login_throttle::table.find(key)).execute(conn)?;
     Ok(())
+}
+
+/// Forgets every counter of one user (an unlock); how many there were.
+pub fn clear_user_failures(conn: &mut DbConnection, username_key: &str) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(login_throttle::table.filter(login_throttle::username_key.eq(username_key)))
+            .execute(conn)?,
+    )
+}
+
+/// Forgets counters whose window began before `cutoff`; how many.
+pub fn purge_failures_before(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(login_throttle::table.filter(login_throttle::window_starts_at.lt(cutoff)))
+            .execute(conn)?,
+    )
 }

@@ -14,6 +14,7 @@ use super::{DbConnection, DbError};
 use crate::domain::region::CodeRange;
 use crate::domain::sla;
 use crate::domain::stats::{Counters, Month, Period, TicketFacts, WarningCounts};
+use crate::domain::time::Tz;
 
 /// The category under which every ticket is counted again, so reports over all categories read
 /// one row per county and period.
@@ -29,11 +30,11 @@ pub struct Key {
 }
 
 impl Key {
-    /// The keys a ticket of `category` filed in `county_code` at `filed_at` counts under, in the
-    /// one order every writer takes their rows in: its category then all categories, for its
-    /// month, then for its year.
-    pub fn all_of(county_code: &str, category: &str, filed_at: NaiveDateTime) -> [Key; 4] {
-        let [month, year] = Period::of(filed_at);
+    /// The keys a ticket of `category` filed in `county_code` in (programme-time) `month`
+    /// counts under, in the one order every writer takes their rows in: its category then all
+    /// categories, for its month, then for its year.
+    pub fn all_of(county_code: &str, category: &str, month: Month) -> [Key; 4] {
+        let [month, year] = Period::of(month);
         let key = |period: Period, category: &str| Key {
             county_code: county_code.to_owned(),
             period: period.to_string(),
@@ -61,7 +62,7 @@ impl Ticket {
 
     /// The keys the ticket counts under (see [`Key::all_of`]).
     pub fn stats_keys(&self) -> [Key; 4] {
-        Key::all_of(&self.county_code, &self.category, self.created_at)
+        Key::all_of(&self.county_code, &self.category, self.filed_month)
     }
 }
 
@@ -511,9 +512,42 @@ pub struct Recount {
     pub warnings_now: BTreeMap<String, WarningCounts>,
 }
 
-/// Recounts every counter from the tickets, a batch at a time.
-pub fn recount(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Recount, DbError> {
+/// Recounts every counter from the tickets, each ticket in the month of `tz` its filing falls
+/// in (worked out again, not read from the ticket).
+pub fn recount(conn: &mut DbConnection, now: NaiveDateTime, tz: Tz) -> Result<Recount, DbError> {
     let mut totals = Recount::default();
+    each_ticket(conn, |ticket| {
+        let month = Month::of(ticket.created_at, tz);
+        add_counts(&mut totals.counters, ticket, month);
+        let counted = WarningCounts::of(ticket.counted_warning);
+        for category in [ticket.category.as_str(), ALL_CATEGORIES] {
+            let key = (category.to_owned(), ticket.county_code.clone());
+            let entry = totals.counted_warnings.entry(key).or_default();
+            *entry = *entry + counted;
+        }
+        let colour = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
+        let entry = totals
+            .warnings_now
+            .entry(ticket.county_code.clone())
+            .or_default();
+        *entry = *entry + WarningCounts::of(colour);
+    })?;
+    totals.counted_warnings.retain(|_, w| !w.is_zero());
+    totals.warnings_now.retain(|_, w| !w.is_zero());
+    Ok(totals)
+}
+
+/// Adds what `ticket` counts, as filed in `month`, to the sums by key.
+pub fn add_counts(sums: &mut BTreeMap<Key, Counters>, ticket: &Ticket, month: Month) {
+    let counts = Counters::of(&ticket.stats_facts());
+    for key in Key::all_of(&ticket.county_code, &ticket.category, month) {
+        let entry = sums.entry(key).or_default();
+        *entry = *entry + counts;
+    }
+}
+
+/// Hands every ticket to `visit`, in id order, reading ten thousand at a time.
+pub fn each_ticket(conn: &mut DbConnection, mut visit: impl FnMut(&Ticket)) -> Result<(), DbError> {
     let mut after = 0i64;
     loop {
         let batch: Vec<Ticket> = tickets::table
@@ -522,29 +556,10 @@ pub fn recount(conn: &mut DbConnection, now: NaiveDateTime) -> Result<Recount, D
             .limit(10_000)
             .select(Ticket::as_select())
             .load(conn)?;
-        let Some(last) = batch.last() else { break };
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
         after = last.id;
-        for ticket in &batch {
-            let counts = Counters::of(&ticket.stats_facts());
-            for key in ticket.stats_keys() {
-                let entry = totals.counters.entry(key).or_default();
-                *entry = *entry + counts;
-            }
-            let counted = WarningCounts::of(ticket.counted_warning);
-            for category in [ticket.category.as_str(), ALL_CATEGORIES] {
-                let key = (category.to_owned(), ticket.county_code.clone());
-                let entry = totals.counted_warnings.entry(key).or_default();
-                *entry = *entry + counted;
-            }
-            let colour = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
-            let entry = totals
-                .warnings_now
-                .entry(ticket.county_code.clone())
-                .or_default();
-            *entry = *entry + WarningCounts::of(colour);
-        }
+        batch.iter().for_each(&mut visit);
     }
-    totals.counted_warnings.retain(|_, w| !w.is_zero());
-    totals.warnings_now.retain(|_, w| !w.is_zero());
-    Ok(totals)
 }

@@ -9,6 +9,7 @@ use crate::domain::calendar::DayKind;
 use crate::domain::region::RegionLevel;
 use crate::domain::role::Role;
 use crate::domain::sla::Warning;
+use crate::domain::stats::Month;
 use crate::domain::ticket::{Priority, Status};
 
 macro_rules! text_column {
@@ -38,4 +39,4 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(Status, Priority, RegionLevel, Role, Warning, DayKind);
+text_column!(Status, Priority, RegionLevel, Role, Warning, Month, DayKind);

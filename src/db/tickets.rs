@@ -5,13 +5,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::schema::{enterprise_cadres, tickets};
+use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, idempotency, stats, write_transaction};
 use crate::auth::policy::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::sla::{self, Counted, Deadlines, Warning};
-use crate::domain::stats::{Counters, WarningCounts};
+use crate::domain::stats::{Counters, Month, WarningCounts};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
@@ -76,6 +76,9 @@ pub struct Ticket {
     pub counted_warning: Option<Warning>,
     #[serde(skip)]
     pub counted_until: Option<NaiveDateTime>,
+    /// The programme-time month it was filed in, which its statistics counters are keyed by.
+    #[serde(skip)]
+    pub filed_month: Month,
 }
 
 impl Ticket {
@@ -149,6 +152,8 @@ pub struct TicketChanges {
 
 /// What is written with a new ticket besides the ticket itself.
 pub struct Filing<'a> {
+    /// The programme-time month of filing, which the ticket's counters are keyed by.
+    pub month: Month,
     /// The filing event's details.
     pub details: serde_json::Value,
     /// What the ticket adds to the statistics.
@@ -164,7 +169,8 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
     match conn {
         DbConnection::Postgres(pg) => Ok(file_in_one_statement(pg, new, filing)?),
         DbConnection::Sqlite(_) => write_transaction(conn, |c| {
-            let statement = diesel::insert_into(tickets::table).values(new);
+            let month = tickets::filed_month.eq(filing.month.to_string());
+            let statement = diesel::insert_into(tickets::table).values((new, month));
             let ticket = crate::on_backend!(c, |c| statement
                 .returning(Ticket::as_returning())
                 .get_result(c))?;
@@ -198,8 +204,8 @@ const FILE_SQL: &str = "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_at, updated_at, counted_until, filed_month)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -231,6 +237,7 @@ SELECT * FROM t";
 /// and reuses the plan (a filing costs PostgreSQL about half as much that way).
 struct FileStatement<'a> {
     new: &'a NewTicket,
+    month: String,
     details: String,
     keys: [stats::Key; 4],
     counts: [i32; 10],
@@ -284,6 +291,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> 
             Timestamp => &n.created_at,
             Timestamp => &n.updated_at,
             Timestamp => &n.counted_until,
+            Text => &self.month,
             Text => &self.details,
             BigInt => &stats::POSTGRES_SLOTS,
         );
@@ -312,8 +320,9 @@ fn file_in_one_statement(
     let (key, hash) = filing.idempotency.unzip();
     FileStatement {
         new,
+        month: filing.month.to_string(),
         details: filing.details.to_string(),
-        keys: stats::Key::all_of(&new.county_code, &new.category, new.created_at),
+        keys: stats::Key::all_of(&new.county_code, &new.category, filing.month),
         counts: [
             c.filed,
             c.withdrawn,
@@ -498,6 +507,8 @@ pub struct TicketFilter {
     pub warning: Option<(Warning, NaiveDateTime)>,
     pub filed_from: Option<NaiveDateTime>,
     pub filed_before: Option<NaiveDateTime>,
+    /// Tickets of active (`true`) or deactivated (`false`) enterprises.
+    pub enterprise_active: Option<bool>,
 }
 
 /// One page of tickets in `scope`, `filter`ed, in `sort` order after the keyset `after`
@@ -550,6 +561,17 @@ pub fn list(
     }
     if let Some(enterprise) = filter.enterprise_id {
         query = query.filter(tickets::enterprise_id.eq(enterprise));
+    }
+    if let Some(active) = filter.enterprise_active {
+        // Deactivated enterprises are few: their ids, and the tickets in or out of them.
+        let inactive = enterprises::table
+            .filter(enterprises::active.eq(false))
+            .select(enterprises::id);
+        query = if active {
+            query.filter(tickets::enterprise_id.ne_all(inactive))
+        } else {
+            query.filter(tickets::enterprise_id.eq_any(inactive))
+        };
     }
     if let Some(from) = filter.filed_from {
         query = query.filter(tickets::created_at.ge(from));

@@ -40,6 +40,9 @@ pub struct User {
     #[serde(serialize_with = "crate::domain::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// Access tokens carry it; raising it revokes those issued before.
+    #[serde(skip)]
+    pub token_generation: i64,
 }
 
 impl User {
@@ -162,6 +165,39 @@ pub fn find_credentials(
         .select((User::as_select(), users::password_hash))
         .first(conn)
         .optional()?)
+}
+
+/// A user who may hold a session now: active, and of an active enterprise when they have one.
+pub fn find_usable(conn: &mut DbConnection, id: i64) -> Result<Option<User>, DbError> {
+    let found: Option<(User, Option<bool>)> = users::table
+        .left_join(enterprises::table)
+        .filter(users::id.eq(id))
+        .select((User::as_select(), enterprises::active.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(user, enterprise_active)| {
+        (user.active && enterprise_active != Some(false)).then_some(user)
+    }))
+}
+
+/// The ids of an enterprise's users, people and API clients alike.
+pub fn ids_of_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(users::table
+        .filter(users::enterprise_id.eq(enterprise_id))
+        .select(users::id)
+        .load(conn)?)
+}
+
+/// A person and their password hash, by id.
+pub fn find_credentials_of(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<(User, Option<String>), DbError> {
+    Ok(users::table
+        .find(id)
+        .filter(users::kind.eq(KIND_PERSON))
+        .select((User::as_select(), users::password_hash))
+        .first(conn)?)
 }
 
 pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {

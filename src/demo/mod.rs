@@ -19,6 +19,7 @@ use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
+use crate::domain::time::Tz;
 use crate::error::{Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
@@ -102,13 +103,15 @@ pub async fn run(
 
 /// Adds `count` tickets spread over the past year to the region's enterprises, in every state
 /// of the lifecycle, filed on their behalf by the demo administrator; nothing when the region
-/// already has tickets (so a rerun changes nothing). Returns how many were written.
+/// already has tickets (so a rerun changes nothing), counted in the months of programme time
+/// `tz`. Returns how many were written.
 pub async fn fill_tickets(
     db: &Database,
     region: RegionCode,
     count: usize,
     seed: u64,
     now: NaiveDateTime,
+    tz: Tz,
 ) -> Result<usize, Error> {
     db.run(move |conn| {
         write_transaction(conn, |c| {
@@ -118,7 +121,7 @@ pub async fn fill_tickets(
                 .select(crate::db::schema::users::id)
                 .first(c)
                 .map_err(DbError::from)?;
-            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now)?)
+            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now, tz)?)
         })
     })
     .await
@@ -190,8 +193,8 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geogr
     Ok((place(&region), geography))
 }
 
-/// GB/T 2260 lists the counties a province governs directly under a pseudo-city `xx90xx`
-/// ("省直辖县级行政区划"): a grouping, not a city with agencies or a supervisor.
+/// A heading of the region list (省直辖县级行政区划, 市辖区): a grouping, not a city with
+/// agencies or a supervisor.
 fn is_grouping(region: &Region) -> bool {
-    region.level == RegionLevel::City && region.code.get(2..4) == Some("90")
+    RegionCode::parse(&region.code).is_ok_and(|code| code.is_heading())
 }

@@ -15,8 +15,9 @@ use crate::db::stats::{self, CounterRow, WarningRow};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
 use crate::domain::sla::{self, Thresholds, Warning};
-use crate::domain::stats::{Counters, TicketFacts, WarningCounts};
+use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
 use crate::domain::ticket::{Priority, Status};
+use crate::domain::time::Tz;
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
 const BATCH: usize = 1_000;
@@ -159,6 +160,7 @@ struct TicketRow {
     updated_at: NaiveDateTime,
     counted_warning: Option<String>,
     counted_until: Option<NaiveDateTime>,
+    filed_month: String,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -177,6 +179,7 @@ fn generate(
     categories: &[Category],
     filer: i64,
     now: NaiveDateTime,
+    tz: Tz,
 ) -> Generated {
     let (enterprise_id, county, primary) =
         cast.enterprises[rng.below(cast.enterprises.len())].clone();
@@ -261,7 +264,7 @@ fn generate(
             if at >= now {
                 break 'life;
             }
-            let up = level.above().unwrap_or(level);
+            let up = county_code.tier_above(level).unwrap_or(level);
             events.push((assignee, "escalate", Some(status.as_str()), "submitted", at));
             (status, level, assignee) = (Status::Submitted, up, None);
             if stalls {
@@ -340,6 +343,7 @@ fn generate(
             updated_at: updated,
             counted_warning: counted.warning.map(|w| w.as_str().to_owned()),
             counted_until: counted.until,
+            filed_month: Month::of(created, tz).to_string(),
         },
     }
 }
@@ -353,6 +357,7 @@ pub fn fill(
     filer: i64,
     seed: u64,
     now: NaiveDateTime,
+    tz: Tz,
 ) -> Result<usize, DbError> {
     let range = region.subtree();
     let existing: i64 = tickets::table
@@ -382,6 +387,7 @@ pub fn fill(
                     &categories,
                     filer,
                     now,
+                    tz,
                 )
             })
             .collect();
@@ -397,7 +403,8 @@ pub fn fill(
                 rating: r.rating,
             };
             let counts = Counters::of(&facts);
-            for key in stats::Key::all_of(&r.county_code, &r.category, r.created_at) {
+            let month = Month::of(r.created_at, tz);
+            for key in stats::Key::all_of(&r.county_code, &r.category, month) {
                 let entry = counters.entry(key).or_default();
                 *entry = *entry + counts;
             }

@@ -1,6 +1,7 @@
 //! Pure rules, no I/O: what is valid and what follows from what.
 
 pub mod account;
+pub mod address;
 pub mod calendar;
 pub mod page;
 pub mod pairing;

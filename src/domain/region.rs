@@ -55,6 +55,10 @@ impl RegionLevel {
     }
 }
 
+/// The province-level municipalities (Beijing, Tianjin, Shanghai, Chongqing): their city-level
+/// rows are headings over districts and counties the municipality governs itself.
+const MUNICIPALITIES: [&str; 4] = ["11", "12", "31", "50"];
+
 /// A six-digit region code; holding one means it is well formed (not that the region exists).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -102,6 +106,33 @@ impl RegionCode {
     pub fn ancestor_at(&self, level: RegionLevel) -> RegionCode {
         let prefix = &self.0[..level.prefix_len()];
         RegionCode(format!("{prefix:0<6}"))
+    }
+
+    /// Whether the code is a heading of GB/T 2260 rather than a government (SPEC section 10):
+    /// the city-level groupings of the county-level units a province governs directly
+    /// (`xx9000`, 省直辖县级行政区划, e.g. 419000 above Jiyuan) and the municipalities'
+    /// 市辖区 and 县 (Beijing 110100, Chongqing 500200). No ticket sits at a heading.
+    pub fn is_heading(&self) -> bool {
+        self.level() == RegionLevel::City
+            && (&self.0[2..4] == "90" || MUNICIPALITIES.contains(&&self.0[..2]))
+    }
+
+    /// The government at `level` that holds this county: none where the list has only a
+    /// heading at that level (a directly administered county has no city).
+    pub fn government_at(&self, level: RegionLevel) -> Option<RegionCode> {
+        Some(self.ancestor_at(level)).filter(|region| !region.is_heading())
+    }
+
+    /// The next level above `level` with a government over this county, where an escalation
+    /// goes: county → city → province, straight to the province where the city is a heading.
+    pub fn tier_above(&self, level: RegionLevel) -> Option<RegionLevel> {
+        let mut above = level.above();
+        while let Some(up) = above
+            && self.government_at(up).is_none()
+        {
+            above = up.above();
+        }
+        above
     }
 
     /// Whether `other` lies in this region's subtree.
@@ -212,6 +243,72 @@ mod tests {
         );
         assert_eq!(RegionLevel::County.above(), Some(RegionLevel::City));
         assert_eq!(RegionLevel::Province.above(), None);
+    }
+
+    /// Every city-level heading of the bundled list, by its name, and no other city.
+    #[test]
+    fn headings_are_the_bundled_lists_groupings_and_nothing_else() {
+        let list = include_str!("../../data/regions-cn.csv");
+        let heading_names = [
+            "市辖区",
+            "县",
+            "省直辖县级行政区划",
+            "自治区直辖县级行政区划",
+        ];
+        let mut headings = Vec::new();
+        for line in list.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let region = code(fields[0]);
+            let named_heading = fields[2] == "city" && heading_names.contains(&fields[1]);
+            assert_eq!(region.is_heading(), named_heading, "{line}");
+            if named_heading {
+                headings.push(fields[0]);
+            }
+        }
+        assert_eq!(
+            headings,
+            [
+                "110100", "120100", "310100", "419000", "429000", "469000", "500100", "500200",
+                "659000"
+            ]
+        );
+        assert!(!code("110000").is_heading() && !code("110101").is_heading());
+        assert!(
+            !code("441900").is_heading(),
+            "Dongguan, a city without counties"
+        );
+    }
+
+    #[test]
+    fn directly_administered_counties_escalate_straight_to_the_province() {
+        use RegionLevel::*;
+        // (county, the next tier above the county, its government at city level)
+        let table = [
+            ("411602", Some(City), Some("411600")),
+            ("441900", Some(City), Some("441900")),
+            ("419001", Some(Province), None),
+            ("429004", Some(Province), None),
+            ("469001", Some(Province), None),
+            ("659001", Some(Province), None),
+            ("110101", Some(Province), None),
+            ("120101", Some(Province), None),
+            ("310101", Some(Province), None),
+            ("500101", Some(Province), None),
+            ("500229", Some(Province), None),
+        ];
+        for (county, above, city) in table {
+            let county = code(county);
+            assert_eq!(county.tier_above(County), above, "{county}");
+            assert_eq!(
+                county.government_at(City).map(String::from).as_deref(),
+                city,
+                "{county}"
+            );
+            assert_eq!(county.tier_above(City), Some(Province), "{county}");
+            assert_eq!(county.tier_above(Province), None, "{county}");
+            assert_eq!(county.government_at(County), Some(county.clone()));
+            assert!(county.government_at(Province).is_some());
+        }
     }
 
     #[test]

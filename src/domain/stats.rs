@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::sla::Warning;
 use super::ticket::Status;
+use super::time::Tz;
 
 /// The counts one ticket contributes, or many tickets' sums.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -221,10 +222,13 @@ impl Month {
         NaiveDate::from_ymd_opt(month.year, month.month, 1).map(|_| month)
     }
 
-    pub fn of(time: NaiveDateTime) -> Month {
+    /// The programme-time month holding the UTC moment `utc` (a ticket filed at
+    /// 2026-01-31T17:00Z counts in February in China Standard Time).
+    pub fn of(utc: NaiveDateTime, tz: Tz) -> Month {
+        let local = super::time::local(tz, utc);
         Month {
-            year: time.year(),
-            month: time.month(),
+            year: local.year(),
+            month: local.month(),
         }
     }
 
@@ -249,6 +253,14 @@ impl Month {
     }
 }
 
+/// Read from a text column (`tickets.filed_month`).
+impl TryFrom<String> for Month {
+    type Error = String;
+    fn try_from(text: String) -> Result<Month, String> {
+        Month::parse(&text).ok_or_else(|| format!("not a month as YYYY-MM: {text:?}"))
+    }
+}
+
 impl std::fmt::Display for Month {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -264,9 +276,9 @@ pub enum Period {
 }
 
 impl Period {
-    /// The periods a ticket filed at `time` counts in: its month, then its year.
-    pub fn of(time: NaiveDateTime) -> [Period; 2] {
-        [Period::Month(Month::of(time)), Period::Year(time.year())]
+    /// The periods a ticket filed in `month` counts in: its month, then its year.
+    pub fn of(month: Month) -> [Period; 2] {
+        [Period::Month(month), Period::Year(month.year)]
     }
 
     /// The fewest periods that together hold every month from `first` to `last` once: the
@@ -373,12 +385,8 @@ mod tests {
             ["2024-11", "2024-12", "2025", "2026", "2027-01", "2027-02"]
         );
         assert!(names("2026-05", "2026-04").is_empty());
-        let filed = NaiveDate::from_ymd_opt(2026, 3, 9)
-            .unwrap()
-            .and_hms_opt(8, 0, 0)
-            .unwrap();
         assert_eq!(
-            Period::of(filed).map(|p| p.to_string()),
+            Period::of(m("2026-03")).map(|p| p.to_string()),
             ["2026-03", "2026"]
         );
     }
@@ -442,6 +450,22 @@ mod tests {
         for bad in ["2024-13", "2024-1", "24-01", "2024/01", ""] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
-        assert_eq!(Month::of(at(24)).to_string(), "2024-02");
+    }
+
+    #[test]
+    fn a_month_is_cut_in_programme_time() {
+        let shanghai = crate::domain::time::DEFAULT_TIMEZONE;
+        let utc = |text| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        let month = |text, tz| Month::of(utc(text), tz).to_string();
+        assert_eq!(month("2026-01-31 17:00", shanghai), "2026-02");
+        assert_eq!(month("2026-01-31 15:59", shanghai), "2026-01");
+        assert_eq!(month("2026-12-31 16:00", shanghai), "2027-01");
+        assert_eq!(month("2026-01-31 17:00", Tz::UTC), "2026-01");
+        assert_eq!(Month::of(at(24), Tz::UTC).to_string(), "2024-02");
+        assert_eq!(
+            Month::try_from("2026-02".to_owned()),
+            Ok(Month::parse("2026-02").unwrap())
+        );
+        assert!(Month::try_from("2026-2".to_owned()).is_err());
     }
 }

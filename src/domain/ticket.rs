@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::region::RegionCode;
 /// A ticket's level is the tier of government handling it: a region level.
 pub use super::region::RegionLevel as Level;
 
@@ -97,18 +98,22 @@ pub enum TransitionError {
     NoLevelAbove,
 }
 
-/// Where a ticket goes when `action` happens to it in `status` at `level`.
+/// Where a ticket of `county` goes when `action` happens to it in `status` at `level`. An
+/// escalation climbs to the next government above (see [`RegionCode::tier_above`]).
 pub fn transition(
     action: Action,
     status: Status,
     level: Level,
+    county: &RegionCode,
 ) -> Result<(Status, Level), TransitionError> {
     use Status::*;
     let to = match (action, status) {
         (Action::Assign, Submitted | Assigned | InProgress) => Assigned,
         (Action::Accept, Assigned) => InProgress,
         (Action::Escalate, Assigned | InProgress) => {
-            let up = level.above().ok_or(TransitionError::NoLevelAbove)?;
+            let up = county
+                .tier_above(level)
+                .ok_or(TransitionError::NoLevelAbove)?;
             return Ok((Submitted, up));
         }
         (Action::Resolve, InProgress) => Resolved,
@@ -153,11 +158,15 @@ mod tests {
         (Action::AutoClose, &[Status::Resolved], Status::Closed),
     ];
 
+    fn code(text: &str) -> RegionCode {
+        RegionCode::parse(text).unwrap()
+    }
+
     #[test]
     fn every_pair_of_action_and_state_follows_the_table() {
         for &(action, froms, to) in TABLE {
             for &from in Status::ALL {
-                let result = transition(action, from, Level::County);
+                let result = transition(action, from, Level::County, &code("411602"));
                 if froms.contains(&from) {
                     assert_eq!(result.map(|r| r.0), Ok(to), "{action:?} from {from:?}");
                 } else {
@@ -172,23 +181,52 @@ mod tests {
 
     #[test]
     fn escalation_climbs_one_level_and_stops_at_the_province() {
+        let chuanhui = code("411602");
         assert_eq!(
-            transition(Action::Escalate, Status::Assigned, Level::County),
+            transition(Action::Escalate, Status::Assigned, Level::County, &chuanhui),
             Ok((Status::Submitted, Level::City))
         );
         assert_eq!(
-            transition(Action::Escalate, Status::InProgress, Level::City),
+            transition(Action::Escalate, Status::InProgress, Level::City, &chuanhui),
             Ok((Status::Submitted, Level::Province))
         );
         assert_eq!(
-            transition(Action::Escalate, Status::Assigned, Level::Province),
+            transition(
+                Action::Escalate,
+                Status::Assigned,
+                Level::Province,
+                &chuanhui
+            ),
             Err(TransitionError::NoLevelAbove)
         );
     }
 
     #[test]
+    fn a_county_without_a_city_escalates_to_the_province() {
+        // Jiyuan (under the heading 419000), a Beijing district, a Chongqing county.
+        for county in ["419001", "110101", "500229"] {
+            assert_eq!(
+                transition(
+                    Action::Escalate,
+                    Status::InProgress,
+                    Level::County,
+                    &code(county)
+                ),
+                Ok((Status::Submitted, Level::Province)),
+                "{county}"
+            );
+        }
+    }
+
+    #[test]
     fn wrong_state_names_the_current_state() {
-        let error = transition(Action::Confirm, Status::InProgress, Level::County).unwrap_err();
+        let error = transition(
+            Action::Confirm,
+            Status::InProgress,
+            Level::County,
+            &code("411602"),
+        )
+        .unwrap_err();
         assert_eq!(
             error.to_string(),
             "cannot confirm a ticket that is in_progress"

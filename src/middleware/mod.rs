@@ -1,6 +1,7 @@
 //! Middleware between the network and the routes: security headers on every response, CORS when
 //! origins are configured, the per-client request rate limit, and refusal of NUL in paths.
 
+pub mod client_address;
 pub mod cors;
 pub mod headers;
 pub mod paths;

@@ -1,6 +1,6 @@
 //! The per-client request rate limit: a fixed window of `RATE_LIMIT_REQUESTS` per
-//! `RATE_LIMIT_WINDOW_SECS` for each token subject, or each IP address for callers without a
-//! valid token. Answers past the limit are 429 problems with `Retry-After`; every counted answer
+//! `RATE_LIMIT_WINDOW_SECS` for each token subject, or each client address (an IPv6 /64, see
+//! `client_address`) for callers without a valid token. Answers past the limit are 429 problems with `Retry-After`; every counted answer
 //! carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (IETF draft
 //! `RateLimit` header fields). Counted per instance: N instances admit up to N times the limit.
 
@@ -14,6 +14,7 @@ use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{ResponseError, web};
 
+use super::client_address;
 use crate::auth::Principal;
 use crate::error::Error;
 
@@ -91,15 +92,14 @@ impl RateLimiter {
     }
 }
 
-/// Who is asking: the subject of a valid bearer token, else the connection's peer address.
-/// (`Forwarded` headers are not trusted: any client could claim any address with them.)
+/// Who is asking: the subject of a valid bearer token, else the client's address (the peer,
+/// or what a trusted proxy reports: any client could claim any address in a header).
 fn client_key(req: &ServiceRequest) -> String {
     match Principal::from_token(req.request()) {
         Some(principal) => format!("user:{}", principal.user_id),
         None => format!(
             "ip:{}",
-            req.peer_addr()
-                .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+            client_address::of_request(req.request()).counted_as()
         ),
     }
 }

@@ -5,7 +5,9 @@ use actix_web::{HttpResponse, get, post, web};
 use super::extract::Json;
 use crate::auth::Principal;
 use crate::db::users::User;
+use crate::domain::address::ClientAddress;
 use crate::error::{Error, Problem};
+use crate::services::passwords::{self, ChangePassword};
 use crate::services::sessions::{self, ClientCredentials, Login, RefreshRequest, TokenResponse};
 use crate::services::users;
 use crate::state::AppState;
@@ -21,24 +23,27 @@ use crate::state::AppState;
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or invalid field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed logins; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins for this account from this address, or from everywhere; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password checks waiting, or the database cannot be reached; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    address: ClientAddress,
     Json(input): Json<Login>,
 ) -> Result<web::Json<TokenResponse>, Error> {
-    Ok(web::Json(sessions::login(&state, input).await?))
+    Ok(web::Json(sessions::login(&state, input, address).await?))
 }
 
-/// Exchange a refresh token for a new pair; the presented one is spent.
+/// Exchange a refresh token for a new pair; the presented one is spent. The session keeps its
+/// start: refreshing never takes it past its absolute lifetime.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new access token and refresh token", body = TokenResponse),
-        (status = 401, description = "Invalid, spent, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, spent, revoked or expired refresh token, a session past SESSION_LIFETIME_SECS, or a deactivated account or enterprise", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing field", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -50,7 +55,7 @@ pub async fn refresh(
     Ok(web::Json(sessions::refresh(&state, input).await?))
 }
 
-/// Log out: revoke the refresh token's whole family.
+/// Log out: revoke the session, its refresh tokens and its access tokens.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -74,8 +79,9 @@ pub async fn logout(
     request_body = ClientCredentials,
     responses(
         (status = 200, description = "An access token (no refresh token)", body = TokenResponse),
-        (status = 401, description = "Invalid or revoked client credentials", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid or revoked client credentials, or a deactivated enterprise", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing field", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many secret checks waiting, or the database cannot be reached; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/token")]
@@ -98,4 +104,30 @@ pub async fn token(
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: Principal) -> Result<web::Json<User>, Error> {
     Ok(web::Json(users::get_own(&state, &caller).await?))
+}
+
+/// Change the caller's own password: every session ends, this one too, and a new one begins.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 200, description = "Changed; the tokens of a new session (every other token of the caller is revoked)", body = TokenResponse),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "API clients have no password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password, or a new password that breaks the rules", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords (they count as failed logins); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password checks waiting, or the database cannot be reached; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Principal,
+    address: ClientAddress,
+    Json(input): Json<ChangePassword>,
+) -> Result<web::Json<TokenResponse>, Error> {
+    Ok(web::Json(
+        passwords::change_own_password(&state, &caller, input, address).await?,
+    ))
 }

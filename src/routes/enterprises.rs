@@ -110,7 +110,8 @@ pub async fn list_enterprises(
     ))
 }
 
-/// Change an enterprise; `{"active": false}` deactivates it.
+/// Change an enterprise; `{"active": false}` deactivates it: its staff and clients can no longer
+/// log in or get tokens, and their tokens are revoked; its open tickets stay open.
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),
@@ -148,7 +149,9 @@ pub async fn update_enterprise(
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not manage this enterprise's clients", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The enterprise is deactivated, or has as many live clients as allowed (MAX_CLIENTS_PER_ENTERPRISE)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many secrets waiting to be hashed, or the database cannot be reached; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/enterprises/{id}/clients")]
@@ -185,7 +188,7 @@ pub async fn list_clients(
     ))
 }
 
-/// Revoke an API client: its credentials stop working at once.
+/// Revoke an API client: its credentials and access tokens stop working at once.
 #[utoipa::path(
     tag = "enterprises",
     security(("bearer" = [])),

@@ -8,9 +8,9 @@ use utoipa::IntoParams;
 use super::extract::Query;
 use crate::auth::Principal;
 use crate::domain::region::RegionCode;
-use crate::domain::stats::{Month, PeriodFigures, WarningCounts};
+use crate::domain::stats::{Month, PeriodFigures};
 use crate::error::{Error, Problem};
-use crate::services::stats::{self, RegionRef, StatsQuery, StatsReport, TrendReport};
+use crate::services::stats::{self, Figures, RegionRef, StatsQuery, StatsReport, TrendReport};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -19,7 +19,7 @@ pub struct StatsParams {
     /// The region (any level); default: a supervisor's own region, the country for admins.
     #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
     region: Option<RegionCode>,
-    /// First month, `YYYY-MM` (tickets count in the month they were filed, UTC); default January of this year.
+    /// First month, `YYYY-MM` (tickets count in the month they were filed, in programme time, `TIMEZONE`); default January of this year.
     #[param(example = "2024-01")]
     from: Option<String>,
     /// Last month, included; default this month.
@@ -31,7 +31,7 @@ pub struct StatsParams {
 }
 
 fn parse(state: &AppState, params: StatsParams) -> Result<StatsQuery, Error> {
-    let this_month = Month::of(state.clock.now());
+    let this_month = Month::of(state.clock.now(), state.timezone);
     let month = |name: &str, text: Option<String>, default: Month| match text {
         None => Ok(default),
         Some(text) => Month::parse(&text).ok_or_else(|| {
@@ -62,19 +62,8 @@ fn wants_csv(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.contains("text/csv"))
 }
 
-/// One CSV line: where (a region or a month), then the figures.
-struct CsvRow<'a> {
-    code: &'a str,
-    name: &'a str,
-    level: &'a str,
-    figures: &'a PeriodFigures,
-    warnings: Option<&'a WarningCounts>,
-}
-
-const CSV_HEADER: [&str; 15] = [
-    "code",
-    "name",
-    "level",
+/// The columns of the figures of section 5, in both CSV exports.
+const FIGURE_COLUMNS: [&str; 9] = [
     "filed",
     "withdrawn",
     "open",
@@ -84,43 +73,76 @@ const CSV_HEADER: [&str; 15] = [
     "on_time_rate",
     "avg_resolution_hours",
     "satisfaction_avg",
-    "warnings_yellow",
-    "warnings_orange",
-    "warnings_red",
 ];
 
-impl CsvRow<'_> {
-    fn record(&self) -> Vec<String> {
-        let f = self.figures;
-        let rate = |r: Option<f64>| r.map(|r| format!("{r:.4}")).unwrap_or_default();
-        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        vec![
-            self.code.to_owned(),
-            self.name.to_owned(),
-            self.level.to_owned(),
-            f.filed.to_string(),
-            f.withdrawn.to_string(),
-            f.open.to_string(),
-            f.resolved.to_string(),
-            f.closed.to_string(),
-            rate(f.completion_rate),
-            rate(f.on_time_rate),
-            rate(f.avg_resolution_hours),
-            rate(f.satisfaction_avg),
-            count(self.warnings.map(|w| w.yellow)),
-            count(self.warnings.map(|w| w.orange)),
-            count(self.warnings.map(|w| w.red)),
-        ]
-    }
+/// The warning snapshot's columns (the stats CSV only: the snapshot is not a month's).
+const WARNING_COLUMNS: [&str; 3] = ["warnings_yellow", "warnings_orange", "warnings_red"];
+
+fn figure_fields(f: &PeriodFigures) -> impl Iterator<Item = String> {
+    let rate = |r: Option<f64>| r.map(|r| format!("{r:.4}")).unwrap_or_default();
+    [
+        f.filed.to_string(),
+        f.withdrawn.to_string(),
+        f.open.to_string(),
+        f.resolved.to_string(),
+        f.closed.to_string(),
+        rate(f.completion_rate),
+        rate(f.on_time_rate),
+        rate(f.avg_resolution_hours),
+        rate(f.satisfaction_avg),
+    ]
+    .into_iter()
+}
+
+/// A region's line of the stats CSV: where, its figures, its warnings.
+fn region_record(region: &RegionRef, figures: &Figures) -> Vec<String> {
+    let w = &figures.warnings;
+    [
+        region.code.clone(),
+        region.name.clone(),
+        region.level.clone(),
+    ]
+    .into_iter()
+    .chain(figure_fields(&figures.period))
+    .chain([w.yellow, w.orange, w.red].map(|n| n.to_string()))
+    .collect()
+}
+
+/// The stats CSV: the region's own totals first, then one line per child region.
+fn stats_csv(figures: &StatsReport) -> Result<HttpResponse, Error> {
+    let header = ["code", "name", "level"]
+        .into_iter()
+        .chain(FIGURE_COLUMNS)
+        .chain(WARNING_COLUMNS);
+    let totals = region_record(&figures.region, &figures.totals);
+    let children = figures
+        .children
+        .iter()
+        .map(|c| region_record(&c.region, &c.figures));
+    csv_response(header, std::iter::once(totals).chain(children))
+}
+
+/// The trend CSV: one line per month, `month` then its figures.
+fn trend_csv(by_month: &TrendReport) -> Result<HttpResponse, Error> {
+    let header = std::iter::once("month").chain(FIGURE_COLUMNS);
+    let rows = by_month.months.iter().map(|m| {
+        std::iter::once(m.month.clone())
+            .chain(figure_fields(&m.figures))
+            .collect::<Vec<_>>()
+    });
+    csv_response(header, rows)
 }
 
 /// UTF-8 with a byte-order mark, so spreadsheets read the Chinese names right.
-fn csv_response<'a>(rows: impl Iterator<Item = CsvRow<'a>>) -> Result<HttpResponse, Error> {
+fn csv_response<'a>(
+    header: impl Iterator<Item = &'a str>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<HttpResponse, Error> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let internal = |e: csv::Error| Error::Internal(e.into());
-    writer.write_record(CSV_HEADER).map_err(internal)?;
+    writer.write_record(header).map_err(internal)?;
     for row in rows {
-        writer.write_record(row.record()).map_err(internal)?;
+        writer.write_record(row).map_err(internal)?;
     }
     let body = writer
         .into_inner()
@@ -130,27 +152,13 @@ fn csv_response<'a>(rows: impl Iterator<Item = CsvRow<'a>>) -> Result<HttpRespon
         .body(body))
 }
 
-fn region_row<'a>(
-    region: &'a RegionRef,
-    figures: &'a PeriodFigures,
-    warnings: &'a WarningCounts,
-) -> CsvRow<'a> {
-    CsvRow {
-        code: &region.code,
-        name: &region.name,
-        level: &region.level,
-        figures,
-        warnings: Some(warnings),
-    }
-}
-
 /// A region's figures and one row per child region.
 #[utoipa::path(
     tag = "stats",
     security(("bearer" = [])),
     params(StatsParams),
     responses(
-        (status = 200, description = "The figures; with `Accept: text/csv`, the child rows as CSV (UTF-8 with a header row)",
+        (status = 200, description = "The figures; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`code,name,level`, the figures, `warnings_yellow,warnings_orange,warnings_red`), the region's own totals, then one row per child region",
             content((StatsReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -168,12 +176,7 @@ pub async fn report(
     let query = parse(&state, params)?;
     let report = stats::report(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return csv_response(
-            report
-                .children
-                .iter()
-                .map(|c| region_row(&c.region, &c.figures.period, &c.figures.warnings)),
-        );
+        return stats_csv(&report);
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -184,7 +187,7 @@ pub async fn report(
     security(("bearer" = [])),
     params(StatsParams),
     responses(
-        (status = 200, description = "Month by month; with `Accept: text/csv`, the month rows as CSV",
+        (status = 200, description = "Month by month; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`month`, then the figures `filed` to `satisfaction_avg`) and one row per month, without the warning snapshot",
             content((TrendReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -202,13 +205,7 @@ pub async fn trend(
     let query = parse(&state, params)?;
     let trend = stats::trend(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return csv_response(trend.months.iter().map(|m| CsvRow {
-            code: &trend.region.code,
-            name: &m.month,
-            level: "month",
-            figures: &m.figures,
-            warnings: None,
-        }));
+        return trend_csv(&trend);
     }
     Ok(HttpResponse::Ok().json(trend))
 }

@@ -109,13 +109,16 @@ pub struct ListTickets {
     #[param(example = "me")]
     assignee: Option<String>,
     warning: Option<Warning>,
-    /// Filed on or after this day (UTC).
+    /// Filed on or after this day (programme time, `TIMEZONE`).
     filed_from: Option<NaiveDate>,
-    /// Filed on or before this day (UTC).
+    /// Filed on or before this day (programme time).
     filed_to: Option<NaiveDate>,
     /// `filed` (newest first, the default) or `due` (soonest due first).
     #[param(inline)]
     sort: Option<SortParam>,
+    /// `false`: only tickets of deactivated enterprises (their open ones stay open); `true`:
+    /// only those of active ones.
+    enterprise_active: Option<bool>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     limit: Option<i64>,
@@ -157,6 +160,7 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
             SortParam::Filed => Sort::Filed,
             SortParam::Due => Sort::Due,
         }),
+        enterprise_active: query.enterprise_active,
     })
 }
 
@@ -275,7 +279,7 @@ move_endpoint!(
 move_endpoint!(
     escalate,
     "/tickets/{id}/escalate",
-    "Send the ticket one level up (county → city → province), unassigned.",
+    "Send the ticket one level up (county → city → province; straight to the province from a county without a city government: those a province governs directly and the municipalities' districts and counties), unassigned.",
     Reason,
     |input| Move::Escalate {
         reason: input.reason

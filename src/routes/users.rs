@@ -42,7 +42,7 @@ pub struct ListUsers {
         (status = 201, description = "Created", body = User),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not create this user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The username is taken, or the enterprise is deactivated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -109,7 +109,8 @@ pub async fn get_user(
     ))
 }
 
-/// Change a user; `{"active": false}` deactivates.
+/// Change a user; `{"active": false}` deactivates. Deactivation and a new password end every
+/// session of the user; those and a new role or region revoke their access tokens at once.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -133,4 +134,26 @@ pub async fn update_user(
     Ok(web::Json(
         users::update_user(&state, &caller, id.into_inner(), input).await?,
     ))
+}
+
+/// Unlock a user's logins: forget their failed attempts from every address.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Unlocked (also when nothing was locked)"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller may see but not manage this user", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/unlock")]
+pub async fn unlock_user(
+    state: web::Data<AppState>,
+    caller: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    users::unlock_user(&state, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -4,13 +4,14 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Principal, password, policy, token};
+use crate::auth::{Principal, policy, token};
 use crate::db::api_clients::{self, ApiClient, NewClient};
-use crate::db::{DbError, write_transaction};
+use crate::db::{DbConnection, DbError, write_transaction};
 use crate::domain::page::Page;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
-use crate::services::enterprises::{facts_for, visible_enterprise};
+use crate::services::enterprises::{deactivated, facts_for, visible_enterprise};
+use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -49,6 +50,21 @@ async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> 
         .await
 }
 
+/// Whether the enterprise may have another client: active, and under the cap.
+fn check_room(conn: &mut DbConnection, enterprise_id: i64, cap: u32) -> Result<(), Error> {
+    if !api_clients::lock_enterprise(conn, enterprise_id)? {
+        return Err(deactivated());
+    }
+    if api_clients::count_live(conn, enterprise_id)? >= i64::from(cap) {
+        return Err(Error::Conflict(format!(
+            "the enterprise has {cap} live API clients, the most allowed; revoke one first"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates a client; its secret is hashed only once the cheap checks have passed, and checked
+/// again with the insert, so a race cannot pass the cap.
 pub async fn create_client(
     state: &AppState,
     caller: &Principal,
@@ -59,9 +75,14 @@ pub async fn create_client(
     let mut errors = FieldErrors::default();
     let name = errors.check("name", text::single_line(&input.name, 100));
     errors.into_result()?;
+    let cap = state.limits.max_clients_per_enterprise;
+    state
+        .db
+        .run(move |conn| check_room(conn, enterprise_id, cap))
+        .await?;
     let client_id = format!("eac_{}", &token::random_secret()[..22]);
     let client_secret = token::random_secret();
-    let secret_hash = password::hash_off_thread(client_secret.clone()).await;
+    let secret_hash = state.hashing.hash(client_secret.clone()).await?;
     let new = NewClient {
         client_id,
         secret_hash,
@@ -72,7 +93,12 @@ pub async fn create_client(
     };
     let client = state
         .db
-        .run(move |conn| write_transaction(conn, |c| api_clients::insert(c, new)))
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                check_room(c, enterprise_id, cap)?;
+                Ok::<_, Error>(api_clients::insert(c, new)?)
+            })
+        })
         .await?;
     tracing::info!(actor = caller.user_id, enterprise_id, client = %client.client_id, "API client created");
     Ok(CreatedClient {
@@ -111,16 +137,20 @@ pub async fn revoke_client(
     authorize(state, caller, enterprise_id).await?;
     let now = state.clock.now();
     let id = client_id.clone();
-    state
+    let ended = state
         .db
         .run(move |conn| {
-            write_transaction(conn, |c| api_clients::revoke(c, enterprise_id, &id, now))
+            write_transaction(conn, |c| {
+                let principal = api_clients::revoke(c, enterprise_id, &id, now)?;
+                revoke_users(c, &[principal], now)
+            })
         })
         .await
         .map_err(|e: DbError| match e {
             DbError::NotFound => Error::not_found("no such API client"),
             other => other.into(),
         })?;
+    revocations::take_effect(state, &ended);
     tracing::info!(actor = caller.user_id, enterprise_id, client = %client_id, "API client revoked");
     Ok(())
 }

@@ -6,13 +6,17 @@ use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::auth::policy::{self, EnterpriseFacts};
+use crate::auth::revocation::Revocation;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, EnterpriseFilter, NewEnterprise};
-use crate::db::{DbConnection, DbError, enterprises, pairings, regions, write_transaction};
+use crate::db::{
+    DbConnection, DbError, enterprises, pairings, regions, sessions, users, write_transaction,
+};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::{text, uscc};
 use crate::error::{Error, FieldErrors};
+use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -192,7 +196,8 @@ pub async fn update_enterprise(
     errors.into_result()?;
     let actor = caller.user_id;
     let caller = caller.clone();
-    let enterprise = state
+    let now = state.clock.now();
+    let (enterprise, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
@@ -200,10 +205,17 @@ pub async fn update_enterprise(
                 if let Some(county) = county.filter(|county| *county != current.county()) {
                     check_county(c, &caller, &county)?;
                 }
-                Ok::<_, Error>(enterprises::update(c, id, &changes)?)
+                let updated = enterprises::update(c, id, &changes)?;
+                let ended = if current.active && !updated.active {
+                    end_sessions_of(c, id, now)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, Error>((updated, ended))
             })
         })
         .await?;
+    revocations::take_effect(state, &ended);
     tracing::info!(
         target: "audit",
         event = "enterprise.changed",
@@ -214,6 +226,23 @@ pub async fn update_enterprise(
         "enterprise changed"
     );
     Ok(enterprise)
+}
+
+/// Ends every session and token of an enterprise's staff and clients (it was deactivated);
+/// last in the transaction.
+fn end_sessions_of(
+    conn: &mut DbConnection,
+    enterprise_id: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<Revocation>, DbError> {
+    let people = users::ids_of_enterprise(conn, enterprise_id)?;
+    sessions::revoke_user_tokens(conn, &people, now)?;
+    revoke_users(conn, &people, now)
+}
+
+/// The answer to adding an account or client to a deactivated enterprise.
+pub fn deactivated() -> Error {
+    Error::Conflict("the enterprise is deactivated; reactivate it first".into())
 }
 
 /// The policy's facts about `enterprise` as `caller` sees it.

@@ -14,6 +14,7 @@ use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, categories, read_snapshot, stats};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::stats::{Counters, Month, PeriodFigures, WarningCounts};
+use crate::domain::time::Tz;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -315,10 +316,10 @@ fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
         .collect()
 }
 
-/// Recounts every counter from the tickets, and the warning snapshot as of `now`, and lists
-/// the differences from what is stored and served (none when all is well). It reads one
-/// snapshot, so it holds while the service keeps writing.
-pub async fn verify(db: &Database, now: NaiveDateTime) -> Result<Vec<Difference>, Error> {
+/// Recounts every counter from the tickets (each in its month of programme time `tz`), and the
+/// warning snapshot as of `now`, and lists the differences from what is stored and served
+/// (none when all is well). It reads one snapshot, so it holds while the service keeps writing.
+pub async fn verify(db: &Database, now: NaiveDateTime, tz: Tz) -> Result<Vec<Difference>, Error> {
     db.run(move |conn| {
         read_snapshot(conn, |conn| {
             let stored = stats::stored(conn)?;
@@ -327,7 +328,7 @@ pub async fn verify(db: &Database, now: NaiveDateTime) -> Result<Vec<Difference>
                 .into_iter()
                 .filter(|(_, w)| !w.is_zero())
                 .collect();
-            let recount = stats::recount(conn, now)?;
+            let recount = stats::recount(conn, now, tz)?;
             let period = differing(&stored, &recount.counters).into_iter().map(
                 |(key, stored, recounted)| Difference::Period {
                     key,

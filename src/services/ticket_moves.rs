@@ -244,8 +244,9 @@ fn attempt(
     if let Some(caller) = actor {
         policy::move_ticket(caller, mv.action(), &facts)?;
     }
-    let (status, level) = lifecycle::transition(mv.action(), ticket.status, ticket.level)
-        .map_err(|e| Error::Conflict(e.to_string()))?;
+    let (status, level) =
+        lifecycle::transition(mv.action(), ticket.status, ticket.level, &facts.county)
+            .map_err(|e| Error::Conflict(e.to_string()))?;
     if let Move::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }
@@ -292,11 +293,15 @@ pub async fn move_ticket(
     let mv = mv.validated()?;
     let now = state.clock.now();
     let caller = caller.clone();
-    let ticket = state
+    let (ticket, active) = state
         .db
-        .run(move |conn| apply(conn, Some(&caller), id, &mv, precondition, now))
+        .run(move |conn| {
+            let ticket = apply(conn, Some(&caller), id, &mv, precondition, now)?;
+            let active = super::tickets::enterprise_active(conn, &ticket)?;
+            Ok::<_, Error>((ticket, active))
+        })
         .await?;
-    Ok(TicketView::new(ticket, now))
+    Ok(TicketView::new(ticket, now, active))
 }
 
 /// Closes tickets left resolved past the confirmation window. Safe with many instances: each

@@ -1,6 +1,6 @@
 //! Filing, reading and listing tickets.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -15,9 +15,10 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::sla::{self, Warning};
-use crate::domain::stats::{Counters, TicketFacts as StatsFacts};
+use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
+use crate::domain::time;
 use crate::error::{Error, FieldErrors};
 use crate::state::AppState;
 
@@ -37,20 +38,33 @@ pub struct FileTicket {
     pub description: String,
 }
 
-/// A ticket as the API shows it: its stored fields and its warning colour now.
+/// A ticket as the API shows it: its stored fields, its warning colour now, and whether its
+/// enterprise is still active.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TicketView {
     #[serde(flatten)]
     pub ticket: Ticket,
     /// Open tickets past 75 % of their SLA window are yellow, past it orange, past 150 % red.
     pub warning: Option<Warning>,
+    /// False once the enterprise is deactivated: its tickets stay as they are (open ones open,
+    /// for supervisors to settle), but it can no longer act on them.
+    pub enterprise_active: bool,
 }
 
 impl TicketView {
-    pub fn new(ticket: Ticket, now: NaiveDateTime) -> TicketView {
+    pub fn new(ticket: Ticket, now: NaiveDateTime, enterprise_active: bool) -> TicketView {
         let warning = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
-        TicketView { ticket, warning }
+        TicketView {
+            ticket,
+            warning,
+            enterprise_active,
+        }
     }
+}
+
+/// Whether the enterprise of `ticket` is active.
+pub fn enterprise_active(conn: &mut DbConnection, ticket: &Ticket) -> Result<bool, DbError> {
+    Ok(enterprises::inactive_among(conn, &[ticket.enterprise_id])?.is_empty())
 }
 
 /// What a filing answered: the ticket, and whether it is a replay of an earlier request.
@@ -84,6 +98,7 @@ pub async fn file_ticket(
         serde_json::to_vec(&input).expect("serialises"),
     ));
     let now = state.clock.now();
+    let month = Month::of(now, state.timezone);
     let thresholds = state.thresholds;
     let limits = state.limits.clone();
     let user_id = caller.user_id;
@@ -147,6 +162,7 @@ pub async fn file_ticket(
                 counted_until: deadlines.yellow_at,
             };
             let filing = Filing {
+                month,
                 details: serde_json::json!({ "assignee_id": assignee }),
                 counters,
                 idempotency: idempotency_key
@@ -165,7 +181,8 @@ pub async fn file_ticket(
     };
     let (ticket, replayed) = result?;
     Ok(Filed {
-        ticket: TicketView::new(ticket, now),
+        // A deactivated enterprise's tokens are revoked, and its filings refused.
+        ticket: TicketView::new(ticket, now, true),
         replayed,
     })
 }
@@ -195,11 +212,15 @@ pub async fn get_ticket(
     id: i64,
 ) -> Result<TicketView, Error> {
     let caller = caller.clone();
-    let (ticket, _) = state
+    let (ticket, active) = state
         .db
-        .run(move |conn| visible_ticket(conn, &caller, id))
+        .run(move |conn| {
+            let (ticket, _) = visible_ticket(conn, &caller, id)?;
+            let active = enterprise_active(conn, &ticket)?;
+            Ok::<_, Error>((ticket, active))
+        })
         .await?;
-    Ok(TicketView::new(ticket, state.clock.now()))
+    Ok(TicketView::new(ticket, state.clock.now(), active))
 }
 
 /// The query of the ticket list, as parsed from the request.
@@ -215,6 +236,7 @@ pub struct ListQuery {
     pub filed_from: Option<NaiveDate>,
     pub filed_to: Option<NaiveDate>,
     pub sort: Option<Sort>,
+    pub enterprise_active: Option<bool>,
 }
 
 /// The keyset of a page: the sort it belongs to, then its last ticket's sort time and id.
@@ -242,7 +264,8 @@ pub async fn list_tickets(
         }
         None => None,
     };
-    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    // Days are programme-time days: from the moment one begins to the moment the next does.
+    let midnight = |d: NaiveDate| time::start_of_day(state.timezone, d);
     let filter = TicketFilter {
         statuses: query.statuses,
         category: query.category,
@@ -253,6 +276,7 @@ pub async fn list_tickets(
         warning: query.warning.map(|w| (w, now)),
         filed_from: query.filed_from.map(midnight),
         filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
+        enterprise_active: query.enterprise_active,
     };
     // A cadre's own queue lies inside their scope already: without the scope's "or paired"
     // condition the query runs straight down the assignee index.
@@ -261,9 +285,14 @@ pub async fn list_tickets(
         other => other,
     };
     let limit = page.fetch_limit();
-    let rows = state
+    let (rows, inactive) = state
         .db
-        .run(move |conn| tickets::list(conn, &scope, &filter, sort, after, limit))
+        .run(move |conn| {
+            let rows = tickets::list(conn, &scope, &filter, sort, after, limit)?;
+            let ids: Vec<i64> = rows.iter().map(|t| t.enterprise_id).collect();
+            let inactive = enterprises::inactive_among(conn, &ids)?;
+            Ok::<_, DbError>((rows, inactive))
+        })
         .await?;
     let page = Page::from_rows(rows, &page, |t| {
         let at = match sort {
@@ -272,7 +301,10 @@ pub async fn list_tickets(
         };
         (sort_name.to_owned(), at, t.id)
     });
-    Ok(page.map(|t| TicketView::new(t, now)))
+    Ok(page.map(|t| {
+        let active = !inactive.contains(&t.enterprise_id);
+        TicketView::new(t, now, active)
+    }))
 }
 
 /// Checks an assignee: an active cadre of the region at the ticket's level that holds its county.

@@ -19,6 +19,8 @@ use crate::domain::role::Role;
 use crate::domain::text;
 use crate::error::{Error, FieldErrors};
 use crate::services::enterprises::facts_for;
+use crate::services::login_throttle;
+use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
 const NAME_MAX: usize = 100;
@@ -66,7 +68,8 @@ pub fn optional_name(
     errors.check(field, text::optional_line(value, NAME_MAX))
 }
 
-/// Checks a region code field: well formed and existing.
+/// Checks a region code field: well formed, existing, and a government (a heading such as
+/// 省直辖县级行政区划 or 市辖区 has no agency and holds no ticket).
 fn region_field(
     conn: &mut DbConnection,
     errors: &mut FieldErrors,
@@ -74,6 +77,14 @@ fn region_field(
 ) -> Result<Option<RegionCode>, DbError> {
     let Some(text) = code else { return Ok(None) };
     match RegionCode::parse(text) {
+        Ok(code) if code.is_heading() => {
+            errors.add(
+                "region_code",
+                "a heading of the region list (市辖区, 省直辖县级行政区划), not a government: \
+                 choose its province or one of its county-level units",
+            );
+            Ok(None)
+        }
         Ok(code) if regions::exists(conn, code.as_str())? => Ok(Some(code)),
         Ok(_) => {
             errors.add("region_code", "no region has this code");
@@ -127,15 +138,17 @@ fn resolve_home(
                     let facts = facts_for(conn, caller, &e)?;
                     policy::read_enterprise(caller, &facts)
                         .is_ok()
-                        .then_some(facts.county)
+                        .then_some((facts.county, e.active))
                 }
                 Err(DbError::NotFound) => None,
                 Err(other) => return Err(other.into()),
             };
-            if visible.is_none() {
-                errors.add("enterprise_id", "no such enterprise");
+            match visible {
+                None => errors.add("enterprise_id", "no such enterprise"),
+                Some((_, false)) => return Err(super::enterprises::deactivated()),
+                Some(_) => {}
             }
-            Ok(visible)
+            Ok(visible.map(|(county, _)| county))
         }
     }
 }
@@ -163,7 +176,7 @@ pub async fn create_user(
         })
         .await?;
     errors.into_result()?;
-    let hash = password::hash_off_thread(input.password).await;
+    let hash = state.hashing.hash(input.password).await?;
     let now = state.clock.now();
     let new = NewUser {
         username: username.expect("validated"),
@@ -274,13 +287,13 @@ pub async fn update_user(
     errors.into_result()?;
     let password_changed = input.password.is_some();
     let password_hash = match input.password {
-        Some(password) => Some(password::hash_off_thread(password).await),
+        Some(password) => Some(state.hashing.hash(password).await?),
         None => None,
     };
     let now = state.clock.now();
     let actor = caller.user_id;
     let caller = caller.clone();
-    let (before, user) = state
+    let (before, user, ended) = state
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
@@ -312,13 +325,46 @@ pub async fn update_user(
                     updated_at: Some(now),
                 };
                 let updated = users::update(c, id, &changes)?;
-                if input.active == Some(false) {
-                    sessions::revoke_user_tokens(c, id, now)?;
+                let sessions_end = input.active == Some(false) || password_changed;
+                if sessions_end {
+                    sessions::revoke_user_tokens(c, &[id], now)?;
                 }
-                Ok::<_, Error>((user, updated))
+                let ended = if sessions_end || claims_changed(&user, &updated) {
+                    revoke_users(c, &[id], now)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, Error>((user, updated, ended))
             })
         })
         .await?;
+    revocations::take_effect(state, &ended);
     crate::audit::user_changed(actor, &before, &user, password_changed);
     Ok(user)
+}
+
+/// Whether a change makes what the user's access tokens say about them untrue.
+fn claims_changed(before: &User, after: &User) -> bool {
+    before.role != after.role
+        || before.region_code != after.region_code
+        || before.enterprise_id != after.enterprise_id
+}
+
+/// Forgets every failed login of a user, from every address: administrators for anyone,
+/// supervisors for the cadres and enterprise staff they manage (as they may set a password).
+pub async fn unlock_user(state: &AppState, caller: &Principal, id: i64) -> Result<(), Error> {
+    let caller = caller.clone();
+    let actor = caller.user_id;
+    let cleared = state
+        .db
+        .run(move |conn| {
+            let (user, facts) = users::find_with_facts(conn, id).map_err(not_found)?;
+            policy::unlock_user(&caller, &facts)?;
+            Ok::<_, Error>(write_transaction(conn, |c| {
+                login_throttle::unlock(c, &user.username)
+            })?)
+        })
+        .await?;
+    tracing::info!(target: "audit", event = "user.unlocked", actor_id = actor, target_id = id, counters = cleared, outcome = "success", "user unlocked");
+    Ok(())
 }

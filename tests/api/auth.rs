@@ -235,7 +235,36 @@ async fn access_tokens_expire_after_fifteen_minutes(app: &TestApp) {
     app.clock.advance(Duration::minutes(14));
     expect_json(me(app, Some(&admin)).await, 200).await;
     app.clock.advance(Duration::minutes(2));
+    let problem = expect_json(me(app, Some(&admin)).await, 401).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("expired") && detail.contains("POST /api/v1/auth/refresh"),
+        "{detail}"
+    );
     assert_bearer_401(me(app, Some(&admin)).await, "expired by the clock").await;
+}
+
+/// RFC 7235: the scheme name is case-insensitive.
+async fn the_bearer_scheme_is_matched_in_any_case(app: &TestApp) {
+    let admin = app.admin_token().await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("authorization", format!("{scheme} {admin}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+    let response = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("authorization", format!("Basic {admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_bearer_401(response, "another scheme").await;
 }
 
 both_backends!(
@@ -246,4 +275,5 @@ both_backends!(
     logout_spends_the_refresh_token,
     me_rejects_forged_and_stale_tokens,
     access_tokens_expire_after_fifteen_minutes,
+    the_bearer_scheme_is_matched_in_any_case,
 );

@@ -256,7 +256,7 @@ async fn until(app: &TestApp, token: &str, which: &str, done: impl Fn(&Value) ->
 }
 
 async fn another_instance_follows_a_change_within_seconds(app: &TestApp) {
-    let other = app.another_instance().await;
+    let other = app.spawn_sibling().await;
     let admin = app.admin_token().await;
     assert_eq!(year(&other, &admin, "2027").await["loaded"], false);
     replace(app, &admin, "2027", days_2027(), 200).await;

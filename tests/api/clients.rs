@@ -164,6 +164,48 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
         .await;
 }
 
+fn three_clients_each(settings: &mut enterprise_assist::config::Settings) {
+    settings.limits.max_clients_per_enterprise = 3;
+}
+
+/// Past the cap of live clients a new one is refused with 409 (before its secret is hashed);
+/// revoking one makes room, and another enterprise has its own.
+async fn api_clients_are_capped_per_enterprise(app: &TestApp) {
+    let w = World::build(app).await;
+    let clients = format!("{ENTERPRISES}/{}/clients", id(&w.e1));
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        made.push(new_client(app, &w.staff1.token, &w.e1).await);
+    }
+    let body = json!({"name": "one too many"});
+    let problem = app
+        .call(
+            Method::POST,
+            &clients,
+            Some(&w.admin),
+            Some(body.clone()),
+            409,
+        )
+        .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains('3'),
+        "{problem}"
+    );
+    new_client(app, &w.admin, &w.e2).await;
+
+    let revoke = format!("{clients}/{}", made[0]["client_id"].as_str().unwrap());
+    app.call(Method::DELETE, &revoke, Some(&w.admin), None, 204)
+        .await;
+    new_client(app, &w.staff1.token, &w.e1).await;
+    app.call(Method::POST, &clients, Some(&w.admin), Some(body), 409)
+        .await;
+}
+
+mod capped {
+    use super::*;
+    crate::both_backends_with!(three_clients_each; api_clients_are_capped_per_enterprise);
+}
+
 both_backends!(
     enterprises_need_a_valid_uscc_and_a_county,
     enterprises_are_created_and_read_within_scope,

@@ -88,18 +88,18 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
     demo::run(&app.db, zhoukou.clone(), 200, 40, 3, now)
         .await
         .unwrap();
-    let filed = demo::fill_tickets(&app.db, zhoukou.clone(), 3000, 3, now)
+    let filed = demo::fill_tickets(&app.db, zhoukou.clone(), 3000, 3, now, app.timezone)
         .await
         .unwrap();
     assert_eq!(filed, 3000);
     assert_eq!(
-        demo::fill_tickets(&app.db, zhoukou, 3000, 3, now)
+        demo::fill_tickets(&app.db, zhoukou, 3000, 3, now, app.timezone)
             .await
             .unwrap(),
         0,
         "a rerun adds nothing"
     );
-    let differences = enterprise_assist::services::stats::verify(&app.db, now)
+    let differences = enterprise_assist::services::stats::verify(&app.db, now, app.timezone)
         .await
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");

@@ -10,6 +10,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use enterprise_assist::clock::ManualClock;
 use enterprise_assist::config::{LimitSettings, Secret, Settings};
 use enterprise_assist::db::{Backend, Database};
+use enterprise_assist::domain::time::Tz;
 use enterprise_assist::startup::Application;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -97,9 +98,11 @@ pub struct TestApp {
     pub db: Database,
     /// The application's clock: tests move it instead of sleeping.
     pub clock: Arc<ManualClock>,
+    /// Programme time (`TIMEZONE`), as the application was started with.
+    pub timezone: Tz,
     admin_token: OnceCell<String>,
     server: actix_web::dev::ServerHandle,
-    /// What the application was built with, for another instance on the same database.
+    /// What the application was built with, for a second instance on the same database.
     settings: Settings,
     /// Held for its `Drop`, which drops the database.
     _database: TestDatabase,
@@ -114,7 +117,7 @@ enum TestDatabase {
         admin_url: String,
         name: String,
     },
-    /// Another instance's: the first one drops the database.
+    /// Another instance's database, dropped by that instance.
     Shared,
 }
 
@@ -141,38 +144,47 @@ impl TestApp {
         };
         let mut settings = test_settings(url);
         adjust(&mut settings);
-        TestApp::start(settings, database).await
-    }
-
-    /// Another instance of the application on this test's database, as a deployment runs
-    /// several; stop it with [`TestApp::stop`] before the test ends.
-    pub async fn another_instance(&self) -> TestApp {
-        TestApp::start(self.settings.clone(), TestDatabase::Shared).await
-    }
-
-    pub async fn stop(&self) {
-        self.server.stop(false).await;
-    }
-
-    async fn start(settings: Settings, database: TestDatabase) -> TestApp {
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        TestApp::start(settings, clock, database).await
+    }
+
+    /// A second instance of the application on this one's database, with the same settings
+    /// and clock, as several instances behind a load balancer share one database. Stop it with
+    /// [`TestApp::stop`]; the first instance drops the database.
+    pub async fn spawn_sibling(&self) -> TestApp {
+        TestApp::start(
+            self.settings.clone(),
+            self.clock.clone(),
+            TestDatabase::Shared,
+        )
+        .await
+    }
+
+    async fn start(settings: Settings, clock: Arc<ManualClock>, database: TestDatabase) -> TestApp {
         let app = Application::build_with_clock(&settings, clock.clone())
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
         let db = app.database();
+        let timezone = settings.timezone;
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::new(),
             db,
             clock,
+            timezone,
             admin_token: OnceCell::new(),
             server,
             settings,
             _database: database,
         }
+    }
+
+    /// Stops the server (a sibling's; the harness stops the first instance itself).
+    pub async fn stop(&self) {
+        self.server.stop(false).await;
     }
 
     /// Drops a PostgreSQL test database under the running application (a database outage).
@@ -312,6 +324,8 @@ fn test_settings(database_url: String) -> Settings {
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
         refresh_token_ttl_secs: 14 * 24 * 3600,
+        timezone: enterprise_assist::domain::time::DEFAULT_TIMEZONE,
+        session_lifetime_secs: 30 * 24 * 3600,
         tickets: Default::default(),
         // Off: tests file and call in bursts; the tests of the limits turn them on.
         limits: LimitSettings {

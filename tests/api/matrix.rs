@@ -71,6 +71,10 @@ fn rows() -> Vec<Row> {
         row([200, 404, 404, 404, 404, 404, 404, 401], "read the admin", M::GET, "/api/v1/users/{admin}", None),
         row([200, 200, 404, 403, 404, 404, 404, 401], "rename the cadre", M::PATCH, "/api/v1/users/{cadre}", name()),
         row([200, 404, 200, 404, 404, 403, 404, 401], "rename E2's staff", M::PATCH, "/api/v1/users/{staff2}", name()),
+        row([204, 204, 404, 403, 404, 404, 404, 401], "unlock the cadre", M::POST, "/api/v1/users/{cadre}/unlock", None),
+        row([204, 404, 404, 404, 404, 404, 404, 401], "unlock the admin", M::POST, "/api/v1/users/{admin}/unlock", None),
+        // A wrong current password: people may try (and are told so), clients have no password.
+        row([422, 422, 422, 422, 422, 422, 403, 401], "change my password", M::POST, "/api/v1/me/password", Some(json!({"current_password": "not-the-password", "new_password": "matrix-password-02"}))),
         row([201, 201, 403, 403, 403, 403, 403, 401], "create a cadre in 411602", M::POST, "/api/v1/users", user("cadre", json!({"region_code": "411602"}))),
         row([201, 422, 201, 403, 403, 403, 403, 401], "create E2 staff", M::POST, "/api/v1/users", user("enterprise", json!({"enterprise_id": "{E2}"}))),
         row([201, 403, 403, 403, 403, 403, 403, 401], "create a supervisor", M::POST, "/api/v1/users", user("supervisor", json!({"region_code": "411602"}))),

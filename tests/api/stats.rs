@@ -15,8 +15,10 @@ use crate::fixtures::{client_token, new_client, new_enterprise, token_for};
 use crate::helpers::TestApp;
 use crate::ticket_fixtures::{Desk, act};
 
+/// This month in programme time, where the statistics cut their months.
 fn this_month() -> String {
-    chrono::Utc::now().format("%Y-%m").to_string()
+    let now = chrono::Utc::now().naive_utc();
+    Month::of(now, enterprise_assist::domain::time::DEFAULT_TIMEZONE).to_string()
 }
 
 fn stats_path(region: &str) -> String {
@@ -229,13 +231,12 @@ async fn statistics_are_scoped(app: &TestApp) {
     }
 }
 
-async fn csv_and_trend(app: &TestApp) {
-    let d = Desk::build(app).await;
-    d.file(app, &d.world.staff1.token, json!({})).await;
+/// GETs `path` as CSV; the lines after the byte-order mark.
+async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
     let response = app
         .client
-        .get(app.url(&stats_path("411600")))
-        .bearer_auth(&d.world.sup_own.token)
+        .get(app.url(path))
+        .bearer_auth(token)
         .header("accept", "text/csv")
         .send()
         .await
@@ -248,30 +249,50 @@ async fn csv_and_trend(app: &TestApp) {
             .starts_with("text/csv")
     );
     let text = response.text().await.unwrap();
-    let mut lines = text.trim_start_matches('\u{feff}').lines();
-    assert!(
-        lines
-            .next()
-            .unwrap()
-            .starts_with("code,name,level,filed,withdrawn,open")
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark");
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg";
+
+/// The stats CSV: the region's own totals first, then its children; the trend CSV: `month`
+/// and the figures, one line per month (section 15).
+async fn csv_and_trend(app: &TestApp) {
+    let d = Desk::build(app).await;
+    let sup = &d.world.sup_own.token;
+    d.file(app, &d.world.staff1.token, json!({})).await;
+    let lines = csv_lines(app, sup, &stats_path("411600")).await;
+    assert_eq!(
+        lines[0],
+        format!("code,name,level,{FIGURES},warnings_yellow,warnings_orange,warnings_red")
     );
-    let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 11);
+    assert_eq!(lines.len(), 1 + 1 + 11, "header, totals, eleven counties");
+    assert_eq!(lines[1], "411600,周口市,city,1,0,1,0,0,0.0000,,,,0,0,0");
     assert!(
-        rows.iter()
-            .any(|r| r.starts_with("411602,川汇区,county,1,0,1,")),
-        "{rows:?}"
+        lines[2..]
+            .iter()
+            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,0,0,0"),
+        "{lines:?}"
     );
+    let month = this_month();
+    let country = csv_lines(
+        app,
+        &d.world.admin,
+        &format!("/api/v1/stats?from={month}&to={month}"),
+    )
+    .await;
+    assert!(
+        country[1].starts_with("000000,全国,country,1,"),
+        "{country:?}"
+    );
+    assert_eq!(country.len(), 1 + 1 + 31);
 
     let trend_path = "/api/v1/stats/trend?region=411600&from=2024-11&to=2025-02";
     let trend = app
-        .call(
-            Method::GET,
-            trend_path,
-            Some(&d.world.sup_own.token),
-            None,
-            200,
-        )
+        .call(Method::GET, trend_path, Some(sup), None, 200)
         .await;
     let months: Vec<&str> = trend["months"]
         .as_array()
@@ -280,19 +301,17 @@ async fn csv_and_trend(app: &TestApp) {
         .map(|m| m["month"].as_str().unwrap())
         .collect();
     assert_eq!(months, ["2024-11", "2024-12", "2025-01", "2025-02"]);
-    let now = app
-        .call(
-            Method::GET,
-            &format!(
-                "/api/v1/stats/trend?region=411600&from={m}&to={m}",
-                m = this_month()
-            ),
-            Some(&d.world.sup_own.token),
-            None,
-            200,
-        )
-        .await;
-    assert_eq!(now["months"][0]["filed"], 1);
+    let lines = csv_lines(app, sup, trend_path).await;
+    assert_eq!(lines[0], format!("month,{FIGURES}"));
+    assert_eq!(
+        lines[1..],
+        ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,"))
+    );
+    let now = format!("/api/v1/stats/trend?region=411600&from={month}&to={month}");
+    let trend = app.call(Method::GET, &now, Some(sup), None, 200).await;
+    assert_eq!(trend["months"][0]["filed"], 1);
+    let lines = csv_lines(app, sup, &now).await;
+    assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,")]);
 }
 
 /// The warning snapshot of Zhoukou as its supervisor reads it, for one category or all:
@@ -332,9 +351,9 @@ async fn snapshot(app: &TestApp, category: Option<&str>) -> (i64, i64, i64) {
 }
 
 /// Every counter, the warning counts included, equals the recount as of the test clock.
-async fn assert_verified(app: &TestApp) {
+pub async fn assert_verified(app: &TestApp) {
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    let differences = enterprise_assist::services::stats::verify(&app.db, now)
+    let differences = enterprise_assist::services::stats::verify(&app.db, now, app.timezone)
         .await
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");

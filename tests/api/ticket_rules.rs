@@ -388,7 +388,9 @@ async fn lists_are_scoped_filtered_and_paged(app: &TestApp) {
         )
         .await;
     }
-    let today = chrono::Utc::now().date_naive();
+    // Days are programme-time days: "today" as the tickets' filing clock reads it there.
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    let today = enterprise_assist::domain::time::date(app.timezone, now);
     let query = format!("/api/v1/tickets?filed_from={today}&filed_to={today}");
     let page = app
         .call(Method::GET, &query, Some(&w.admin), None, 200)

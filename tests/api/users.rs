@@ -323,11 +323,16 @@ async fn updating_users_respects_role_and_region(app: &TestApp) {
     let staff2 = user_path(&w.staff2.user);
     patch(&w.sup_own.token, &staff2, json!({"display_name": "x"}), 404).await;
 
-    // People cannot edit their own account here, and others' are invisible to them.
-    patch(&w.cadre.token, &cadre, json!({"display_name": "me"}), 403).await;
+    // People cannot edit their own account here, and others' are invisible to them. (The new
+    // password and the move revoked the cadre's earlier tokens: a fresh login.)
+    let cadre_token = app.login("cadre.own", "a-brand-new-password").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    patch(&cadre_token, &cadre, json!({"display_name": "me"}), 403).await;
     let staff1 = user_path(&w.staff1.user);
     patch(&w.staff1.token, &staff1, json!({"display_name": "me"}), 403).await;
-    patch(&w.cadre.token, &staff1, json!({"display_name": "x"}), 404).await;
+    patch(&cadre_token, &staff1, json!({"display_name": "x"}), 404).await;
 
     // None of the refused changes was written.
     let now = app

@@ -112,7 +112,12 @@ pub async fn open(env: &[(String, String)]) -> Database {
         checkout_timeout: std::time::Duration::from_secs(10),
     };
     let db = Database::new(url, &options).unwrap();
-    db.migrate().await.unwrap();
+    db.migrate(
+        enterprise_assist::domain::time::DEFAULT_TIMEZONE,
+        enterprise_assist::db::programme_time::Rekeying::Refused,
+    )
+    .await
+    .unwrap();
     db
 }
 

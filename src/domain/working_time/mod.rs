@@ -13,11 +13,10 @@ mod duration;
 #[cfg(test)]
 mod tests;
 
-use chrono::offset::LocalResult;
-use chrono::{NaiveDateTime, Offset, TimeDelta, TimeZone};
-use chrono_tz::Tz;
+use chrono::{NaiveDateTime, TimeDelta};
 
 use super::calendar::Calendar;
+use super::time::{self, Tz};
 use super::work_hours::{WorkHours, micros_of_day, time_of_day};
 
 pub use duration::{Duration, DurationUnit};
@@ -57,12 +56,12 @@ impl<'a> WorkingTime<'a> {
         if days == 0 {
             return from;
         }
-        let Some(next) = self.local(from).date().succ_opt() else {
+        let Some(next) = time::date(self.tz, from).succ_opt() else {
             return NaiveDateTime::MAX;
         };
         let index = self.calendar.working_days_before(next) + i64::from(days) - 1;
         match self.calendar.working_day(index) {
-            Some(day) => self.utc(day.and_time(self.hours.closing())),
+            Some(day) => time::utc_of(self.tz, day.and_time(self.hours.closing())),
             None => NaiveDateTime::MAX,
         }
     }
@@ -93,7 +92,7 @@ impl<'a> WorkingTime<'a> {
 
     /// Working microseconds from the calendar's origin up to `at`.
     fn position(&self, at: NaiveDateTime) -> i64 {
-        let local = self.local(at);
+        let local = time::local(self.tz, at);
         let date = local.date();
         let days = self.calendar.working_days_before(date);
         let today = if self.calendar.is_working_day(date) {
@@ -116,36 +115,11 @@ impl<'a> WorkingTime<'a> {
             (index, worked)
         };
         match self.calendar.working_day(index) {
-            Some(day) => self.utc(day.and_time(time_of_day(self.hours.moment_after(worked)))),
+            Some(day) => time::utc_of(
+                self.tz,
+                day.and_time(time_of_day(self.hours.moment_after(worked))),
+            ),
             None => NaiveDateTime::MAX,
         }
-    }
-
-    /// Programme time of a UTC instant (saturating at the ends of chrono's range).
-    fn local(&self, at: NaiveDateTime) -> NaiveDateTime {
-        let offset = self.tz.offset_from_utc_datetime(&at).fix();
-        at.checked_add_offset(offset)
-            .unwrap_or(if offset.local_minus_utc() > 0 {
-                NaiveDateTime::MAX
-            } else {
-                NaiveDateTime::MIN
-            })
-    }
-
-    /// The UTC instant of a programme time: the earlier of two when clocks go back, and for a
-    /// time skipped when they go forward, the offset before the change.
-    fn utc(&self, local: NaiveDateTime) -> NaiveDateTime {
-        let offset = match self.tz.offset_from_local_datetime(&local) {
-            LocalResult::Single(offset) | LocalResult::Ambiguous(offset, _) => offset.fix(),
-            LocalResult::None => {
-                let before = local
-                    .checked_sub_signed(TimeDelta::days(1))
-                    .unwrap_or(local);
-                self.tz.offset_from_utc_datetime(&before).fix()
-            }
-        };
-        local
-            .checked_sub_offset(offset)
-            .unwrap_or(NaiveDateTime::MAX)
     }
 }

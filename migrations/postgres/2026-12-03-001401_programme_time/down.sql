@@ -1,0 +1,2 @@
+DROP TABLE service_state;
+ALTER TABLE tickets DROP COLUMN filed_month;

@@ -1,0 +1,133 @@
+//! Statistics months follow programme time (`TIMEZONE`). The zone the stored months were cut in
+//! is kept in `service_state`; when it is not the configured one (UTC, in a database from
+//! before programme time; or a changed setting), migrating works every ticket's month out again
+//! and rebuilds the period counters from the tickets, once, in one transaction.
+
+use std::collections::BTreeMap;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::schema::{service_state, ticket_stats, tickets};
+use super::stats::{self, CounterRow};
+use super::{DbConnection, DbError, ROWS_PER_STATEMENT, write_transaction};
+use crate::domain::stats::Month;
+use crate::domain::time::Tz;
+
+/// The `service_state` row naming the zone the counters' months are cut in.
+const STATS_TIMEZONE: &str = "stats_timezone";
+
+/// Whether migrating may rebuild the counters of a database that has tickets: `serve` and
+/// `migrate` may; the other commands (which also migrate what they open) refuse a `TIMEZONE`
+/// that differs from the database's instead, so a mistyped setting on a one-off command does
+/// not re-key a database the running instances count in another zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rekeying {
+    Allowed,
+    Refused,
+}
+
+/// What a re-keying changed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rekeyed {
+    /// The zone the months were cut in before.
+    pub from: String,
+    /// Tickets whose month changed.
+    pub tickets_moved: usize,
+    /// Counter keys written afresh.
+    pub keys: usize,
+}
+
+/// The zone the counters' months are cut in (the migration records UTC, as they were before).
+fn keyed_in(conn: &mut DbConnection) -> Result<String, DbError> {
+    Ok(service_state::table
+        .find(STATS_TIMEZONE)
+        .select(service_state::value)
+        .first(conn)
+        .optional()?
+        .unwrap_or_else(|| "UTC".to_owned()))
+}
+
+/// Makes the counters' months those of `tz`; nothing (`None`) when they are already. Writers
+/// wait meanwhile (PostgreSQL: the tables are locked against writes, reads go on), so no change
+/// is counted under a month of the old zone after the rebuild; an instance migrating at the
+/// same time waits and then finds the work done.
+pub fn key_in_programme_time(
+    conn: &mut DbConnection,
+    tz: Tz,
+    rekeying: Rekeying,
+) -> Result<Option<Rekeyed>, DbError> {
+    let from = keyed_in(conn)?;
+    if from == tz.name() {
+        return Ok(None);
+    }
+    let has_tickets = tickets::table
+        .select(tickets::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some();
+    if rekeying == Rekeying::Refused && has_tickets {
+        return Err(DbError::Migration(format!(
+            "the statistics are counted in months of {from}, but TIMEZONE is {to}: set \
+             TIMEZONE={from}, or stop every instance and run `enterprise-assist migrate` with \
+             TIMEZONE={to} to re-key them",
+            to = tz.name()
+        )));
+    }
+    write_transaction(conn, |c| {
+        if let DbConnection::Postgres(pg) = c {
+            pg.batch_execute("LOCK TABLE tickets, ticket_stats, service_state IN EXCLUSIVE MODE")?;
+        }
+        let from = keyed_in(c)?;
+        if from == tz.name() {
+            return Ok(None);
+        }
+        let (tickets_moved, keys) = rekey(c, tz)?;
+        diesel::delete(service_state::table.find(STATS_TIMEZONE)).execute(c)?;
+        diesel::insert_into(service_state::table)
+            .values((
+                service_state::name.eq(STATS_TIMEZONE),
+                service_state::value.eq(tz.name()),
+            ))
+            .execute(c)?;
+        Ok(Some(Rekeyed {
+            from,
+            tickets_moved,
+            keys,
+        }))
+    })
+}
+
+/// Gives every ticket its month of `tz` and rebuilds the period counters from the tickets:
+/// returns how many tickets changed month and how many keys were written.
+fn rekey(c: &mut DbConnection, tz: Tz) -> Result<(usize, usize), DbError> {
+    let mut moved: BTreeMap<Month, Vec<i64>> = BTreeMap::new();
+    let mut sums = BTreeMap::new();
+    stats::each_ticket(c, |ticket| {
+        let month = Month::of(ticket.created_at, tz);
+        if month != ticket.filed_month {
+            moved.entry(month).or_default().push(ticket.id);
+        }
+        stats::add_counts(&mut sums, ticket, month);
+    })?;
+    let mut tickets_moved = 0;
+    for (month, ids) in moved {
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            tickets_moved += diesel::update(tickets::table.filter(tickets::id.eq_any(chunk)))
+                .set(tickets::filed_month.eq(month.to_string()))
+                .execute(c)?;
+        }
+    }
+    diesel::delete(ticket_stats::table).execute(c)?;
+    let rows: Vec<CounterRow> = sums
+        .into_iter()
+        .filter(|(_, counts)| !counts.is_zero())
+        .map(|(key, counts)| CounterRow::new(key, 0, counts))
+        .collect();
+    let keys = rows.len();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        stats::add(c, rows.by_ref().take(ROWS_PER_STATEMENT).collect())?;
+    }
+    Ok((tickets_moved, keys))
+}
