@@ -1,6 +1,8 @@
 //! The stored calendar: the loaded years, their exception days, and the version counter every
 //! change moves on, by which other instances notice it.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 
@@ -97,17 +99,20 @@ pub fn load(conn: &mut DbConnection) -> Result<(i64, Vec<YearCalendar>), DbError
         .select(DayRow::as_select())
         .order(calendar_days::date)
         .load(conn)?;
-    let mut loaded = Vec::with_capacity(years.len());
-    for number in years {
-        let days = rows
-            .iter()
-            .filter(|r| r.year == number)
-            .map(|r| CalendarDay {
-                date: r.date,
-                kind: r.kind,
-                name: r.name.clone(),
-            })
-            .collect();
+    let mut by_year: BTreeMap<i32, Vec<CalendarDay>> =
+        years.into_iter().map(|y| (y, Vec::new())).collect();
+    for row in rows {
+        let days = by_year
+            .get_mut(&row.year)
+            .ok_or_else(|| corrupt(format!("{} in a year not loaded", row.date)))?;
+        days.push(CalendarDay {
+            date: row.date,
+            kind: row.kind,
+            name: row.name,
+        });
+    }
+    let mut loaded = Vec::with_capacity(by_year.len());
+    for (number, days) in by_year {
         let year = Year::new(number).ok_or_else(|| corrupt(format!("year {number}")))?;
         let calendar = YearCalendar::new(year, days)
             .map_err(|errors| corrupt(format!("{year}: {:?}", errors[0])))?;

@@ -27,6 +27,7 @@ fn year_of(path: &str) -> Result<Year, Error> {
         (status = 200, description = "The year's calendar", body = CalendarYear),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a year the calendar can hold", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The calendar has not been read from the database yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/calendar/{year}")]
@@ -35,7 +36,7 @@ pub async fn get_calendar(
     _caller: Principal,
     year: web::Path<String>,
 ) -> Result<web::Json<CalendarYear>, Error> {
-    Ok(web::Json(calendar::read(&state, year_of(&year)?)))
+    Ok(web::Json(calendar::read(&state, year_of(&year)?)?))
 }
 
 /// Replace a year's exceptions (admins): the year is loaded with exactly these days. Every

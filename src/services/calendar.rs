@@ -34,14 +34,26 @@ impl CalendarCache {
             .clone()
     }
 
+    /// The calendar to reckon with: 503 until it has been read from the database once (while
+    /// PostgreSQL is unreachable at start), rather than answers from weekends only.
+    pub fn loaded(&self) -> Result<Arc<Calendar>, Error> {
+        let current = self.current();
+        if current.version() < 0 {
+            return Err(Error::Unavailable(
+                "the calendar has not been read from the database yet".into(),
+            ));
+        }
+        Ok(current)
+    }
+
     /// Installs `calendar` unless the one installed is as recent (two loads may finish out of
-    /// order); answers the one installed afterwards.
-    pub fn install(&self, calendar: Calendar) -> Arc<Calendar> {
+    /// order), or whatever its version when `always`; answers the one installed afterwards.
+    fn install(&self, calendar: Calendar, always: bool) -> Arc<Calendar> {
         let mut current = self
             .0
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if calendar.version() > current.version() {
+        if always || calendar.version() > current.version() {
             *current = Arc::new(calendar);
         }
         current.clone()
@@ -94,8 +106,8 @@ pub fn view(calendar: &Calendar, year: Year) -> CalendarYear {
 }
 
 /// A year as this instance computes deadlines with it.
-pub fn read(state: &AppState, year: Year) -> CalendarYear {
-    view(&state.calendar.current(), year)
+pub fn read(state: &AppState, year: Year) -> Result<CalendarYear, Error> {
+    Ok(view(&*state.calendar.loaded()?, year))
 }
 
 /// Replaces a year's exceptions (administrators), installs the result here at once, and
@@ -137,7 +149,7 @@ pub async fn replace(
             })
         })
         .await?;
-    let installed = state.calendar.install(Calendar::new(version, years));
+    let installed = state.calendar.install(Calendar::new(version, years), false);
     let answer = view(&installed, year);
     crate::audit::calendar_replaced(Some(caller.user_id), year.get(), count, answer.working_days);
     Ok(answer)
@@ -167,12 +179,15 @@ pub async fn initial(db: &Database) -> Calendar {
 /// whether it did.
 pub async fn refresh(db: &Database, cache: &CalendarCache) -> Result<bool, Error> {
     let stored = db.run(db::calendar::version).await?;
-    if stored == cache.current().version() {
+    let installed = cache.current().version();
+    if stored == installed {
         return Ok(false);
     }
     let calendar = load(db).await?;
     let version = calendar.version();
-    cache.install(calendar);
+    // A stored version behind the installed one means the database was restored from a
+    // backup: its calendar is the one to follow (the load is at least as recent as the look).
+    cache.install(calendar, stored < installed);
     tracing::info!(version, "reloaded the working-day calendar");
     Ok(true)
 }
@@ -187,5 +202,36 @@ pub async fn follow_changes(state: actix_web::web::Data<AppState>) {
         if let Err(error) = refresh(&state.db, &state.calendar).await {
             tracing::debug!(%error, "could not look for calendar changes; retrying");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::bundled_years;
+
+    #[test]
+    fn nothing_is_answered_from_weekends_only_before_the_first_read() {
+        let cache = CalendarCache::new(Calendar::weekends_only());
+        assert!(matches!(cache.loaded(), Err(Error::Unavailable(_))));
+        cache.install(Calendar::new(0, Vec::new()), false);
+        assert_eq!(cache.loaded().unwrap().version(), 0);
+    }
+
+    #[test]
+    fn an_older_load_finishing_late_does_not_replace_a_newer_one() {
+        let cache = CalendarCache::new(Calendar::new(5, bundled_years()));
+        let installed = cache.install(Calendar::new(4, Vec::new()), false);
+        assert_eq!(installed.version(), 5);
+        assert!(installed.year(Year::new(2026).unwrap()).is_some());
+        assert_eq!(
+            cache.install(Calendar::new(6, Vec::new()), false).version(),
+            6
+        );
+        // A database restored to an earlier version is followed all the same.
+        assert_eq!(
+            cache.install(Calendar::new(2, Vec::new()), true).version(),
+            2
+        );
     }
 }
