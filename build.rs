@@ -2,4 +2,5 @@
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=data/regions-cn.csv");
+    println!("cargo:rerun-if-changed=data/cn-calendar.csv");
 }

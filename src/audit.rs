@@ -99,3 +99,18 @@ pub fn pairings_ended(actor_id: Option<i64>, cause: &'static str, ended: &[Pairi
         "pairings ended by a move"
     );
 }
+
+/// A year of the working-day calendar replaced by `actor_id` (`None`: the `import calendar`
+/// command).
+pub fn calendar_replaced(actor_id: Option<i64>, year: i32, days: usize, working_days: i64) {
+    tracing::info!(
+        target: "audit",
+        event = "calendar.replaced",
+        actor_id,
+        year,
+        days,
+        working_days,
+        outcome = "success",
+        "calendar year replaced"
+    );
+}

@@ -10,6 +10,7 @@ use ipnet::IpNet;
 
 use crate::db::PoolOptions;
 use crate::domain::time::Tz;
+use crate::domain::work_hours::{DEFAULT_WORK_HOURS, WorkHours};
 
 /// Where the service keeps its data and where it listens.
 #[derive(Args, Debug, Clone)]
@@ -100,6 +101,11 @@ pub struct TicketSettings {
     #[arg(long, env = "JOB_INTERVAL_SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub job_interval_secs: u64,
+
+    /// Working hours of a working day in programme time, e.g. `09:00-12:00,13:30-17:30`:
+    /// periods in order, not overlapping, inside one day.
+    #[arg(long, env = "WORK_HOURS", default_value = DEFAULT_WORK_HOURS, global = true)]
+    pub work_hours: WorkHours,
 }
 
 impl Default for TicketSettings {
@@ -110,6 +116,7 @@ impl Default for TicketSettings {
             warn_red: 1.5,
             confirmation_window_hours: 168,
             job_interval_secs: 60,
+            work_hours: WorkHours::default(),
         }
     }
 }

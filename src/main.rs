@@ -43,12 +43,13 @@ enum Command {
     VerifyStats,
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
-    /// Import a CSV file of enterprises, cadres or pairings (formats in the README): the whole
-    /// file or, when any row is bad, nothing. Acts as the operator, without a region limit.
+    /// Import a CSV file of enterprises, cadres or pairings, or a calendar (formats in the
+    /// README): the whole file or, when any row is bad, nothing. Acts as the operator, without
+    /// a region limit. A calendar file replaces each year it names.
     Import {
-        /// What the file holds.
-        kind: ImportKind,
-        /// The CSV file, UTF-8, its first line naming the columns.
+        /// enterprises, cadres, pairings or calendar
+        #[arg(value_parser = parse_import_file)]
+        kind: ImportFile,
         file: PathBuf,
     },
     /// Fill the database with a generated programme for a region: enterprises with a staff
@@ -74,6 +75,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// What `import` reads: the kinds `POST /imports/{kind}` takes, or a calendar.
+#[derive(Clone, Copy)]
+enum ImportFile {
+    Rows(ImportKind),
+    Calendar,
+}
+
+fn parse_import_file(text: &str) -> Result<ImportFile, String> {
+    use clap::ValueEnum;
+    match text {
+        "calendar" => Ok(ImportFile::Calendar),
+        _ => ImportKind::from_str(text, false)
+            .map(ImportFile::Rows)
+            .map_err(|_| "enterprises, cadres, pairings or calendar".to_owned()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -137,6 +155,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
             let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
             startup::limit_password_hashing(&cli.settings.limits);
+            let kind = match kind {
+                ImportFile::Rows(kind) => kind,
+                ImportFile::Calendar => return import_calendar(&db, &text).await,
+            };
             let started = std::time::Instant::now();
             // Other instances see the revocations by their next poll.
             let (report, _revoked) = imports::import(
@@ -231,6 +253,20 @@ fn parse_command_line() -> Cli {
     }
     let matches = command.get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+async fn import_calendar(db: &enterprise_assist::db::Database, text: &str) -> anyhow::Result<()> {
+    let replaced = imports::calendar::import(db, text)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}; nothing was imported", describe(&e)))?;
+    for y in &replaced {
+        println!(
+            "calendar {}: {} days listed, {} working days",
+            y.year, y.days, y.working_days
+        );
+    }
+    println!("{} years replaced", replaced.len());
+    Ok(())
 }
 
 fn print_demo(summary: &demo::DemoSummary) {

@@ -32,6 +32,7 @@ use crate::routes;
         (name = "categories", description = "Kinds of demand and their service levels"),
         (name = "stats", description = "Completion rates rolled up county → city → province"),
         (name = "regions", description = "GB/T 2260 administrative divisions"),
+        (name = "calendar", description = "The working-day calendar: holidays and make-up working days"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

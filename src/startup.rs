@@ -26,6 +26,7 @@ use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
 use crate::services;
+use crate::services::calendar::CalendarCache;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -52,6 +53,7 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
         let db = connect_and_migrate(settings).await?;
+        let calendar = crate::services::calendar::initial(&db).await;
         let secret = jwt_secret(settings, db.backend())?;
         let tokens = TokenKeys::new(secret.as_bytes(), settings.access_token_ttl_secs)?;
         let listener = TcpListener::bind(settings.bind)
@@ -85,6 +87,8 @@ impl Application {
             ),
             limits: settings.limits.clone(),
             timezone: settings.timezone,
+            calendar: CalendarCache::new(calendar),
+            work_hours: settings.tickets.work_hours.clone(),
         });
         let route_table = web::Data::new(RouteTable::new());
         crate::metrics::handle();
@@ -153,10 +157,12 @@ impl Application {
         let migration = (!self.db.is_migrated())
             .then(|| tokio::spawn(migrate_when_reachable(self.db.clone(), self.state.timezone)));
         let following = tokio::spawn(services::revocations::follow(self.state.clone()));
+        let calendar = tokio::spawn(services::calendar::follow_changes(self.state.clone()));
         let jobs = tokio::spawn(crate::jobs::run_periodically(self.state, self.job_interval));
         let served = self.server.await;
         jobs.abort();
         following.abort();
+        calendar.abort();
         if let Some(migration) = migration {
             migration.abort();
         }

@@ -12,6 +12,8 @@ use crate::config::LimitSettings;
 use crate::db::Database;
 use crate::domain::sla::Thresholds;
 use crate::domain::time::Tz;
+use crate::domain::work_hours::WorkHours;
+use crate::services::calendar::CalendarCache;
 
 pub struct AppState {
     pub db: Database,
@@ -32,4 +34,8 @@ pub struct AppState {
     pub limits: LimitSettings,
     /// Programme time (`TIMEZONE`): statistics months, calendar days and "today" are cut in it.
     pub timezone: Tz,
+    /// The working-day calendar, kept in memory and following the stored one.
+    pub calendar: CalendarCache,
+    /// Working hours of a working day (`WORK_HOURS`).
+    pub work_hours: WorkHours,
 }

@@ -382,6 +382,13 @@ pub fn manage_categories(p: &Principal) -> Result<(), Error> {
         .ok_or_else(|| forbidden(p, "manage categories"))
 }
 
+/// Replacing a year of the working-day calendar: admins (anyone signed in reads it).
+pub fn manage_calendar(p: &Principal) -> Result<(), Error> {
+    (p.role == Role::Admin)
+        .then_some(())
+        .ok_or_else(|| forbidden(p, "change the calendar"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

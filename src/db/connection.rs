@@ -310,6 +310,10 @@ pub fn migrate(conn: &mut DbConnection, tz: Tz, rekeying: Rekeying) -> Result<()
     };
     migrated.map_err(|e| DbError::Migration(e.to_string()))?;
     write_transaction(conn, super::regions::seed_if_empty)?;
+    let years = write_transaction(conn, super::calendar::seed_bundled)?;
+    if years > 0 {
+        tracing::info!(years, "loaded the bundled working-day calendar");
+    }
     if let Some(done) = super::programme_time::key_in_programme_time(conn, tz, rekeying)? {
         tracing::info!(
             from = %done.from,

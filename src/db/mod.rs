@@ -2,6 +2,7 @@
 //! query modules (one per table group). Nothing here knows about HTTP.
 
 pub mod api_clients;
+pub mod calendar;
 pub mod categories;
 mod connection;
 mod counts;

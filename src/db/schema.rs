@@ -215,6 +215,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_years (year) {
+        year -> Integer,
+    }
+}
+
+diesel::table! {
+    calendar_days (date) {
+        date -> Date,
+        year -> Integer,
+        kind -> Text,
+        name -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    calendar_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));

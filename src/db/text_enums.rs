@@ -5,6 +5,7 @@ use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{SingleValue, Text};
 
+use crate::domain::calendar::DayKind;
 use crate::domain::region::RegionLevel;
 use crate::domain::role::Role;
 use crate::domain::sla::Warning;
@@ -38,4 +39,4 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(Status, Priority, RegionLevel, Role, Warning, Month);
+text_column!(Status, Priority, RegionLevel, Role, Warning, Month, DayKind);

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod address;
+pub mod calendar;
 pub mod page;
 pub mod pairing;
 pub mod region;
@@ -12,3 +13,5 @@ pub mod text;
 pub mod ticket;
 pub mod time;
 pub mod uscc;
+pub mod work_hours;
+pub mod working_time;

@@ -38,8 +38,10 @@ pub fn parse_timezone(text: &str) -> Result<Tz, String> {
 
 /// The programme-time wall clock at the UTC moment `utc`.
 pub fn local(tz: Tz, utc: NaiveDateTime) -> NaiveDateTime {
-    use chrono::TimeZone;
-    tz.from_utc_datetime(&utc).naive_local()
+    use chrono::{Offset, TimeZone};
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    // Only moments at the ends of chrono's range overflow; they are far outside any data.
+    utc.checked_add_offset(offset).unwrap_or(utc)
 }
 
 /// The programme-time date at the UTC moment `utc` ("today" when `utc` is now).
@@ -48,20 +50,25 @@ pub fn date(tz: Tz, utc: NaiveDateTime) -> chrono::NaiveDate {
 }
 
 /// The UTC moment programme-time day `day` begins. Where a zone skips midnight (a daylight
-/// saving jump at 00:00), the day begins when the jump ends: midnight read with the offset in
-/// force before it.
+/// saving jump at 00:00), the day begins when the jump ends.
 pub fn start_of_day(tz: Tz, day: chrono::NaiveDate) -> NaiveDateTime {
+    utc_of(tz, day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// The UTC moment of programme-time wall clock `local`: the earlier one where clocks go back;
+/// where they jump forward over it, `local` read with the offset in force before the jump.
+pub fn utc_of(tz: Tz, local: NaiveDateTime) -> NaiveDateTime {
     use chrono::offset::LocalResult;
-    use chrono::{NaiveTime, Offset, TimeZone};
-    let midnight = day.and_time(NaiveTime::MIN);
-    let offset = match tz.offset_from_local_datetime(&midnight) {
+    use chrono::{Offset, TimeZone};
+    let offset = match tz.offset_from_local_datetime(&local) {
         LocalResult::Single(offset) | LocalResult::Ambiguous(offset, _) => offset.fix(),
-        LocalResult::None => tz
-            .offset_from_utc_datetime(&(midnight - chrono::TimeDelta::days(1)))
-            .fix(),
+        LocalResult::None => {
+            let before = local.checked_sub_signed(chrono::TimeDelta::days(1));
+            tz.offset_from_utc_datetime(&before.unwrap_or(local)).fix()
+        }
     };
-    // Only dates at the ends of chrono's range overflow; they are far outside any data.
-    midnight.checked_sub_offset(offset).unwrap_or(midnight)
+    // Only moments at the ends of chrono's range overflow; they are far outside any data.
+    local.checked_sub_offset(offset).unwrap_or(local)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource, and the one route table.
 
 mod auth;
+mod calendar;
 mod categories;
 mod enterprises;
 pub mod extract;
@@ -67,7 +68,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(pairings::list_cadres)
                 .service(pairings::set_cadres)
                 .service(pairings::paired_enterprises)
-                .service(imports::import),
+                .service(imports::import)
+                .service(calendar::get_calendar)
+                .service(calendar::put_calendar),
         );
 }
 

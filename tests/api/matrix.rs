@@ -116,6 +116,8 @@ fn rows() -> Vec<Row> {
         row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
         row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600", M::GET, "/api/v1/stats?region=411600", None),
         row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600 by month", M::GET, "/api/v1/stats/trend?region=411600", None),
+        row([200, 200, 200, 200, 200, 200, 200, 401], "read a year of the calendar", M::GET, "/api/v1/calendar/2026", None),
+        row([200, 403, 403, 403, 403, 403, 403, 401], "replace a year of the calendar", M::PUT, "/api/v1/calendar/2030", Some(json!({"days": [{"date": "2030-01-01", "kind": "holiday", "name": "元旦"}]}))),
     ]
 }
 

@@ -2,8 +2,10 @@
 //! USCC), cadres (by username) and pairings (by USCC and username). A file is applied whole in
 //! one transaction or not at all; every bad row is reported with its line; a row that matches
 //! what is stored changes nothing, so importing a file twice changes nothing the second time.
-//! The column lists below are the documented formats (README, OpenAPI).
+//! The column lists below are the documented formats (README, OpenAPI). Calendar files
+//! (`calendar`, the command line only) replace whole years instead.
 
+pub mod calendar;
 pub mod enterprises;
 pub mod pairings;
 pub mod people;

@@ -1,0 +1,3 @@
+DROP TABLE calendar_version;
+DROP TABLE calendar_days;
+DROP TABLE calendar_years;

@@ -1,0 +1,237 @@
+//! The working-day calendar: anyone signed in reads a year, administrators replace one. Each
+//! instance keeps the whole calendar in memory, since deadlines are computed from it on the
+//! filing path: the instance that changes it installs the new one at once, and every instance
+//! reads the stored version every few seconds and reloads when another one changed it.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Principal, policy};
+use crate::db::{self, Database, read_snapshot, write_transaction};
+use crate::domain::calendar::{Calendar, CalendarDay, DayKind, Year, YearCalendar};
+use crate::error::{Error, FieldError};
+use crate::state::AppState;
+
+/// How often an instance looks whether another one changed the calendar.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// This instance's copy of the calendar; readers take a cheap handle to the current one.
+pub struct CalendarCache(RwLock<Arc<Calendar>>);
+
+impl CalendarCache {
+    pub fn new(calendar: Calendar) -> CalendarCache {
+        CalendarCache(RwLock::new(Arc::new(calendar)))
+    }
+
+    pub fn current(&self) -> Arc<Calendar> {
+        self.0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// The calendar to reckon with: 503 until it has been read from the database once (while
+    /// PostgreSQL is unreachable at start), rather than answers from weekends only.
+    pub fn loaded(&self) -> Result<Arc<Calendar>, Error> {
+        let current = self.current();
+        if current.version() < 0 {
+            return Err(Error::Unavailable(
+                "the calendar has not been read from the database yet".into(),
+            ));
+        }
+        Ok(current)
+    }
+
+    /// Installs `calendar` unless the one installed is as recent (two loads may finish out of
+    /// order), or whatever its version when `always`; answers the one installed afterwards.
+    fn install(&self, calendar: Calendar, always: bool) -> Arc<Calendar> {
+        let mut current = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if always || calendar.version() > current.version() {
+            *current = Arc::new(calendar);
+        }
+        current.clone()
+    }
+}
+
+/// A year of the calendar: its exceptions only, and the working days they leave.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarYear {
+    #[schema(example = 2026)]
+    pub year: i32,
+    /// Whether the year's arrangement is loaded; a year not loaded has weekends only.
+    pub loaded: bool,
+    /// Working days of the year.
+    #[schema(example = 248)]
+    pub working_days: i64,
+    /// The exceptions, in date order.
+    pub days: Vec<CalendarDay>,
+}
+
+/// A year's exceptions, replacing the stored ones whole.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaceCalendar {
+    /// Every date inside the year, each once. A `workday` must be a Saturday or Sunday; a
+    /// `holiday` on a weekend is kept (it names the stretch) and changes no count.
+    #[schema(max_items = 366)]
+    pub days: Vec<CalendarDayInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDayInput {
+    #[schema(value_type = String, format = Date, example = "2026-02-14")]
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// The holiday it belongs to, up to 100 characters.
+    #[schema(example = "春节")]
+    pub name: Option<String>,
+}
+
+pub fn view(calendar: &Calendar, year: Year) -> CalendarYear {
+    let loaded = calendar.year(year);
+    CalendarYear {
+        year: year.get(),
+        loaded: loaded.is_some(),
+        working_days: calendar.working_days_in(year),
+        days: loaded.map(|y| y.days().to_vec()).unwrap_or_default(),
+    }
+}
+
+/// A year as this instance computes deadlines with it.
+pub fn read(state: &AppState, year: Year) -> Result<CalendarYear, Error> {
+    Ok(view(&*state.calendar.loaded()?, year))
+}
+
+/// Replaces a year's exceptions (administrators), installs the result here at once, and
+/// records it in the audit log.
+pub async fn replace(
+    state: &AppState,
+    caller: &Principal,
+    year: Year,
+    input: ReplaceCalendar,
+) -> Result<CalendarYear, Error> {
+    policy::manage_calendar(caller)?;
+    let days = input
+        .days
+        .into_iter()
+        .map(|d| CalendarDay {
+            date: d.date,
+            kind: d.kind,
+            name: d.name,
+        })
+        .collect();
+    let arrangement = YearCalendar::new(year, days).map_err(|errors| {
+        Error::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("days[{}].{}", e.index, e.field),
+                    message: e.message,
+                })
+                .collect(),
+        )
+    })?;
+    let count = arrangement.days().len();
+    let (version, years) = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                db::calendar::replace_years(c, std::slice::from_ref(&arrangement))?;
+                db::calendar::load(c)
+            })
+        })
+        .await?;
+    let installed = state.calendar.install(Calendar::new(version, years), false);
+    let answer = view(&installed, year);
+    crate::audit::calendar_replaced(Some(caller.user_id), year.get(), count, answer.working_days);
+    Ok(answer)
+}
+
+/// The stored calendar, read in one snapshot.
+pub async fn load(db: &Database) -> Result<Calendar, Error> {
+    let (version, years) = db
+        .run(|conn| read_snapshot(conn, db::calendar::load))
+        .await?;
+    Ok(Calendar::new(version, years))
+}
+
+/// The calendar to start with: the stored one, or weekends only while the database cannot
+/// be read yet ([`follow_changes`] loads it as soon as it can).
+pub async fn initial(db: &Database) -> Calendar {
+    if !db.is_migrated() {
+        return Calendar::weekends_only();
+    }
+    load(db).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the calendar yet; weekends only until it can be");
+        Calendar::weekends_only()
+    })
+}
+
+/// Reloads the calendar when the stored version has moved past the installed one; answers
+/// whether it did.
+pub async fn refresh(db: &Database, cache: &CalendarCache) -> Result<bool, Error> {
+    let stored = db.run(db::calendar::version).await?;
+    let installed = cache.current().version();
+    if stored == installed {
+        return Ok(false);
+    }
+    let calendar = load(db).await?;
+    let version = calendar.version();
+    // A stored version behind the installed one means the database was restored from a
+    // backup: its calendar is the one to follow (the load is at least as recent as the look).
+    cache.install(calendar, stored < installed);
+    tracing::info!(version, "reloaded the working-day calendar");
+    Ok(true)
+}
+
+/// Follows the stored calendar every [`POLL_INTERVAL`] until the task is dropped; a failed
+/// look (the database away) is retried at the next one.
+pub async fn follow_changes(state: actix_web::web::Data<AppState>) {
+    let mut ticks = tokio::time::interval(POLL_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = refresh(&state.db, &state.calendar).await {
+            tracing::debug!(%error, "could not look for calendar changes; retrying");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::bundled_years;
+
+    #[test]
+    fn nothing_is_answered_from_weekends_only_before_the_first_read() {
+        let cache = CalendarCache::new(Calendar::weekends_only());
+        assert!(matches!(cache.loaded(), Err(Error::Unavailable(_))));
+        cache.install(Calendar::new(0, Vec::new()), false);
+        assert_eq!(cache.loaded().unwrap().version(), 0);
+    }
+
+    #[test]
+    fn an_older_load_finishing_late_does_not_replace_a_newer_one() {
+        let cache = CalendarCache::new(Calendar::new(5, bundled_years()));
+        let installed = cache.install(Calendar::new(4, Vec::new()), false);
+        assert_eq!(installed.version(), 5);
+        assert!(installed.year(Year::new(2026).unwrap()).is_some());
+        assert_eq!(
+            cache.install(Calendar::new(6, Vec::new()), false).version(),
+            6
+        );
+        // A database restored to an earlier version is followed all the same.
+        assert_eq!(
+            cache.install(Calendar::new(2, Vec::new()), true).version(),
+            2
+        );
+    }
+}
