@@ -15,6 +15,7 @@ mod matrix;
 mod openapi;
 mod ops;
 mod pairings;
+mod queries;
 mod regions;
 mod security;
 mod stats;
