@@ -230,7 +230,7 @@ fn parse_query<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, Error
         .map(|p| p.name)
         .collect();
     let mut unknown: Vec<String> = Vec::new();
-    for (name, _) in pairs.clone() {
+    for (name, _) in pairs {
         if !known.iter().any(|k| *k == name) && !unknown.iter().any(|u| *u == name) {
             unknown.push(name.into_owned());
         }
