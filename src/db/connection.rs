@@ -70,6 +70,21 @@ fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// Creates the SQLite file, when missing, readable and writable by its owner only: it holds
+/// password hashes and every ticket. SQLite gives its `-wal` and `-shm` files the same mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    match options.open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(drop),
+    }
+}
+
 /// A connection in the pool, and when work on it last succeeded.
 pub struct Pooled {
     conn: DbConnection,
@@ -198,6 +213,9 @@ impl Database {
                     DbError::Unavailable(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
+            create_private(path).map_err(|e| {
+                DbError::Unavailable(format!("cannot create {}: {e}", path.display()))
+            })?;
         }
         // A PostgreSQL connection outlives a server restart or a network cut as a dead handle
         // that fails every query; testing it at checkout (unless it has just worked, see

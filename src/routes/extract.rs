@@ -269,3 +269,12 @@ fn unknown_parameters(unknown: &[String], known: &[String]) -> Error {
         format!("{named}: this operation reads {}", quote(known))
     })
 }
+
+/// A path parameter that cannot be read (`/tickets/abc`, an id past the largest integer) names
+/// nothing: 404 like any unknown path, without quoting the input back.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| {
+        Error::not_found("nothing here: the path's id is not one this service could have given out")
+            .into()
+    })
+}

@@ -104,9 +104,9 @@ pub struct TestApp {
 }
 
 enum TestDatabase {
-    /// Held for its `Drop`, which deletes the directory.
+    /// Held for its `Drop`, which deletes the directory (holding `test.db`).
     Sqlite {
-        _dir: tempfile::TempDir,
+        dir: tempfile::TempDir,
     },
     Postgres {
         admin_url: String,
@@ -130,7 +130,7 @@ impl TestApp {
                 let path: PathBuf = dir.path().join("test.db");
                 (
                     format!("sqlite://{}", path.display()),
-                    TestDatabase::Sqlite { _dir: dir },
+                    TestDatabase::Sqlite { dir },
                 )
             }
             Backend::Postgres => create_postgres_database(),
@@ -160,6 +160,14 @@ impl TestApp {
     pub fn drop_database(&self) {
         if let TestDatabase::Postgres { admin_url, name } = &self._database {
             drop_postgres_database(admin_url, name);
+        }
+    }
+
+    /// The SQLite database file, when the test runs on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self._database {
+            TestDatabase::Sqlite { dir } => Some(dir.path().join("test.db")),
+            TestDatabase::Postgres { .. } => None,
         }
     }
 
