@@ -49,6 +49,10 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(60..=86_400), global = true)]
     pub access_token_ttl_secs: u64,
 
+    /// Bearer token that `/metrics` requires. Unset: `/metrics` answers this host only.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<Secret>,
+
     #[command(flatten)]
     pub tickets: TicketSettings,
 

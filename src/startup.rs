@@ -20,6 +20,7 @@ use crate::config::Settings;
 use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
+use crate::metrics::MetricsAccess;
 use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
@@ -86,6 +87,7 @@ impl Application {
             Duration::from_secs(limits.rate_limit_window_secs),
         ));
         let cors_origins = limits.cors_origins.clone();
+        let metrics_access = web::Data::new(MetricsAccess::new(settings.metrics_token.as_ref()));
 
         // Outermost last: every answer, the rate limit's and CORS's included, becomes a problem
         // document when it is an error, is traced, and carries the security headers.
@@ -95,6 +97,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(rate_limiter.clone())
+                .app_data(metrics_access.clone())
                 .app_data(routes::extract::path_config())
                 .wrap(from_fn(middleware::paths::check_head))
                 .wrap(from_fn(middleware::rate_limit::limit_rate))

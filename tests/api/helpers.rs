@@ -300,6 +300,7 @@ fn test_settings(database_url: String) -> Settings {
         workers: Some(2),
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
+        metrics_token: None,
         refresh_token_ttl_secs: 14 * 24 * 3600,
         tickets: Default::default(),
         // Off: tests file and call in bursts; the tests of the limits turn them on.
