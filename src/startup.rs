@@ -158,8 +158,8 @@ impl Application {
 
 /// Builds the pool and applies migrations (the commands that need the database now).
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    let url = settings.database_url();
-    let db = Database::new(&url, &settings.pool_options())?;
+    let db = Database::new(&settings.database_url(), &settings.pool_options())?;
+    tracing::info!(backend = db.backend().name(), database = %db.describe(), "using the database");
     db.migrate()
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
@@ -171,10 +171,12 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 /// [`migrate_when_reachable`] finishes the work. Anything else, or SQLite, stops start-up.
 async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
     let db = Database::new(&settings.database_url(), &settings.pool_options())?;
+    tracing::info!(backend = db.backend().name(), database = %db.describe(), "using the database");
     match db.migrate().await {
         Ok(()) => Ok(db),
-        Err(DbError::Unavailable(cause)) if db.backend() == Backend::Postgres => {
-            tracing::warn!(%cause, "the database cannot be reached; serving unready until it can");
+        // The pool has said why, once, in one line.
+        Err(DbError::Unavailable(_)) if db.backend() == Backend::Postgres => {
+            tracing::warn!("serving unready until the database can be reached");
             Ok(db)
         }
         Err(error) => Err(error)
@@ -192,7 +194,12 @@ async fn migrate_when_reachable(db: Database) {
                 tracing::info!("the database is reachable and migrated; ready");
                 return;
             }
-            Err(error) => tracing::warn!(%error, "the database is still not ready; retrying"),
+            // Quietly: the pool tells each new connection failure once.
+            Err(DbError::Unavailable(cause)) => tracing::debug!(%cause, "still unreachable"),
+            Err(error) => tracing::warn!(
+                error = %error.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
+                "the database is reachable but not ready; retrying"
+            ),
         }
         delay = (delay * 2).min(MIGRATION_RETRY_MAX);
     }

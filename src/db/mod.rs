@@ -8,6 +8,7 @@ mod counts;
 pub mod enterprises;
 mod error;
 pub mod idempotency;
+mod location;
 pub mod pairings;
 pub mod regions;
 pub mod schema;

@@ -4,6 +4,7 @@ mod helpers;
 
 mod auth;
 mod clients;
+mod config;
 mod connections;
 mod demo;
 mod enterprises;
