@@ -229,10 +229,14 @@ fn parse_query<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, Error
         .into_iter()
         .map(|p| p.name)
         .collect();
+    // The first few are enough to name, and keep the answer short whatever the query holds.
     let mut unknown: Vec<String> = Vec::new();
     for (name, _) in pairs {
         if !known.iter().any(|k| *k == name) && !unknown.iter().any(|u| *u == name) {
             unknown.push(name.into_owned());
+            if unknown.len() == 10 {
+                break;
+            }
         }
     }
     if !unknown.is_empty() {
