@@ -58,6 +58,10 @@ pub struct Settings {
           value_parser = crate::domain::time::parse_timezone, global = true)]
     pub timezone: Tz,
 
+    /// Bearer token that `/metrics` requires. Unset: `/metrics` answers this host only.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<Secret>,
+
     #[command(flatten)]
     pub tickets: TicketSettings,
 

@@ -11,7 +11,74 @@ use crate::db::DbError;
 use crate::domain::page::PageError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
-const TYPE_BASE: &str = "https://enterprise-assist.example/problems/";
+/// Problem types are relative URIs (RFC 9457 section 3.1.1): resolved against the request's
+/// own address they name `GET /problems/{slug}` of the same service, which describes them.
+pub const TYPE_BASE: &str = "/problems/";
+
+/// One kind of problem, as `GET /problems/{slug}` describes it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct ProblemType {
+    /// The `type` of problem documents of this kind.
+    #[schema(example = "/problems/not-found")]
+    #[serde(rename = "type")]
+    pub uri: &'static str,
+    #[schema(example = "Not Found")]
+    pub title: &'static str,
+    #[schema(example = 404)]
+    pub status: u16,
+    pub description: &'static str,
+}
+
+macro_rules! problem_types {
+    ($($slug:literal, $status:literal, $title:literal, $description:literal;)*) => {
+        /// Every problem type the service answers, in status order.
+        pub const PROBLEM_TYPES: &[ProblemType] = &[
+            $(ProblemType {
+                uri: concat!("/problems/", $slug),
+                title: $title,
+                status: $status,
+                description: $description,
+            },)*
+        ];
+    };
+}
+
+problem_types! {
+    "bad-request", 400, "Bad Request", "The request cannot be read: malformed JSON (the detail gives the position), a query parameter of the wrong form, a query parameter the operation does not read, or a cursor this service did not give out. Fix the request; retrying it unchanged fails again.";
+    "unauthorized", 401, "Unauthorized", "No valid credentials: the bearer token is missing, malformed, expired or revoked, or the login failed. Log in again or refresh the token.";
+    "forbidden", 403, "Forbidden", "The caller may see the object but not do this to it (or the role may not do this at all).";
+    "not-found", 404, "Not Found", "No such thing, or none the caller may see: objects outside the caller's scope answer this too, so ids cannot be probed. Also a path that names no resource, or whose id is not a number the service could have given out.";
+    "method-not-allowed", 405, "Method Not Allowed", "The path exists, but not with this method; the Allow header lists the methods it answers.";
+    "request-timeout", 408, "Request Timeout", "The request's body did not arrive in time (BODY_TIMEOUT_SECS).";
+    "conflict", 409, "Conflict", "The request conflicts with the current state: a value already taken, or a move from the wrong ticket state (named in the detail).";
+    "precondition-failed", 412, "Precondition Failed", "If-Match names a version of the object that is no longer current: read it again, then retry.";
+    "payload-too-large", 413, "Payload Too Large", "The body is larger than the operation accepts (64 KiB of JSON, 10 MiB of CSV).";
+    "uri-too-long", 414, "URI Too Long", "The request's path and query are longer than 8 KiB.";
+    "unsupported-media-type", 415, "Unsupported Media Type", "The body is not of a media type the operation reads (application/json, or text/csv for imports).";
+    "validation", 422, "Unprocessable Entity", "The request was read but its content is invalid: `errors` names each bad field with its message.";
+    "too-many-requests", 429, "Too Many Requests", "Too many requests from this client in the rate-limit window, too many filings from this enterprise, or too many failed logins; Retry-After says when to try again.";
+    "request-header-fields-too-large", 431, "Request Header Fields Too Large", "The request's header fields are larger than 32 KiB in all.";
+    "internal", 500, "Internal Server Error", "A fault of the service. It has been logged with the request's X-Request-Id; the answer says nothing more.";
+    "unavailable", 503, "Service Unavailable", "The database cannot be reached now, or the service is still starting; Retry-After says when to try again.";
+}
+
+impl ProblemType {
+    pub fn find(slug: &str) -> Option<&'static ProblemType> {
+        PROBLEM_TYPES
+            .iter()
+            .find(|t| t.uri.strip_prefix(TYPE_BASE) == Some(slug))
+    }
+
+    /// The type of an answer the framework gave with this status, `internal` for any other.
+    fn for_status(status: StatusCode) -> &'static ProblemType {
+        let status = status.as_u16();
+        PROBLEM_TYPES
+            .iter()
+            .find(|t| t.status == status)
+            .or_else(|| ProblemType::find("internal"))
+            .expect("the internal type is listed")
+    }
+}
 
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -66,8 +133,8 @@ impl FieldErrors {
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
-    /// Identifies the kind of problem.
-    #[schema(example = "https://enterprise-assist.example/problems/not-found")]
+    /// Identifies the kind of problem: a URI relative to the service, where `GET` describes it.
+    #[schema(example = "/problems/not-found")]
     #[serde(rename = "type")]
     pub kind: String,
     #[schema(example = "Not Found")]
@@ -110,6 +177,12 @@ pub enum Error {
     /// 413: the body is over the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// 414: the request target (path and query) is over the limit.
+    #[error("{0}")]
+    UriTooLong(String),
+    /// 431: the header fields are over the limit.
+    #[error("{0}")]
+    HeadersTooLarge(String),
     /// 415: the body is not of a media type this operation reads.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -158,6 +231,8 @@ impl Error {
             Error::TooManyRequests { .. } => "too-many-requests",
             Error::MethodNotAllowed { .. } => "method-not-allowed",
             Error::PayloadTooLarge(_) => "payload-too-large",
+            Error::UriTooLong(_) => "uri-too-long",
+            Error::HeadersTooLarge(_) => "request-header-fields-too-large",
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
             Error::Validation(_) => "validation",
             Error::Unavailable(_) => "unavailable",
@@ -198,6 +273,8 @@ impl ResponseError for Error {
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Error::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Unavailable(_) | Error::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -246,14 +323,17 @@ impl ResponseError for Error {
 }
 
 /// A problem response for a failure the framework produced itself (no route matched its own
-/// error type): the status and, for client errors, the framework's own explanation.
+/// error type): the type its status has, and for client errors the framework's explanation
+/// cut short, since it may quote the request.
 pub fn framework_problem(status: StatusCode, detail: Option<String>) -> HttpResponse {
+    let kind = ProblemType::for_status(status);
     let title = status.canonical_reason().unwrap_or("Error").to_owned();
     let detail = detail
         .filter(|_| status.is_client_error())
+        .map(|d| d.chars().take(200).collect())
         .unwrap_or_else(|| title.to_lowercase());
     let problem = Problem {
-        kind: "about:blank".to_owned(),
+        kind: kind.uri.to_owned(),
         title,
         status: status.as_u16(),
         detail,
@@ -297,5 +377,53 @@ impl From<crate::auth::password::Busy> for Error {
 impl From<PageError> for Error {
     fn from(error: PageError) -> Self {
         Error::BadRequest(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_described_type_of_its_status() {
+        let errors = [
+            Error::BadRequest(String::new()),
+            Error::Unauthorized(String::new()),
+            Error::Forbidden(String::new()),
+            Error::NotFound(String::new()),
+            Error::MethodNotAllowed {
+                method: Method::GET,
+                allow: vec![],
+            },
+            Error::RequestTimeout(String::new()),
+            Error::Conflict(String::new()),
+            Error::PreconditionFailed(String::new()),
+            Error::PayloadTooLarge(String::new()),
+            Error::UriTooLong(String::new()),
+            Error::HeadersTooLarge(String::new()),
+            Error::UnsupportedMediaType(String::new()),
+            Error::Validation(vec![]),
+            Error::TooManyRequests {
+                detail: String::new(),
+                retry_after_secs: 1,
+            },
+            Error::Unavailable(String::new()),
+            Error::Internal(anyhow::anyhow!("x")),
+        ];
+        for error in &errors {
+            let problem = error.problem();
+            let slug = problem
+                .kind
+                .strip_prefix(TYPE_BASE)
+                .expect("a relative type");
+            let kind = ProblemType::find(slug).expect("a described type");
+            assert_eq!(kind.status, problem.status, "{slug}");
+            assert_eq!(ProblemType::for_status(error.status_code()).uri, kind.uri);
+        }
+        assert_eq!(
+            errors.len(),
+            PROBLEM_TYPES.len(),
+            "no type is listed without a use"
+        );
     }
 }

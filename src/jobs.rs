@@ -73,6 +73,10 @@ pub async fn run_periodically(state: actix_web::web::Data<AppState>, interval: D
                 tracing::info!(?report, "periodic work done")
             }
             Ok(_) => {}
+            // An unreachable database has been reported once already, by the pool.
+            Err(error @ Error::Unavailable(_)) => {
+                tracing::debug!(%error, "periodic work waits for the database")
+            }
             Err(error) => tracing::warn!(%error, "periodic work failed; retrying next round"),
         }
     }

@@ -9,6 +9,7 @@ use utoipa::openapi::path::PathItem;
 use utoipa_actix_web::AppExt;
 
 use crate::error::{Error, FieldError, Problem};
+use crate::middleware::rate_limit::EXEMPT_PATHS;
 use crate::routes;
 
 #[derive(OpenApi)]
@@ -62,14 +63,17 @@ impl utoipa::Modify for BearerAuth {
 
 /// Answers any operation may give whatever its handler does, because the layers in front of
 /// the handlers give them: an unreadable request (400), a body too slow, too large or not JSON
-/// (408, 413, 415), the rate limit (429), and a database that cannot be reached (503). Each is
-/// added where the operation does not document it itself.
+/// (408, 413, 415), a request target or header fields too long (414, 431), the rate limit
+/// (429, everywhere but the probes), and a database that cannot be reached (503). Each is added
+/// where the operation does not document it itself; a 429 or 503 always carries Retry-After.
 struct CommonAnswers;
 
 impl utoipa::Modify for CommonAnswers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
+            let limited = !EXEMPT_PATHS.contains(&path.as_str());
             for operation in [
                 &mut item.get,
                 &mut item.post,
@@ -86,32 +90,44 @@ impl utoipa::Modify for CommonAnswers {
                     (
                         has_body || has_params,
                         "400",
-                        "The request cannot be read: malformed JSON, or a path or query parameter of the wrong type",
-                        false,
+                        "The request cannot be read: malformed JSON, a path or query parameter of the wrong type, or a query parameter the operation does not read",
                     ),
-                    (has_body, "408", "The body did not arrive in time", false),
-                    (has_body, "413", "The body is too large", false),
-                    (has_body, "415", "The body is not JSON", false),
+                    (has_body, "408", "The body did not arrive in time"),
+                    (has_body, "413", "The body is too large"),
                     (
-                        api,
+                        has_params,
+                        "414",
+                        "The path and query are longer than 8 KiB",
+                    ),
+                    (has_body, "415", "The body is not JSON"),
+                    (
+                        limited,
                         "429",
                         "Too many requests from this client, or filings from this enterprise; see Retry-After",
+                    ),
+                    (
                         true,
+                        "431",
+                        "The header fields are larger than 32 KiB in all",
                     ),
                     (
                         api,
                         "503",
                         "The database cannot be reached, or the service is still starting; see Retry-After",
-                        true,
                     ),
                 ];
-                for (applies, status, description, retry) in answers {
-                    let responses = &mut operation.responses.responses;
+                let responses = &mut operation.responses.responses;
+                for (applies, status, description) in answers {
                     if applies && !responses.contains_key(status) {
-                        responses.insert(
-                            status.to_owned(),
-                            problem_response(description, retry).into(),
-                        );
+                        responses.insert(status.to_owned(), problem_response(description).into());
+                    }
+                }
+                for status in ["429", "503"] {
+                    if let Some(RefOr::T(response)) = responses.get_mut(status) {
+                        response
+                            .headers
+                            .entry("Retry-After".to_owned())
+                            .or_insert_with(|| retry_after().into());
                     }
                 }
             }
@@ -119,18 +135,22 @@ impl utoipa::Modify for CommonAnswers {
     }
 }
 
-fn problem_response(description: &str, retry: bool) -> utoipa::openapi::Response {
-    use utoipa::openapi::{Content, Object, Ref, ResponseBuilder, Type, header::Header};
-    let mut response = ResponseBuilder::new().description(description).content(
-        "application/problem+json",
-        Content::new(Some(Ref::from_schema_name("Problem"))),
-    );
-    if retry {
-        let mut retry_after = Header::new(Object::with_type(Type::Integer));
-        retry_after.description = Some("Seconds to wait before trying again".to_owned());
-        response = response.header("Retry-After", retry_after);
-    }
-    response.build()
+fn retry_after() -> utoipa::openapi::header::Header {
+    use utoipa::openapi::{Object, Type, header::Header};
+    let mut header = Header::new(Object::with_type(Type::Integer));
+    header.description = Some("Seconds to wait before trying again".to_owned());
+    header
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{Content, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+        .build()
 }
 
 /// The whole document, as the running server's routes describe it.

@@ -22,6 +22,7 @@ use crate::db::programme_time::Rekeying;
 use crate::db::{Backend, Database, DbError};
 use crate::domain::sla::Thresholds;
 use crate::error::{PROBLEM_JSON, framework_problem};
+use crate::metrics::MetricsAccess;
 use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
@@ -100,6 +101,7 @@ impl Application {
             Duration::from_secs(limits.rate_limit_window_secs),
         ));
         let cors_origins = limits.cors_origins.clone();
+        let metrics_access = web::Data::new(MetricsAccess::new(settings.metrics_token.as_ref()));
 
         // Outermost last: every answer, the rate limit's and CORS's included, becomes a problem
         // document when it is an error, is traced, and carries the security headers.
@@ -109,7 +111,9 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(rate_limiter.clone())
-                .wrap(from_fn(middleware::paths::reject_nul))
+                .app_data(metrics_access.clone())
+                .app_data(routes::extract::path_config())
+                .wrap(from_fn(middleware::paths::check_head))
                 .wrap(from_fn(middleware::rate_limit::limit_rate))
                 .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_framework_errors))
@@ -183,8 +187,8 @@ pub fn limit_password_hashing(limits: &LimitSettings) {
 /// Builds the pool and applies migrations (the commands that need the database now); only
 /// `migrate` may re-key the statistics to another `TIMEZONE` (see [`Rekeying`]).
 pub async fn open_database(settings: &Settings, rekeying: Rekeying) -> anyhow::Result<Database> {
-    let url = settings.database_url();
-    let db = Database::new(&url, &settings.pool_options())?;
+    let db = Database::new(&settings.database_url(), &settings.pool_options())?;
+    tracing::info!(backend = db.backend().name(), database = %db.describe(), "using the database");
     db.migrate(settings.timezone, rekeying)
         .await
         .with_context(|| format!("cannot prepare the {} database", db.backend().name()))?;
@@ -196,10 +200,12 @@ pub async fn open_database(settings: &Settings, rekeying: Rekeying) -> anyhow::R
 /// [`migrate_when_reachable`] finishes the work. Anything else, or SQLite, stops start-up.
 async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Database> {
     let db = Database::new(&settings.database_url(), &settings.pool_options())?;
+    tracing::info!(backend = db.backend().name(), database = %db.describe(), "using the database");
     match db.migrate(settings.timezone, Rekeying::Allowed).await {
         Ok(()) => Ok(db),
-        Err(DbError::Unavailable(cause)) if db.backend() == Backend::Postgres => {
-            tracing::warn!(%cause, "the database cannot be reached; serving unready until it can");
+        // The pool has said why, once, in one line.
+        Err(DbError::Unavailable(_)) if db.backend() == Backend::Postgres => {
+            tracing::warn!("serving unready until the database can be reached");
             Ok(db)
         }
         Err(error) => Err(error)
@@ -217,7 +223,12 @@ async fn migrate_when_reachable(db: Database, tz: crate::domain::time::Tz) {
                 tracing::info!("the database is reachable and migrated; ready");
                 return;
             }
-            Err(error) => tracing::warn!(%error, "the database is still not ready; retrying"),
+            // Quietly: the pool tells each new connection failure once.
+            Err(DbError::Unavailable(cause)) => tracing::debug!(%cause, "still unreachable"),
+            Err(error) => tracing::warn!(
+                error = %error.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
+                "the database is reachable but not ready; retrying"
+            ),
         }
         delay = (delay * 2).min(MIGRATION_RETRY_MAX);
     }

@@ -73,16 +73,16 @@ pub async fn trace_request(
     let started = Instant::now();
     let mut response = next.call(req).instrument(span.clone()).await?;
     let latency = started.elapsed();
-    let route = response
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route = response.request().match_pattern();
     let status = response.status();
-    span.record("route", route.as_str());
+    span.record(
+        "route",
+        route.as_deref().unwrap_or(crate::metrics::UNMATCHED),
+    );
     span.record("status", status.as_u16());
     span.record("latency_ms", latency.as_secs_f64() * 1000.0);
     span.in_scope(|| tracing::info!("request finished"));
-    crate::metrics::record_request(method.as_str(), &route, status.as_u16(), latency);
+    crate::metrics::record_request(&method, route.as_deref(), status.as_u16(), latency);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

@@ -13,6 +13,8 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::DbError;
+pub use super::location::Backend;
+use super::location::{ConnectionReport, Location};
 use super::programme_time::Rekeying;
 use crate::domain::time::Tz;
 
@@ -41,35 +43,19 @@ macro_rules! on_backend {
     };
 }
 
-/// Which database a URL names, decided by its scheme (anything else is a SQLite path).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Sqlite,
-}
-
-impl Backend {
-    pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
+/// Creates the SQLite file, when missing, readable and writable by its owner only: it holds
+/// password hashes and every ticket. SQLite gives its `-wal` and `-shm` files the same mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    match options.open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(drop),
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Postgres => "postgres",
-            Backend::Sqlite => "sqlite",
-        }
-    }
-}
-
-/// The SQLite file a URL names: `sqlite://path`, `sqlite:path` or a bare path.
-fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
 }
 
 /// A connection in the pool, and when work on it last succeeded.
@@ -86,8 +72,8 @@ const TRUSTED_FOR: Duration = Duration::from_secs(1);
 /// Establishes the connection type the URL names, so a failure reports its real cause
 /// (the derive's own `establish` tries every backend and hides it).
 struct Manager {
-    backend: Backend,
-    url: String,
+    location: Location,
+    report: ConnectionReport,
 }
 
 impl ManageConnection for Manager {
@@ -95,7 +81,10 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<Pooled, r2d2::Error> {
-        let conn = self.establish()?;
+        let conn = self
+            .establish()
+            .inspect(|_| self.report.succeeded())
+            .inspect_err(|e| self.report.failed(e))?;
         Ok(Pooled {
             conn,
             succeeded_at: Some(Instant::now()),
@@ -126,15 +115,15 @@ impl ManageConnection for Manager {
 
 impl Manager {
     fn establish(&self) -> Result<DbConnection, r2d2::Error> {
-        match self.backend {
+        match self.location.backend() {
             Backend::Postgres => {
-                let mut conn = diesel::PgConnection::establish(&self.url)
+                let mut conn = diesel::PgConnection::establish(self.location.url())
                     .map_err(r2d2::Error::ConnectionError)?;
                 conn.set_instrumentation(query_log);
                 Ok(DbConnection::Postgres(conn))
             }
             Backend::Sqlite => {
-                let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))
+                let mut conn = diesel::SqliteConnection::establish(self.location.sqlite_path())
                     .map_err(r2d2::Error::ConnectionError)?;
                 conn.set_instrumentation(query_log);
                 // WAL lets readers run beside the writer; FULL makes every commit durable;
@@ -187,19 +176,24 @@ pub struct Database {
     backend: Backend,
     /// Whether migrations have been applied; until then every call answers `Unavailable`.
     migrated: Arc<AtomicBool>,
+    location: Arc<Location>,
 }
 
 impl Database {
     /// Builds the pool without connecting, so the service can start while the database is down.
     pub fn new(url: &str, options: &PoolOptions) -> Result<Database, DbError> {
-        let backend = Backend::of_url(url);
+        let location = Location::parse(url)?;
+        let backend = location.backend();
         if backend == Backend::Sqlite {
-            let path = Path::new(sqlite_path(url));
+            let path = Path::new(location.sqlite_path());
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     DbError::Unavailable(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
+            create_private(path).map_err(|e| {
+                DbError::Unavailable(format!("cannot create {}: {e}", path.display()))
+            })?;
         }
         // A PostgreSQL connection outlives a server restart or a network cut as a dead handle
         // that fails every query; testing it at checkout (unless it has just worked, see
@@ -210,13 +204,16 @@ impl Database {
             .min_idle(Some(0))
             .connection_timeout(options.checkout_timeout)
             .test_on_check_out(backend == Backend::Postgres)
+            // The manager tells connection failures itself, once and in one line each.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(Manager {
-                backend,
-                url: url.to_owned(),
+                location: location.clone(),
+                report: ConnectionReport::new(location.clone()),
             });
         Ok(Database {
             pool,
             backend,
+            location: Arc::new(location),
             migrated: Arc::new(AtomicBool::new(false)),
         })
     }
@@ -251,6 +248,11 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Where the database is, without credentials, for the logs.
+    pub fn describe(&self) -> String {
+        self.location.describe()
     }
 
     /// Connections open and idle, for the metrics endpoint.

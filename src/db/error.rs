@@ -13,6 +13,9 @@ pub enum DbError {
     /// No connection could be had in time, or the database went away: worth retrying later.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database setting itself is wrong (an unknown URL scheme); retrying cannot help.
+    #[error("{0}")]
+    Config(String),
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migration(String),

@@ -9,6 +9,7 @@ mod counts;
 pub mod enterprises;
 mod error;
 pub mod idempotency;
+mod location;
 pub mod pairings;
 pub mod programme_time;
 pub mod regions;

@@ -1,5 +1,5 @@
 //! Middleware between the network and the routes: security headers on every response, CORS when
-//! origins are configured, the per-client request rate limit, and refusal of NUL in paths.
+//! origins are configured, the per-client request rate limit, and the checks of the request head (NUL in paths, sizes).
 
 pub mod client_address;
 pub mod cors;

@@ -24,7 +24,7 @@ const MAX_CLIENTS: usize = 100_000;
 const OVERFLOW_KEY: &str = "overflow";
 
 /// Probes and scrapes are never limited: a load balancer must always learn the truth.
-const EXEMPT_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+pub const EXEMPT_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 pub struct RateLimiter {
     limit: u32,

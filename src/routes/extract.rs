@@ -11,6 +11,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+use utoipa::openapi::path::ParameterIn;
 
 use crate::error::{Error, FieldError};
 use crate::state::AppState;
@@ -202,33 +204,81 @@ fn field_error(path: &str, message: &str) -> Error {
     Error::Validation(vec![FieldError { field, message }])
 }
 
-/// The query string as `T`; an unreadable parameter is a 400 naming it.
+/// The query string as `T`; an unreadable parameter is a 400 naming it, and so is any parameter
+/// `T` does not read (a misspelt filter must not return everything). The names read are those
+/// `T` documents in the OpenAPI document, so the check and the contract cannot disagree.
 pub struct Query<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Query<T> {
+impl<T: DeserializeOwned + IntoParams> FromRequest for Query<T> {
     type Error = Error;
     type Future = Ready<Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
-        if let Some((name, _)) = pairs.clone().find(|(_, v)| v.contains('\0')) {
-            return ready(Err(Error::BadRequest(format!(
-                "invalid query parameter `{name}`: may not contain NUL characters"
-            ))));
-        }
-        let deserializer = serde_urlencoded::Deserializer::new(pairs);
-        ready(
-            serde_path_to_error::deserialize(deserializer)
-                .map(Query)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    let message = e.into_inner().to_string();
-                    if path == "." {
-                        Error::BadRequest(format!("invalid query: {message}"))
-                    } else {
-                        Error::BadRequest(format!("invalid query parameter `{path}`: {message}"))
-                    }
-                }),
-        )
+        ready(parse_query(req.query_string()).map(Query))
     }
+}
+
+fn parse_query<T: DeserializeOwned + IntoParams>(query: &str) -> Result<T, Error> {
+    let pairs = form_urlencoded::parse(query.as_bytes());
+    if let Some((name, _)) = pairs.clone().find(|(_, v)| v.contains('\0')) {
+        return Err(Error::BadRequest(format!(
+            "invalid query parameter `{name}`: may not contain NUL characters"
+        )));
+    }
+    let known: Vec<String> = T::into_params(|| Some(ParameterIn::Query))
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    // The first few are enough to name, and keep the answer short whatever the query holds.
+    let mut unknown: Vec<String> = Vec::new();
+    for (name, _) in pairs {
+        if !known.iter().any(|k| *k == name) && !unknown.iter().any(|u| *u == name) {
+            unknown.push(name.into_owned());
+            if unknown.len() == 10 {
+                break;
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown_parameters(&unknown, &known));
+    }
+    let deserializer = serde_urlencoded::Deserializer::new(pairs);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if path == "." {
+            Error::BadRequest(format!("invalid query: {message}"))
+        } else {
+            Error::BadRequest(format!("invalid query parameter `{path}`: {message}"))
+        }
+    })
+}
+
+fn unknown_parameters(unknown: &[String], known: &[String]) -> Error {
+    let quote = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{}`", n.chars().take(64).collect::<String>()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let named = if unknown.len() == 1 {
+        format!("unknown query parameter {}", quote(unknown))
+    } else {
+        format!("unknown query parameters {}", quote(unknown))
+    };
+    Error::BadRequest(if known.is_empty() {
+        format!("{named}: this operation reads no query parameters")
+    } else {
+        format!("{named}: this operation reads {}", quote(known))
+    })
+}
+
+/// A path parameter that cannot be read (`/tickets/abc`, an id past the largest integer) names
+/// nothing: 404 like any unknown path, without quoting the input back.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| {
+        Error::not_found("nothing here: the path's id is not one this service could have given out")
+            .into()
+    })
 }

@@ -8,6 +8,7 @@ pub mod extract;
 mod imports;
 mod ops;
 mod pairings;
+mod problems;
 mod regions;
 mod stats;
 mod ticket_activity;
@@ -25,6 +26,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(ops::readyz)
         .service(ops::metrics)
         .service(ops::openapi_yaml)
+        .service(problems::list_problem_types)
+        .service(problems::describe_problem_type)
         .service(
             scope("/api/v1")
                 .service(auth::login)

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ETAG, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,6 +13,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::sla::Warning;
 use crate::domain::ticket::{Priority, Status};
+use crate::domain::time::Day;
 use crate::error::{Error, Problem};
 use crate::services::ticket_moves::{
     self, AssignTicket, ConfirmTicket, Move, Precondition, Reason, ResolveTicket,
@@ -109,10 +109,12 @@ pub struct ListTickets {
     #[param(example = "me")]
     assignee: Option<String>,
     warning: Option<Warning>,
-    /// Filed on or after this day (programme time, `TIMEZONE`).
-    filed_from: Option<NaiveDate>,
-    /// Filed on or before this day (programme time).
-    filed_to: Option<NaiveDate>,
+    /// Filed on or after this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    filed_from: Option<Day>,
+    /// Filed on or before this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    filed_to: Option<Day>,
     /// `filed` (newest first, the default) or `due` (soonest due first).
     #[param(inline)]
     sort: Option<SortParam>,
@@ -154,8 +156,8 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
         region: query.region,
         assignee,
         warning: query.warning,
-        filed_from: query.filed_from,
-        filed_to: query.filed_to,
+        filed_from: query.filed_from.map(Day::date),
+        filed_to: query.filed_to.map(Day::date),
         sort: query.sort.map(|s| match s {
             SortParam::Filed => Sort::Filed,
             SortParam::Due => Sort::Due,

@@ -11,7 +11,7 @@ use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
     DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
 };
-use crate::domain::page::{Page, PageRequest};
+use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::sla::{self, Warning};
@@ -262,7 +262,8 @@ pub async fn list_tickets(
         Sort::Due => "due",
     };
     let after = match &page.after {
-        Some((name, at, id)) if name == sort_name => Some((*at, *id)),
+        Some((name, at, id)) if name == sort_name && time::in_range(*at) => Some((*at, *id)),
+        Some((name, _, _)) if name == sort_name => return Err(PageError::Cursor.into()),
         Some(_) => {
             return Err(Error::BadRequest(
                 "the cursor belongs to another sort order".into(),

@@ -111,9 +111,9 @@ pub struct TestApp {
 }
 
 enum TestDatabase {
-    /// Held for its `Drop`, which deletes the directory.
+    /// Held for its `Drop`, which deletes the directory (holding `test.db`).
     Sqlite {
-        _dir: tempfile::TempDir,
+        dir: tempfile::TempDir,
     },
     Postgres {
         admin_url: String,
@@ -139,7 +139,7 @@ impl TestApp {
                 let path: PathBuf = dir.path().join("test.db");
                 (
                     format!("sqlite://{}", path.display()),
-                    TestDatabase::Sqlite { _dir: dir },
+                    TestDatabase::Sqlite { dir },
                 )
             }
             Backend::Postgres => create_postgres_database(),
@@ -194,6 +194,14 @@ impl TestApp {
     pub fn drop_database(&self) {
         if let TestDatabase::Postgres { admin_url, name } = &self._database {
             drop_postgres_database(admin_url, name);
+        }
+    }
+
+    /// The SQLite database file, when the test runs on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self._database {
+            TestDatabase::Sqlite { dir } => Some(dir.path().join("test.db")),
+            TestDatabase::Postgres { .. } | TestDatabase::Shared => None,
         }
     }
 
@@ -326,6 +334,7 @@ fn test_settings(database_url: String) -> Settings {
         workers: Some(2),
         jwt_secret: Some(Secret::new(JWT_SECRET)),
         access_token_ttl_secs: 900,
+        metrics_token: None,
         refresh_token_ttl_secs: 14 * 24 * 3600,
         timezone: enterprise_assist::domain::time::DEFAULT_TIMEZONE,
         session_lifetime_secs: 30 * 24 * 3600,

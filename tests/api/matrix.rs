@@ -61,6 +61,8 @@ fn rows() -> Vec<Row> {
     let csv = |text: &str| Some(Value::String(text.to_owned()));
     //       adm  own  frn  cdr  st1  st2  cli  anon   (the COLUMNS)
     vec![
+        row([200, 200, 200, 200, 200, 200, 200, 200], "list problem types (public)", M::GET, "/problems", None),
+        row([200, 200, 200, 200, 200, 200, 200, 200], "describe a problem type (public)", M::GET, "/problems/not-found", None),
         row([200, 200, 200, 200, 200, 200, 200, 200], "list regions (public)", M::GET, "/api/v1/regions?parent=411600", None),
         row([200, 200, 200, 200, 200, 200, 200, 200], "read a region (public)", M::GET, "/api/v1/regions/411602", None),
         row([200, 200, 200, 200, 200, 200, 200, 401], "who am I", M::GET, "/api/v1/me", None),
