@@ -4,19 +4,20 @@
 //! that come from users are logged as fields, never spliced into the message, so the JSON format
 //! escapes them and no input can forge a line.
 
-use crate::auth::Principal;
 use crate::db::pairings::Pairing;
 use crate::db::users::User;
+use crate::domain::access::Refusal;
 
-/// A policy refusal: `decision` is `forbidden` (403) or `hidden` (404, as if absent).
-pub fn access_denied(p: &Principal, decision: &'static str, reason: &str) {
+/// A policy refusal as it is answered: `decision` is `forbidden` (403) or `hidden` (404, as if
+/// absent).
+pub fn access_denied(refusal: &Refusal) {
     tracing::warn!(
         target: "audit",
         event = "access.denied",
-        actor_id = p.user_id,
-        actor_role = p.role.as_str(),
-        decision,
-        reason,
+        actor_id = refusal.actor_id,
+        actor_role = refusal.actor_role.as_str(),
+        decision = refusal.kind.as_str(),
+        reason = refusal.reason.as_str(),
         outcome = "denied",
         "access denied"
     );

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::DbError;
+use crate::domain::access::{Refusal, RefusalKind};
 use crate::domain::page::PageError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -162,6 +163,9 @@ pub enum Error {
     /// 404: no such thing, or not one the caller may see.
     #[error("{0}")]
     NotFound(String),
+    /// 403 or 404 (as if absent): the policy's refusal, recorded in the audit log when answered.
+    #[error("{0}")]
+    Refused(Refusal),
     /// 405: the path exists but not with this method.
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: Method, allow: Vec<Method> },
@@ -225,6 +229,10 @@ impl Error {
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not-found",
+            Error::Refused(refusal) => match refusal.kind {
+                RefusalKind::Forbidden => "forbidden",
+                RefusalKind::Hidden => "not-found",
+            },
             Error::RequestTimeout(_) => "request-timeout",
             Error::Conflict(_) => "conflict",
             Error::PreconditionFailed(_) => "precondition-failed",
@@ -267,6 +275,10 @@ impl ResponseError for Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Refused(refusal) => match refusal.kind {
+                RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+                RefusalKind::Hidden => StatusCode::NOT_FOUND,
+            },
             Error::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -286,6 +298,8 @@ impl ResponseError for Error {
         match self {
             Error::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
             Error::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            // Where a refusal becomes an answer: the one place it is recorded.
+            Error::Refused(refusal) => crate::audit::access_denied(refusal),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -365,6 +379,12 @@ fn duplicate_message(what: &str) -> String {
         "that unified social credit code is not available".into()
     } else {
         "those values are not available".into()
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Error::Refused(refusal)
     }
 }
 

@@ -1,9 +1,9 @@
-//! Who the caller is (tokens, passwords, the request extractor) and what they may do (policy).
+//! Who the caller is (tokens, passwords, a request's bearer token) and what they may do (policy).
 
+pub mod bearer;
 pub mod password;
 pub mod policy;
-mod principal;
 pub mod revocation;
 pub mod token;
 
-pub use principal::Principal;
+pub use crate::domain::access::Principal;

@@ -1,54 +1,19 @@
 //! Who may do what: the one place every permission is decided, from the caller's role, region
 //! and enterprise and the object's county and enterprise. Handlers and services ask here and
-//! nowhere else.
+//! nowhere else. Decisions only: the words they are made in are `domain::access`'s, and a
+//! refusal is recorded in the audit log where it becomes a response (`error`).
 //!
-//! Two answers of "no": an object outside the caller's scope is [`Error::NotFound`], exactly as
-//! if it did not exist, so ids cannot be probed; an object the caller may see but not change is
-//! [`Error::Forbidden`].
+//! Two answers of "no": an object outside the caller's scope is [`RefusalKind::Hidden`] (404),
+//! exactly as if it did not exist, so ids cannot be probed; an object the caller may see but
+//! not change is [`RefusalKind::Forbidden`] (403).
 
-use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::access::{
+    EnterpriseFacts, EnterpriseScope, Principal, Refusal, RefusalKind, TicketFacts, TicketScope,
+    UserFacts, UserScope,
+};
+use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
-use crate::domain::ticket::{Action, Level};
-use crate::error::Error;
-
-use super::Principal;
-
-/// What the policy needs to know about a user.
-#[derive(Debug, Clone)]
-pub struct UserFacts {
-    pub id: i64,
-    pub role: Role,
-    /// A supervisor's or cadre's region; an enterprise user's enterprise county.
-    pub home: Option<RegionCode>,
-}
-
-/// What the policy needs to know about an enterprise.
-#[derive(Debug, Clone)]
-pub struct EnterpriseFacts {
-    pub id: i64,
-    pub county: RegionCode,
-    /// Whether the caller is one of its paired cadres (looked up only when the caller is a
-    /// cadre, the one role it matters to).
-    pub paired_with_caller: bool,
-}
-
-/// Which users a list may show.
-#[derive(Debug, Clone)]
-pub enum UserScope {
-    All,
-    /// Cadres and enterprise users whose home lies in this range.
-    ManagedIn(CodeRange),
-}
-
-/// Which enterprises a list may show.
-#[derive(Debug, Clone)]
-pub enum EnterpriseScope {
-    All,
-    CountyIn(CodeRange),
-    Only(i64),
-    /// The enterprises this cadre is paired with.
-    PairedWith(i64),
-}
+use crate::domain::ticket::Action;
 
 /// Which rows a bulk import may write: everything (administrators, and the command line, which
 /// acts as the operator), or only enterprises, cadres and pairings inside one region.
@@ -72,56 +37,56 @@ impl ImportScope {
     pub fn sees_person(&self, person: &UserFacts) -> bool {
         match self {
             ImportScope::All => true,
-            ImportScope::Within(region) => {
-                matches!(person.role, Role::Cadre | Role::Enterprise)
-                    && person
-                        .home
-                        .as_ref()
-                        .is_some_and(|home| region.contains(home))
-            }
+            ImportScope::Within(region) => manages(region, person),
         }
     }
 }
 
-/// A refusal the caller may know about (403), recorded in the audit log.
-fn refuse(p: &Principal, detail: String) -> Error {
-    crate::audit::access_denied(p, "forbidden", &detail);
-    Error::Forbidden(detail)
-}
-
-/// A refusal disguised as absence (404), recorded in the audit log.
-fn hide(p: &Principal, detail: &str) -> Error {
-    crate::audit::access_denied(p, "hidden", detail);
-    Error::not_found(detail)
-}
-
-fn forbidden(p: &Principal, what: &str) -> Error {
-    refuse(p, format!("your role may not {what}"))
-}
-
-/// Whether `code` lies in the caller's region subtree (only supervisors and cadres have one).
-fn in_region(p: &Principal, code: Option<&RegionCode>) -> bool {
-    match (&p.region, code) {
-        (Some(region), Some(code)) => region.contains(code),
-        _ => false,
+fn refusal(p: &Principal, kind: RefusalKind, reason: String) -> Refusal {
+    Refusal {
+        kind,
+        reason,
+        actor_id: p.user_id(),
+        actor_role: p.role(),
     }
 }
 
-/// Users a supervisor manages: cadres and enterprise users at home in their region.
-fn supervises(p: &Principal, user: &UserFacts) -> bool {
-    p.role == Role::Supervisor
-        && matches!(user.role, Role::Cadre | Role::Enterprise)
-        && in_region(p, user.home.as_ref())
+/// A refusal the caller may know about (403).
+fn refuse(p: &Principal, reason: String) -> Refusal {
+    refusal(p, RefusalKind::Forbidden, reason)
 }
 
-pub fn read_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
-    let visible = p.role == Role::Admin || user.id == p.user_id || supervises(p, user);
+/// A refusal disguised as absence (404).
+fn hide(p: &Principal, reason: &str) -> Refusal {
+    refusal(p, RefusalKind::Hidden, reason.to_owned())
+}
+
+fn forbidden(p: &Principal, what: &str) -> Refusal {
+    refuse(p, format!("your role may not {what}"))
+}
+
+/// The users a supervisor of `region` manages: cadres and enterprise users at home in it.
+fn manages(region: &RegionCode, user: &UserFacts) -> bool {
+    matches!(user.role, Role::Cadre | Role::Enterprise)
+        && user.home.as_ref().is_some_and(|home| region.contains(home))
+}
+
+fn supervises(p: &Principal, user: &UserFacts) -> bool {
+    matches!(p, Principal::Supervisor { region, .. } if manages(region, user))
+}
+
+fn is_admin(p: &Principal) -> bool {
+    matches!(p, Principal::Admin { .. })
+}
+
+pub fn read_user(p: &Principal, user: &UserFacts) -> Result<(), Refusal> {
+    let visible = is_admin(p) || user.id == p.user_id() || supervises(p, user);
     visible.then_some(()).ok_or_else(|| hide(p, "no such user"))
 }
 
-pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
+pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Refusal> {
     read_user(p, user)?;
-    (p.role == Role::Admin || supervises(p, user))
+    (is_admin(p) || supervises(p, user))
         .then_some(())
         .ok_or_else(|| forbidden(p, "change this user"))
 }
@@ -129,183 +94,171 @@ pub fn update_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
 /// Unlocking a user's logins (forgetting their failed attempts): whoever may change the user,
 /// so administrators for anyone and supervisors for the cadres and enterprise staff of their
 /// region, who may set those users' passwords anyway.
-pub fn unlock_user(p: &Principal, user: &UserFacts) -> Result<(), Error> {
+pub fn unlock_user(p: &Principal, user: &UserFacts) -> Result<(), Refusal> {
     update_user(p, user)
 }
 
 /// Changing one's own password: people; an API client has a secret instead.
-pub fn change_own_password(p: &Principal) -> Result<(), Error> {
-    (!p.is_client).then_some(()).ok_or_else(|| {
-        refuse(
+pub fn change_own_password(p: &Principal) -> Result<(), Refusal> {
+    if matches!(p, Principal::Enterprise { client: true, .. }) {
+        return Err(refuse(
             p,
             "API clients have no password; they use their client secret".into(),
-        )
-    })
+        ));
+    }
+    Ok(())
 }
 
 /// Creating accounts at all: admins and supervisors.
-pub fn create_users(p: &Principal) -> Result<(), Error> {
-    match p.role {
-        Role::Admin | Role::Supervisor => Ok(()),
-        _ => Err(forbidden(p, "create users")),
+pub fn create_users(p: &Principal) -> Result<(), Refusal> {
+    match p {
+        Principal::Admin { .. } | Principal::Supervisor { .. } => Ok(()),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => Err(forbidden(p, "create users")),
     }
 }
 
 /// Whether the caller may give a user this role and home (on creation, or by a change).
-pub fn place_user(p: &Principal, role: Role, home: Option<&RegionCode>) -> Result<(), Error> {
-    match p.role {
-        Role::Admin => Ok(()),
-        Role::Supervisor if matches!(role, Role::Cadre | Role::Enterprise) => {
-            if in_region(p, home) {
+pub fn place_user(p: &Principal, role: Role, home: Option<&RegionCode>) -> Result<(), Refusal> {
+    match p {
+        Principal::Admin { .. } => Ok(()),
+        Principal::Supervisor { region, .. } if matches!(role, Role::Cadre | Role::Enterprise) => {
+            if home.is_some_and(|home| region.contains(home)) {
                 Ok(())
             } else {
                 Err(refuse(p, "that is outside your region".into()))
             }
         }
-        _ => Err(forbidden(p, &format!("manage {} accounts", role.as_str()))),
+        Principal::Supervisor { .. } | Principal::Cadre { .. } | Principal::Enterprise { .. } => {
+            Err(forbidden(p, &format!("manage {} accounts", role.as_str())))
+        }
     }
 }
 
-pub fn list_users(p: &Principal) -> Result<UserScope, Error> {
-    match (p.role, &p.region) {
-        (Role::Admin, _) => Ok(UserScope::All),
-        (Role::Supervisor, Some(region)) => Ok(UserScope::ManagedIn(region.subtree())),
-        _ => Err(forbidden(p, "list users")),
+pub fn list_users(p: &Principal) -> Result<UserScope, Refusal> {
+    match p {
+        Principal::Admin { .. } => Ok(UserScope::All),
+        Principal::Supervisor { region, .. } => Ok(UserScope::ManagedIn(region.subtree())),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => Err(forbidden(p, "list users")),
     }
 }
 
 fn sees_enterprise(p: &Principal, e: &EnterpriseFacts) -> bool {
-    match p.role {
-        Role::Admin => true,
-        Role::Supervisor => in_region(p, Some(&e.county)),
-        Role::Enterprise => p.enterprise_id == Some(e.id),
-        Role::Cadre => e.paired_with_caller,
+    match p {
+        Principal::Admin { .. } => true,
+        Principal::Supervisor { region, .. } => region.contains(&e.county),
+        Principal::Enterprise { enterprise_id, .. } => *enterprise_id == e.id,
+        Principal::Cadre { .. } => e.paired_with_caller,
     }
 }
 
-pub fn read_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
+pub fn read_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Refusal> {
     sees_enterprise(p, e)
         .then_some(())
         .ok_or_else(|| hide(p, "no such enterprise"))
 }
 
 /// Creating an enterprise in `county`, or changing one (then `county` is its county).
-pub fn manage_enterprise_in(p: &Principal, county: &RegionCode) -> Result<(), Error> {
-    match p.role {
-        Role::Admin => Ok(()),
-        Role::Supervisor if in_region(p, Some(county)) => Ok(()),
-        Role::Supervisor => Err(refuse(p, "that county is outside your region".into())),
-        _ => Err(forbidden(p, "manage enterprises")),
+pub fn manage_enterprise_in(p: &Principal, county: &RegionCode) -> Result<(), Refusal> {
+    match p {
+        Principal::Admin { .. } => Ok(()),
+        Principal::Supervisor { region, .. } if region.contains(county) => Ok(()),
+        Principal::Supervisor { .. } => Err(refuse(p, "that county is outside your region".into())),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => {
+            Err(forbidden(p, "manage enterprises"))
+        }
     }
 }
 
 /// Changing an enterprise or its pairings: 404 outside the caller's view, 403 when visible but
 /// not theirs to manage.
-pub fn manage_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
+pub fn manage_enterprise(p: &Principal, e: &EnterpriseFacts) -> Result<(), Refusal> {
     read_enterprise(p, e)?;
     manage_enterprise_in(p, &e.county)
 }
 
-pub fn list_enterprises(p: &Principal) -> Result<EnterpriseScope, Error> {
-    match (p.role, &p.region, p.enterprise_id) {
-        (Role::Admin, _, _) => Ok(EnterpriseScope::All),
-        (Role::Supervisor, Some(region), _) => Ok(EnterpriseScope::CountyIn(region.subtree())),
-        (Role::Enterprise, _, Some(id)) => Ok(EnterpriseScope::Only(id)),
-        (Role::Cadre, _, _) => Ok(EnterpriseScope::PairedWith(p.user_id)),
-        _ => Err(forbidden(p, "list enterprises")),
+/// Every role lists the enterprises it may see.
+pub fn list_enterprises(p: &Principal) -> EnterpriseScope {
+    match p {
+        Principal::Admin { .. } => EnterpriseScope::All,
+        Principal::Supervisor { region, .. } => EnterpriseScope::CountyIn(region.subtree()),
+        Principal::Enterprise { enterprise_id, .. } => EnterpriseScope::Only(*enterprise_id),
+        Principal::Cadre { user_id, .. } => EnterpriseScope::PairedWith(*user_id),
     }
 }
 
 /// A cadre's paired enterprises: for whoever may read that cadre, and of those enterprises only
 /// the ones the caller may see (a pairing left behind by a move must not widen anyone's view).
-pub fn read_paired_enterprises(p: &Principal, cadre: &UserFacts) -> Result<EnterpriseScope, Error> {
+pub fn read_paired_enterprises(
+    p: &Principal,
+    cadre: &UserFacts,
+) -> Result<EnterpriseScope, Refusal> {
     read_user(p, cadre)?;
     if cadre.role != Role::Cadre {
         return Err(hide(p, "no such cadre"));
     }
-    list_enterprises(p)
+    Ok(list_enterprises(p))
 }
 
 /// Bulk imports: administrators everything, supervisors their region's rows.
-pub fn import(p: &Principal) -> Result<ImportScope, Error> {
-    match (p.role, &p.region) {
-        (Role::Admin, _) => Ok(ImportScope::All),
-        (Role::Supervisor, Some(region)) => Ok(ImportScope::Within(region.clone())),
-        _ => Err(forbidden(p, "import")),
+pub fn import(p: &Principal) -> Result<ImportScope, Refusal> {
+    match p {
+        Principal::Admin { .. } => Ok(ImportScope::All),
+        Principal::Supervisor { region, .. } => Ok(ImportScope::Within(region.clone())),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => Err(forbidden(p, "import")),
     }
 }
 
 /// Creating, listing and revoking an enterprise's API clients: its own staff (people, not
 /// other clients), its supervisors, admins.
-pub fn manage_clients(p: &Principal, e: &EnterpriseFacts) -> Result<(), Error> {
+pub fn manage_clients(p: &Principal, e: &EnterpriseFacts) -> Result<(), Refusal> {
     read_enterprise(p, e)?;
-    let allowed = match p.role {
-        Role::Admin | Role::Supervisor => true,
-        Role::Enterprise => !p.is_client,
-        Role::Cadre => false,
+    let allowed = match p {
+        Principal::Admin { .. } | Principal::Supervisor { .. } => true,
+        Principal::Enterprise { client, .. } => !client,
+        Principal::Cadre { .. } => false,
     };
     allowed
         .then_some(())
         .ok_or_else(|| forbidden(p, "manage API clients"))
 }
 
-/// What the policy needs to know about a ticket.
-#[derive(Debug, Clone)]
-pub struct TicketFacts {
-    pub enterprise_id: i64,
-    pub county: RegionCode,
-    pub level: Level,
-    pub assignee_id: Option<i64>,
-    /// Whether the caller is a cadre paired with the ticket's enterprise.
-    pub caller_paired: bool,
-}
-
-/// Which tickets a list may show.
-#[derive(Debug, Clone)]
-pub enum TicketScope {
-    All,
-    CountyIn(CodeRange),
-    /// Assigned to this cadre or filed by an enterprise paired with them.
-    Cadre(i64),
-    Enterprise(i64),
-}
-
 fn assigned_to_caller(p: &Principal, t: &TicketFacts) -> bool {
-    t.assignee_id == Some(p.user_id)
+    t.assignee_id == Some(p.user_id())
+}
+
+fn own_enterprise(p: &Principal, t: &TicketFacts) -> bool {
+    matches!(p, Principal::Enterprise { enterprise_id, .. } if *enterprise_id == t.enterprise_id)
 }
 
 /// A supervisor covers a ticket whose county lies in their region, at or above its level.
 fn covers(p: &Principal, t: &TicketFacts) -> bool {
-    p.role == Role::Supervisor
-        && p.region
-            .as_ref()
-            .is_some_and(|r| r.contains(&t.county) && r.level() <= t.level)
+    matches!(p, Principal::Supervisor { region, .. }
+        if region.contains(&t.county) && region.level() <= t.level)
 }
 
 fn sees_ticket(p: &Principal, t: &TicketFacts) -> bool {
-    match p.role {
-        Role::Admin => true,
-        Role::Supervisor => in_region(p, Some(&t.county)),
-        Role::Cadre => assigned_to_caller(p, t) || t.caller_paired,
-        Role::Enterprise => p.enterprise_id == Some(t.enterprise_id),
+    match p {
+        Principal::Admin { .. } => true,
+        Principal::Supervisor { region, .. } => region.contains(&t.county),
+        Principal::Cadre { .. } => assigned_to_caller(p, t) || t.caller_paired,
+        Principal::Enterprise { .. } => own_enterprise(p, t),
     }
 }
 
-pub fn read_ticket(p: &Principal, t: &TicketFacts) -> Result<(), Error> {
+pub fn read_ticket(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
     sees_ticket(p, t)
         .then_some(())
         .ok_or_else(|| hide(p, "no such ticket"))
 }
 
 /// The lifecycle table's "who" column.
-pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(), Error> {
+pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(), Refusal> {
     read_ticket(p, t)?;
-    let own_enterprise = p.role == Role::Enterprise && p.enterprise_id == Some(t.enterprise_id);
     let allowed = match action {
-        Action::Assign => p.role == Role::Admin || covers(p, t),
+        Action::Assign => is_admin(p) || covers(p, t),
         Action::Accept | Action::Resolve => assigned_to_caller(p, t),
         Action::Escalate => assigned_to_caller(p, t) || covers(p, t),
-        Action::Confirm | Action::Reopen | Action::Withdraw => own_enterprise,
+        Action::Confirm | Action::Reopen | Action::Withdraw => own_enterprise(p, t),
         Action::File | Action::AutoClose | Action::Comment => false,
     };
     allowed
@@ -315,12 +268,12 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
 
 /// Enterprises comment publicly on their own tickets; the assignee, supervisors and admins
 /// also internally.
-pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Result<(), Error> {
+pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Result<(), Refusal> {
     read_ticket(p, t)?;
-    let allowed = match p.role {
-        Role::Admin | Role::Supervisor => true,
-        Role::Cadre => assigned_to_caller(p, t),
-        Role::Enterprise => !internal,
+    let allowed = match p {
+        Principal::Admin { .. } | Principal::Supervisor { .. } => true,
+        Principal::Cadre { .. } => assigned_to_caller(p, t),
+        Principal::Enterprise { .. } => !internal,
     };
     allowed.then_some(()).ok_or_else(|| {
         forbidden(
@@ -336,25 +289,35 @@ pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Resu
 
 /// Internal comments and their events are for the government side only.
 pub fn sees_internal(p: &Principal) -> bool {
-    p.role != Role::Enterprise
+    !matches!(p, Principal::Enterprise { .. })
 }
 
 /// Only an enterprise (a person or an API client) files, and only for itself.
-pub fn file_ticket(p: &Principal) -> Result<i64, Error> {
-    match (p.role, p.enterprise_id) {
-        (Role::Enterprise, Some(id)) => Ok(id),
-        _ => Err(forbidden(p, "file tickets")),
+pub fn file_ticket(p: &Principal) -> Result<i64, Refusal> {
+    match p {
+        Principal::Enterprise { enterprise_id, .. } => Ok(*enterprise_id),
+        Principal::Admin { .. } | Principal::Supervisor { .. } | Principal::Cadre { .. } => {
+            Err(forbidden(p, "file tickets"))
+        }
     }
 }
 
-pub fn list_tickets(p: &Principal) -> Result<TicketScope, Error> {
-    match (p.role, &p.region, p.enterprise_id) {
-        (Role::Admin, _, _) => Ok(TicketScope::All),
-        (Role::Supervisor, Some(region), _) => Ok(TicketScope::CountyIn(region.subtree())),
-        (Role::Cadre, _, _) => Ok(TicketScope::Cadre(p.user_id)),
-        (Role::Enterprise, _, Some(id)) => Ok(TicketScope::Enterprise(id)),
-        _ => Err(forbidden(p, "list tickets")),
+/// Which tickets a list may show when it is filtered to the tickets of `assignee` (if any).
+pub fn list_tickets(p: &Principal, assignee: Option<i64>) -> TicketScope {
+    match p {
+        Principal::Admin { .. } => TicketScope::All,
+        Principal::Supervisor { region, .. } => TicketScope::CountyIn(region.subtree()),
+        Principal::Cadre { user_id, .. } if lists_own_queue(*user_id, assignee) => TicketScope::All,
+        Principal::Cadre { user_id, .. } => TicketScope::Cadre(*user_id),
+        Principal::Enterprise { enterprise_id, .. } => TicketScope::Enterprise(*enterprise_id),
     }
+}
+
+/// A cadre listing their own queue needs no scope: the filter on the assignee keeps the list to
+/// tickets assigned to them, all of which they may see. Dropping the scope's "or paired"
+/// condition is for speed: the query runs straight down the assignee index.
+fn lists_own_queue(cadre: i64, assignee: Option<i64>) -> bool {
+    assignee == Some(cadre)
 }
 
 /// A cadre may take tickets at their own tier for the region that holds the county.
@@ -364,27 +327,32 @@ pub fn may_be_assigned(cadre_region: &RegionCode, t: &TicketFacts) -> bool {
 
 /// Statistics of `region` (the country when `None`): admins anywhere, supervisors inside their
 /// own region (which is also their default). Returns the region to report on.
-pub fn read_stats(p: &Principal, region: Option<&RegionCode>) -> Result<Option<RegionCode>, Error> {
-    match (p.role, &p.region, region) {
-        (Role::Admin, _, region) => Ok(region.cloned()),
-        (Role::Supervisor, Some(own), None) => Ok(Some(own.clone())),
-        (Role::Supervisor, Some(own), Some(asked)) if own.contains(asked) => {
+pub fn read_stats(
+    p: &Principal,
+    region: Option<&RegionCode>,
+) -> Result<Option<RegionCode>, Refusal> {
+    match (p, region) {
+        (Principal::Admin { .. }, region) => Ok(region.cloned()),
+        (Principal::Supervisor { region: own, .. }, None) => Ok(Some(own.clone())),
+        (Principal::Supervisor { region: own, .. }, Some(asked)) if own.contains(asked) => {
             Ok(Some(asked.clone()))
         }
-        (Role::Supervisor, _, _) => Err(hide(p, "no such region in your scope")),
-        _ => Err(forbidden(p, "read statistics")),
+        (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
+        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => {
+            Err(forbidden(p, "read statistics"))
+        }
     }
 }
 
-pub fn manage_categories(p: &Principal) -> Result<(), Error> {
-    (p.role == Role::Admin)
+pub fn manage_categories(p: &Principal) -> Result<(), Refusal> {
+    is_admin(p)
         .then_some(())
         .ok_or_else(|| forbidden(p, "manage categories"))
 }
 
 /// Replacing a year of the working-day calendar: admins (anyone signed in reads it).
-pub fn manage_calendar(p: &Principal) -> Result<(), Error> {
-    (p.role == Role::Admin)
+pub fn manage_calendar(p: &Principal) -> Result<(), Refusal> {
+    is_admin(p)
         .then_some(())
         .ok_or_else(|| forbidden(p, "change the calendar"))
 }
@@ -392,18 +360,21 @@ pub fn manage_calendar(p: &Principal) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ticket::Level;
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
     }
 
     fn principal(role: Role, region: Option<&str>, enterprise_id: Option<i64>) -> Principal {
-        Principal {
+        Principal::new(1, role, region.map(code), enterprise_id, false).unwrap()
+    }
+
+    fn client_of(enterprise_id: i64) -> Principal {
+        Principal::Enterprise {
             user_id: 1,
-            role,
-            region: region.map(code),
             enterprise_id,
-            is_client: false,
+            client: true,
         }
     }
 
@@ -430,16 +401,34 @@ mod tests {
         let outside = user(3, Role::Cadre, "410102");
         let peer = user(4, Role::Supervisor, "411602");
         assert!(update_user(&sup, &inside).is_ok());
-        assert!(matches!(read_user(&sup, &outside), Err(Error::NotFound(_))));
-        assert!(matches!(read_user(&sup, &peer), Err(Error::NotFound(_))));
+        assert!(matches!(
+            read_user(&sup, &outside),
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        ));
+        assert!(matches!(
+            read_user(&sup, &peer),
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        ));
         assert!(place_user(&sup, Role::Cadre, Some(&code("411681"))).is_ok());
         assert!(matches!(
             place_user(&sup, Role::Cadre, Some(&code("410102"))),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         assert!(matches!(
             place_user(&sup, Role::Supervisor, Some(&code("411602"))),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
     }
 
@@ -449,21 +438,27 @@ mod tests {
         assert!(unlock_user(&sup, &user(2, Role::Cadre, "411602")).is_ok());
         assert!(matches!(
             unlock_user(&sup, &user(1, Role::Supervisor, "411600")),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         assert!(matches!(
             unlock_user(&sup, &user(3, Role::Cadre, "410102")),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
         let staff = principal(Role::Enterprise, None, Some(5));
         assert!(change_own_password(&staff).is_ok());
-        let client = Principal {
-            is_client: true,
-            ..staff
-        };
+        let client = client_of(5);
         assert!(matches!(
             change_own_password(&client),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
     }
 
@@ -472,12 +467,27 @@ mod tests {
         let cadre = principal(Role::Cadre, Some("411602"), None);
         let me = user(1, Role::Cadre, "411602");
         assert!(read_user(&cadre, &me).is_ok());
-        assert!(matches!(update_user(&cadre, &me), Err(Error::Forbidden(_))));
+        assert!(matches!(
+            update_user(&cadre, &me),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
         assert!(matches!(
             read_user(&cadre, &user(9, Role::Cadre, "411602")),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
-        assert!(matches!(list_users(&cadre), Err(Error::Forbidden(_))));
+        assert!(matches!(
+            list_users(&cadre),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -488,15 +498,18 @@ mod tests {
         assert!(manage_clients(&staff, &own).is_ok());
         assert!(matches!(
             read_enterprise(&staff, &other),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
-        let client = Principal {
-            is_client: true,
-            ..staff
-        };
+        let client = client_of(5);
         assert!(matches!(
             manage_clients(&client, &own),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
     }
 
@@ -517,14 +530,20 @@ mod tests {
         assert!(move_ticket(&county_sup, Action::Assign, &ticket(Level::County, None)).is_ok());
         assert!(matches!(
             move_ticket(&county_sup, Action::Assign, &ticket(Level::City, None)),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         assert!(move_ticket(&city_sup, Action::Assign, &ticket(Level::City, None)).is_ok());
         assert!(move_ticket(&city_sup, Action::Escalate, &ticket(Level::County, Some(9))).is_ok());
         let foreign = principal(Role::Supervisor, Some("410100"), None);
         assert!(matches!(
             move_ticket(&foreign, Action::Assign, &ticket(Level::County, None)),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
     }
 
@@ -534,7 +553,10 @@ mod tests {
         assert!(move_ticket(&cadre, Action::Accept, &ticket(Level::County, Some(1))).is_ok());
         assert!(matches!(
             move_ticket(&cadre, Action::Accept, &ticket(Level::County, Some(2))),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
         let paired = TicketFacts {
             caller_paired: true,
@@ -542,13 +564,19 @@ mod tests {
         };
         assert!(matches!(
             move_ticket(&cadre, Action::Resolve, &paired),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         let owner = principal(Role::Enterprise, None, Some(5));
         assert!(move_ticket(&owner, Action::Confirm, &ticket(Level::County, Some(1))).is_ok());
         assert!(matches!(
             comment_on_ticket(&owner, &ticket(Level::County, None), true),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         assert!(may_be_assigned(&code("411600"), &ticket(Level::City, None)));
         assert!(!may_be_assigned(
@@ -564,15 +592,21 @@ mod tests {
         assert!(read_enterprise(&cadre, &paired).is_ok());
         assert!(matches!(
             manage_enterprise(&cadre, &paired),
-            Err(Error::Forbidden(_))
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
         assert!(matches!(
             read_enterprise(&cadre, &enterprise(6, "411602", false)),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
         assert!(matches!(
             list_enterprises(&cadre),
-            Ok(EnterpriseScope::PairedWith(1))
+            EnterpriseScope::PairedWith(1)
         ));
     }
 
@@ -582,16 +616,58 @@ mod tests {
         assert!(manage_enterprise(&sup, &enterprise(5, "411602", false)).is_ok());
         assert!(matches!(
             manage_enterprise(&sup, &enterprise(6, "410102", false)),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
         let scope = import(&sup).unwrap();
         assert!(scope.allows(&code("411681")) && !scope.allows(&code("410102")));
         let cadre = principal(Role::Cadre, Some("411602"), None);
-        assert!(matches!(import(&cadre), Err(Error::Forbidden(_))));
+        assert!(matches!(
+            import(&cadre),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
         let staff = user(7, Role::Enterprise, "411602");
         assert!(matches!(
             read_paired_enterprises(&sup, &staff),
-            Err(Error::NotFound(_))
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
         ));
+    }
+
+    #[test]
+    fn a_cadre_listing_their_own_queue_needs_no_scope() {
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(matches!(list_tickets(&cadre, Some(1)), TicketScope::All));
+        assert!(matches!(list_tickets(&cadre, None), TicketScope::Cadre(1)));
+        assert!(matches!(
+            list_tickets(&cadre, Some(2)),
+            TicketScope::Cadre(1)
+        ));
+        let sup = principal(Role::Supervisor, Some("411600"), None);
+        assert!(matches!(
+            list_tickets(&sup, Some(1)),
+            TicketScope::CountyIn(_)
+        ));
+    }
+
+    #[test]
+    fn a_refusal_names_who_was_refused_and_why() {
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert_eq!(
+            manage_categories(&cadre),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                reason: "your role may not manage categories".into(),
+                actor_id: 1,
+                actor_role: Role::Cadre,
+            })
+        );
     }
 }

@@ -60,14 +60,15 @@ pub enum Rejection {
 }
 
 impl Claims {
+    /// The principal the claims name; `None` for a combination no account has.
     pub fn principal(&self) -> Option<Principal> {
-        Some(Principal {
-            user_id: self.sub.parse().ok()?,
-            role: self.role,
-            region: self.region.clone(),
-            enterprise_id: self.ent,
-            is_client: self.client,
-        })
+        Principal::new(
+            self.sub.parse().ok()?,
+            self.role,
+            self.region.clone(),
+            self.ent,
+            self.client,
+        )
     }
 }
 
@@ -108,16 +109,27 @@ impl TokenKeys {
 
     pub fn issue(&self, principal: &Principal, grant: Grant, now: NaiveDateTime) -> String {
         let iat = now.and_utc().timestamp();
+        let (region, ent, client) = match principal {
+            Principal::Admin { .. } => (None, None, false),
+            Principal::Supervisor { region, .. } | Principal::Cadre { region, .. } => {
+                (Some(region.clone()), None, false)
+            }
+            Principal::Enterprise {
+                enterprise_id,
+                client,
+                ..
+            } => (None, Some(*enterprise_id), *client),
+        };
         let claims = Claims {
-            sub: principal.user_id.to_string(),
-            role: principal.role,
+            sub: principal.user_id().to_string(),
+            role: principal.role(),
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             iat,
             exp: iat + self.access_ttl_secs,
-            region: principal.region.clone(),
-            ent: principal.enterprise_id,
-            client: principal.is_client,
+            region,
+            ent,
+            client,
             r#gen: grant.generation,
             sid: grant.session.map(str::to_owned),
         };
@@ -158,13 +170,10 @@ mod tests {
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
-    fn principal(user_id: i64, role: Role) -> Principal {
-        Principal {
+    fn cadre(user_id: i64) -> Principal {
+        Principal::Cadre {
             user_id,
-            role,
-            region: None,
-            enterprise_id: None,
-            is_client: false,
+            region: RegionCode::parse("411602").unwrap(),
         }
     }
 
@@ -177,9 +186,9 @@ mod tests {
     fn issued_tokens_verify_until_they_expire() {
         let keys = TokenKeys::new(SECRET, 900).unwrap();
         let now = Utc::now().naive_utc();
-        let token = keys.issue(&principal(7, Role::Cadre), GRANT, now);
+        let token = keys.issue(&cadre(7), GRANT, now);
         let claims = keys.verify(&token, now).unwrap();
-        assert_eq!(claims.principal(), Some(principal(7, Role::Cadre)));
+        assert_eq!(claims.principal(), Some(cadre(7)));
         assert_eq!((claims.r#gen, claims.sid.as_deref()), (3, Some("family")));
         assert!(keys.verify(&token, now + TimeDelta::seconds(899)).is_ok());
         assert_eq!(
@@ -195,7 +204,7 @@ mod tests {
         let now = Utc::now().naive_utc();
         let other = TokenKeys::new(b"another-secret-another-secret-xx", 900).unwrap();
         let keys = TokenKeys::new(SECRET, 900).unwrap();
-        let foreign = other.issue(&principal(1, Role::Admin), GRANT, now);
+        let foreign = other.issue(&Principal::Admin { user_id: 1 }, GRANT, now);
         assert_eq!(keys.verify(&foreign, now).unwrap_err(), Rejection::Invalid);
     }
 

@@ -11,7 +11,7 @@ use super::schema::{enterprise_cadres, enterprises};
 use super::search::{ESCAPE, contains_pattern, lower};
 use super::users::User;
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
-use crate::auth::policy::{EnterpriseFacts, EnterpriseScope};
+use crate::domain::access::{EnterpriseFacts, EnterpriseScope};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, idempotency, stats, write_transaction};
-use crate::auth::policy::{TicketFacts, TicketScope};
+use crate::domain::access::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::sla::{self, Counted, Deadlines, Warning};
 use crate::domain::stats::{Counters, Month, WarningCounts};

@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use super::schema::{enterprises, users};
 use super::search::{ESCAPE, contains_pattern, lower};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
-use crate::auth::Principal;
-use crate::auth::policy::{UserFacts, UserScope};
+use crate::domain::access::{Principal, UserFacts, UserScope};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
@@ -212,15 +211,22 @@ pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result
         .get_result(c))?)
 }
 
-/// The principal a user acts as.
-pub fn principal_of(user: &User, is_client: bool) -> Principal {
-    Principal {
-        user_id: user.id,
-        role: user.role,
-        region: user.region(),
-        enterprise_id: user.enterprise_id,
+/// The principal a user acts as; an error only for a row its table's constraints forbid (a
+/// role without the region or enterprise it needs).
+pub fn principal_of(user: &User, is_client: bool) -> Result<Principal, DbError> {
+    Principal::new(
+        user.id,
+        user.role,
+        user.region(),
+        user.enterprise_id,
         is_client,
-    }
+    )
+    .ok_or_else(|| {
+        let contradiction = format!("user {} has a role its columns contradict", user.id);
+        DbError::Query(diesel::result::Error::DeserializationError(
+            contradiction.into(),
+        ))
+    })
 }
 
 /// One page of people, in id order, inside `scope` and matching `filter`.

@@ -1,5 +1,6 @@
 //! Pure rules, no I/O: what is valid and what follows from what.
 
+pub mod access;
 pub mod account;
 pub mod address;
 pub mod calendar;

@@ -15,8 +15,8 @@ use actix_web::middleware::Next;
 use actix_web::{ResponseError, web};
 
 use super::client_address;
-use crate::auth::Principal;
 use crate::error::Error;
+use crate::routes::extract;
 
 /// Beyond this many clients in one window, the newcomers share one budget, so a flood of
 /// addresses cannot grow the table without bound.
@@ -93,11 +93,12 @@ impl RateLimiter {
 }
 
 /// Who is asking: the subject of a valid bearer token, else the client's address (the peer,
-/// or what a trusted proxy reports: any client could claim any address in a header).
+/// or what a trusted proxy reports: any client could claim any address in a header). The
+/// token is verified here once for the whole request: the extractor reuses the answer.
 fn client_key(req: &ServiceRequest) -> String {
-    match Principal::from_token(req.request()) {
-        Some(principal) => format!("user:{}", principal.user_id),
-        None => format!(
+    match extract::caller(req.request()) {
+        Ok(principal) => format!("user:{}", principal.user_id()),
+        Err(_) => format!(
             "ip:{}",
             client_address::of_request(req.request()).counted_as()
         ),

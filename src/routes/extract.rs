@@ -1,5 +1,6 @@
 //! Request extractors that turn every unreadable input into a problem naming what is wrong:
-//! the JSON body (media type, size, syntax with its position, each bad field) and the query.
+//! the caller (the bearer token), the JSON body (media type, size, syntax with its position,
+//! each bad field) and the query.
 
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
@@ -14,8 +15,37 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 use utoipa::openapi::path::ParameterIn;
 
+use crate::auth::Principal;
+use crate::auth::bearer::{self, Unauthenticated};
 use crate::error::{Error, FieldError};
 use crate::state::AppState;
+
+fn app_state(req: &HttpRequest) -> &web::Data<AppState> {
+    req.app_data::<web::Data<AppState>>()
+        .expect("AppState is registered")
+}
+
+/// The caller, as the request's bearer token names them; a request without a valid one is a
+/// 401, recorded in the audit log.
+impl FromRequest for Principal {
+    type Error = Error;
+    type Future = Ready<Result<Principal, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(caller(req).map_err(|rejection| {
+            let reason = rejection.to_string();
+            crate::audit::token_rejected(&reason);
+            Error::Unauthorized(reason)
+        }))
+    }
+}
+
+/// The caller a request's bearer token names, verified at most once per request (the rate
+/// limiter asks first), with its revocation checked.
+pub fn caller(req: &HttpRequest) -> Result<Principal, Unauthenticated> {
+    let state = app_state(req);
+    bearer::caller(req, &state.tokens, &state.revocations, state.clock.now())
+}
 
 /// Largest JSON body accepted.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -91,10 +121,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 
 /// How long a body may take to arrive (`BODY_TIMEOUT_SECS`).
 fn body_timeout(req: &HttpRequest) -> Duration {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .expect("AppState is registered");
-    Duration::from_secs(state.limits.body_timeout_secs)
+    Duration::from_secs(app_state(req).limits.body_timeout_secs)
 }
 
 /// The body, refused with 413 as soon as it is known to exceed `limit` bytes, and with 408 when

@@ -55,7 +55,7 @@ pub async fn import(
     let text = csv_body(&req, payload).await?;
     let (report, revoked) = imports::import(
         &state.db,
-        Some(caller.user_id),
+        Some(caller.user_id()),
         scope,
         kind,
         text,
@@ -66,7 +66,7 @@ pub async fn import(
     tracing::info!(
         target: "audit",
         event = "import.applied",
-        actor_id = caller.user_id,
+        actor_id = caller.user_id(),
         ?kind,
         outcome = "success",
         "import by the API"

@@ -151,7 +151,12 @@ pub async fn replace(
         .await?;
     let installed = state.calendar.install(Calendar::new(version, years), false);
     let answer = view(&installed, year);
-    crate::audit::calendar_replaced(Some(caller.user_id), year.get(), count, answer.working_days);
+    crate::audit::calendar_replaced(
+        Some(caller.user_id()),
+        year.get(),
+        count,
+        answer.working_days,
+    );
     Ok(answer)
 }
 

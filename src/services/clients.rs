@@ -45,7 +45,8 @@ async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> 
         .db
         .run(move |conn| {
             let enterprise = visible_enterprise(conn, &caller, enterprise_id)?;
-            policy::manage_clients(&caller, &facts_for(conn, &caller, &enterprise)?)
+            let facts = facts_for(conn, &caller, &enterprise)?;
+            Ok(policy::manage_clients(&caller, &facts)?)
         })
         .await
 }
@@ -88,7 +89,7 @@ pub async fn create_client(
         secret_hash,
         name: name.expect("validated"),
         enterprise_id,
-        created_by: caller.user_id,
+        created_by: caller.user_id(),
         now: state.clock.now(),
     };
     let client = state
@@ -100,7 +101,7 @@ pub async fn create_client(
             })
         })
         .await?;
-    tracing::info!(actor = caller.user_id, enterprise_id, client = %client.client_id, "API client created");
+    tracing::info!(actor = caller.user_id(), enterprise_id, client = %client.client_id, "API client created");
     Ok(CreatedClient {
         id: client.id,
         client_id: client.client_id,
@@ -151,6 +152,6 @@ pub async fn revoke_client(
             other => other.into(),
         })?;
     revocations::take_effect(state, &ended);
-    tracing::info!(actor = caller.user_id, enterprise_id, client = %client_id, "API client revoked");
+    tracing::info!(actor = caller.user_id(), enterprise_id, client = %client_id, "API client revoked");
     Ok(())
 }

@@ -5,12 +5,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, EnterpriseFacts};
+use crate::auth::policy;
 use crate::auth::revocation::Revocation;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, EnterpriseFilter, NewEnterprise};
 use crate::db::{
     DbConnection, DbError, enterprises, pairings, regions, sessions, users, write_transaction,
 };
+use crate::domain::access::EnterpriseFacts;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -101,7 +102,7 @@ fn check_county(
     if !regions::holds_enterprises(conn, county.as_str())? {
         return Err(Error::invalid("county_code", "not a county-level region"));
     }
-    policy::manage_enterprise_in(caller, county)
+    Ok(policy::manage_enterprise_in(caller, county)?)
 }
 
 pub async fn create_enterprise(
@@ -148,7 +149,7 @@ pub async fn list_enterprises(
     filter: EnterpriseFilter,
     page: PageRequest<i64>,
 ) -> Result<Page<Enterprise>, Error> {
-    let scope = policy::list_enterprises(caller)?;
+    let scope = policy::list_enterprises(caller);
     let rows = state
         .db
         .run({
@@ -194,7 +195,7 @@ pub async fn update_enterprise(
         updated_at: Some(state.clock.now()),
     };
     errors.into_result()?;
-    let actor = caller.user_id;
+    let actor = caller.user_id();
     let caller = caller.clone();
     let now = state.clock.now();
     let (enterprise, revoked, ended) = state
@@ -259,7 +260,7 @@ pub fn facts_for(
 ) -> Result<EnterpriseFacts, DbError> {
     // Only a cadre's view depends on pairings; everyone else is spared the lookup.
     let paired =
-        caller.role == Role::Cadre && pairings::is_paired(conn, enterprise.id, caller.user_id)?;
+        caller.role() == Role::Cadre && pairings::is_paired(conn, enterprise.id, caller.user_id())?;
     Ok(enterprise.facts(paired))
 }
 

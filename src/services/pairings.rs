@@ -100,7 +100,7 @@ pub async fn set_cadres(
     input: SetCadres,
 ) -> Result<PairedCadres, Error> {
     let now = state.clock.now();
-    let actor = caller.user_id;
+    let actor = caller.user_id();
     let caller = caller.clone();
     let (cadres, changes) = state
         .db

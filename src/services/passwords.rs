@@ -40,7 +40,7 @@ pub async fn change_own_password(
         errors.add("new_password", "must differ from the current password");
     }
     errors.into_result()?;
-    let (id, now) = (caller.user_id, state.clock.now());
+    let (id, now) = (caller.user_id(), state.clock.now());
     let (user, hash, closed) = state
         .db
         .run(move |conn| {
@@ -92,5 +92,5 @@ pub async fn change_own_password(
         }
     }
     tracing::info!(target: "audit", event = "user.password_change", actor_id = id, outcome = "success", "password changed; other sessions ended");
-    Ok(session.into_response(state))
+    session.into_response(state)
 }

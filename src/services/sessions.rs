@@ -78,15 +78,16 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn into_response(self, state: &AppState) -> TokenResponse {
+    pub fn into_response(self, state: &AppState) -> Result<TokenResponse, Error> {
         let grant = Grant {
             generation: self.user.token_generation,
             session: Some(&self.family_id),
         };
-        TokenResponse {
+        let principal = users::principal_of(&self.user, false)?;
+        Ok(TokenResponse {
             refresh_token: Some(self.refresh_token),
-            ..access_token(state, &users::principal_of(&self.user, false), grant)
-        }
+            ..access_token(state, &principal, grant)
+        })
     }
 }
 
@@ -206,7 +207,7 @@ pub async fn login(
         return Err(invalid_login());
     };
     tracing::info!(target: "audit", event = "auth.login", actor_id = session.user.id, outcome = "success", "logged in");
-    Ok(session.into_response(state))
+    session.into_response(state)
 }
 
 enum Rotation {
@@ -263,7 +264,7 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
     match outcome {
         Rotation::Rotated(session) => {
             tracing::info!(target: "audit", event = "auth.refresh", actor_id = session.user.id, outcome = "success", "tokens refreshed");
-            Ok(session.into_response(state))
+            session.into_response(state)
         }
         Rotation::Reused(user_id, ended) => {
             revocations::take_effect(state, &[ended]);
@@ -326,7 +327,7 @@ pub async fn client_token(
             };
             Ok(access_token(
                 state,
-                &users::principal_of(&user, true),
+                &users::principal_of(&user, true)?,
                 grant,
             ))
         }

@@ -42,12 +42,12 @@ pub async fn add_comment(
             write_transaction(conn, |c| {
                 let (ticket, facts) = visible_ticket(c, &caller, ticket_id)?;
                 policy::comment_on_ticket(&caller, &facts, input.internal)?;
-                let comment = ticket_activity::insert_comment(c, ticket.id, caller.user_id, &body, input.internal, now)?;
+                let comment = ticket_activity::insert_comment(c, ticket.id, caller.user_id(), &body, input.internal, now)?;
                 ticket_activity::insert_event(
                     c,
                     NewEvent {
                         ticket_id: ticket.id,
-                        actor_id: Some(caller.user_id),
+                        actor_id: Some(caller.user_id()),
                         action: Action::Comment.as_str(),
                         from_status: None,
                         to_status: None,

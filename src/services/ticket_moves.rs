@@ -270,7 +270,7 @@ fn attempt(
         c,
         NewEvent {
             ticket_id: id,
-            actor_id: actor.map(|a| a.user_id),
+            actor_id: actor.map(|a| a.user_id()),
             action: mv.action().as_str(),
             from_status: Some(ticket.status.as_str()),
             to_status: Some(status.as_str()),

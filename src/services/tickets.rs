@@ -6,11 +6,12 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, TicketFacts, TicketScope};
+use crate::auth::policy;
 use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
     DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
 };
+use crate::domain::access::TicketFacts;
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -102,7 +103,7 @@ pub async fn file_ticket(
     let month = Month::of(now, state.timezone);
     let thresholds = state.thresholds;
     let limits = state.limits.clone();
-    let user_id = caller.user_id;
+    let user_id = caller.user_id();
     // Reads first, then every write in one go (see `tickets::file`).
     let filing = move |c: &mut DbConnection| -> Result<(Ticket, bool), Error> {
         {
@@ -204,9 +205,9 @@ pub fn visible_ticket(
         other => other.into(),
     })?;
     // Only a cadre who is not the assignee needs the pairing looked up.
-    let paired = caller.role == Role::Cadre
-        && ticket.assignee_id != Some(caller.user_id)
-        && pairings::is_paired(conn, ticket.enterprise_id, caller.user_id)?;
+    let paired = caller.role() == Role::Cadre
+        && ticket.assignee_id != Some(caller.user_id())
+        && pairings::is_paired(conn, ticket.enterprise_id, caller.user_id())?;
     let facts = ticket.facts(paired);
     policy::read_ticket(caller, &facts)?;
     Ok((ticket, facts))
@@ -254,7 +255,6 @@ pub async fn list_tickets(
     query: ListQuery,
     page: PageRequest<ListKey>,
 ) -> Result<Page<TicketView>, Error> {
-    let scope = policy::list_tickets(caller)?;
     let now = state.clock.now();
     let sort = query.sort.unwrap_or(Sort::Filed);
     let sort_name = match sort {
@@ -278,19 +278,14 @@ pub async fn list_tickets(
         category: query.category,
         priority: query.priority,
         region: query.region.map(|r| r.subtree()),
-        assignee_id: query.assignee.map(|a| a.unwrap_or(caller.user_id)),
+        assignee_id: query.assignee.map(|a| a.unwrap_or(caller.user_id())),
         enterprise_id: None,
         warning: query.warning.map(|w| (w, now)),
         filed_from: query.filed_from.map(midnight),
         filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
         enterprise_active: query.enterprise_active,
     };
-    // A cadre's own queue lies inside their scope already: without the scope's "or paired"
-    // condition the query runs straight down the assignee index.
-    let scope = match scope {
-        TicketScope::Cadre(me) if filter.assignee_id == Some(me) => TicketScope::All,
-        other => other,
-    };
+    let scope = policy::list_tickets(caller, filter.assignee_id);
     let limit = page.fetch_limit();
     let (rows, inactive) = state
         .db

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::policy::{self, UserScope};
+use crate::auth::policy;
 use crate::auth::{Principal, password};
 use crate::clock::Clock;
 use crate::db::users::{NewUser, User, UserChanges, UserFilter};
 use crate::db::{
     Database, DbConnection, DbError, enterprises, regions, sessions, users, write_transaction,
 };
+use crate::domain::access::UserScope;
 use crate::domain::account::{check_password, normalize_username};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
@@ -193,7 +194,7 @@ pub async fn create_user(
         updated_at: now,
     };
     let user = state.db.run(move |conn| users::insert(conn, &new)).await?;
-    crate::audit::user_created(Some(caller.user_id), &user);
+    crate::audit::user_created(Some(caller.user_id()), &user);
     Ok(user)
 }
 
@@ -242,7 +243,7 @@ pub async fn get_user(state: &AppState, caller: &Principal, id: i64) -> Result<U
 
 /// The caller's own account (people and API clients alike).
 pub async fn get_own(state: &AppState, caller: &Principal) -> Result<User, Error> {
-    let id = caller.user_id;
+    let id = caller.user_id();
     state
         .db
         .run(move |conn| users::find(conn, id).map_err(not_found))
@@ -292,7 +293,7 @@ pub async fn update_user(
         None => None,
     };
     let now = state.clock.now();
-    let actor = caller.user_id;
+    let actor = caller.user_id();
     let caller = caller.clone();
     let (before, user, revoked, ended) = state
         .db
@@ -304,7 +305,7 @@ pub async fn update_user(
                 let region = region_field(c, &mut errors, input.region_code.as_deref())?;
                 errors.into_result()?;
                 let role = input.role.unwrap_or(user.role);
-                if input.role.is_some_and(|r| r != user.role) && caller.role != Role::Admin {
+                if input.role.is_some_and(|r| r != user.role) && caller.role() != Role::Admin {
                     return Err(Error::Forbidden("only administrators change roles".into()));
                 }
                 if role.has_region() != user.role.has_region() || (role == Role::Enterprise) != (user.role == Role::Enterprise) {
@@ -358,7 +359,7 @@ fn claims_changed(before: &User, after: &User) -> bool {
 /// supervisors for the cadres and enterprise staff they manage (as they may set a password).
 pub async fn unlock_user(state: &AppState, caller: &Principal, id: i64) -> Result<(), Error> {
     let caller = caller.clone();
-    let actor = caller.user_id;
+    let actor = caller.user_id();
     let cleared = state
         .db
         .run(move |conn| {

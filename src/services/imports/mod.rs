@@ -18,12 +18,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Principal;
-use crate::auth::policy::{self, ImportScope, UserFacts};
+use crate::auth::policy::{self, ImportScope};
 use crate::auth::revocation::Revocation;
 use crate::db::enterprises::{self as enterprise_rows, Enterprise};
 use crate::db::pairings::{Changes, Pairing};
 use crate::db::users::{self as user_rows, User};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
+use crate::domain::access::UserFacts;
 use crate::error::{Error, FieldErrors};
 use crate::services::pairings::end_broken;
 use crate::services::revocations::revoke_users;
@@ -61,7 +62,7 @@ pub struct Lined<T> {
 
 /// Which rows the caller may import (403 for those who may import nothing).
 pub fn scope_for(caller: &Principal) -> Result<ImportScope, Error> {
-    policy::import(caller)
+    Ok(policy::import(caller)?)
 }
 
 /// Imports one file as `actor` (`None`: the command line, which passes [`ImportScope::All`]:
