@@ -27,8 +27,7 @@ use crate::middleware::{self, rate_limit::RateLimiter};
 use crate::openapi::{self, RouteTable};
 use crate::routes;
 use crate::services;
-use crate::services::calendar::CalendarCache;
-use crate::state::AppState;
+use crate::state::{AppState, CalendarCache};
 use crate::telemetry;
 
 /// The longest wait between two migration attempts while the database is unreachable at start.

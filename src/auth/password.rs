@@ -74,7 +74,7 @@ async fn run_with<R: Send + 'static>(
     permit: OwnedSemaphorePermit,
     job: impl FnOnce() -> R + Send + 'static,
 ) -> R {
-    crate::telemetry::spawn_blocking_in_span(move || {
+    crate::blocking::spawn_blocking_in_span(move || {
         let in_flight = metrics::gauge!("password_hashes_in_flight");
         in_flight.increment(1.0);
         let result = job();

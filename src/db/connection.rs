@@ -222,7 +222,7 @@ impl Database {
     /// `tz`; from then on the database serves calls.
     pub async fn migrate(&self, tz: Tz, rekeying: Rekeying) -> Result<(), DbError> {
         let pool = self.pool.clone();
-        crate::telemetry::spawn_blocking_in_span(move || {
+        crate::blocking::spawn_blocking_in_span(move || {
             let mut pooled = pool.get().map_err(DbError::from)?;
             migrate(&mut pooled.conn, tz, rekeying)
         })
@@ -273,7 +273,7 @@ impl Database {
         E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
-        crate::telemetry::spawn_blocking_in_span(move || db.run_blocking(f))
+        crate::blocking::spawn_blocking_in_span(move || db.run_blocking(f))
             .await
             .map_err(|_| E::from(DbError::Unavailable("database task was cancelled".into())))?
     }

@@ -3,7 +3,6 @@
 //! filing path: the instance that changes it installs the new one at once, and every instance
 //! reads the stored version every few seconds and reloads when another one changed it.
 
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -14,51 +13,10 @@ use crate::auth::{Principal, policy};
 use crate::db::{self, Database, read_snapshot, write_transaction};
 use crate::domain::calendar::{Calendar, CalendarDay, DayKind, Year, YearCalendar};
 use crate::error::{Error, FieldError};
-use crate::state::AppState;
+use crate::state::{AppState, CalendarCache};
 
 /// How often an instance looks whether another one changed the calendar.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
-
-/// This instance's copy of the calendar; readers take a cheap handle to the current one.
-pub struct CalendarCache(RwLock<Arc<Calendar>>);
-
-impl CalendarCache {
-    pub fn new(calendar: Calendar) -> CalendarCache {
-        CalendarCache(RwLock::new(Arc::new(calendar)))
-    }
-
-    pub fn current(&self) -> Arc<Calendar> {
-        self.0
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
-    /// The calendar to reckon with: 503 until it has been read from the database once (while
-    /// PostgreSQL is unreachable at start), rather than answers from weekends only.
-    pub fn loaded(&self) -> Result<Arc<Calendar>, Error> {
-        let current = self.current();
-        if current.version() < 0 {
-            return Err(Error::Unavailable(
-                "the calendar has not been read from the database yet".into(),
-            ));
-        }
-        Ok(current)
-    }
-
-    /// Installs `calendar` unless the one installed is as recent (two loads may finish out of
-    /// order), or whatever its version when `always`; answers the one installed afterwards.
-    fn install(&self, calendar: Calendar, always: bool) -> Arc<Calendar> {
-        let mut current = self
-            .0
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if always || calendar.version() > current.version() {
-            *current = Arc::new(calendar);
-        }
-        current.clone()
-    }
-}
 
 /// A year of the calendar: its exceptions only, and the working days they leave.
 #[derive(Debug, Serialize, ToSchema)]
@@ -207,36 +165,5 @@ pub async fn follow_changes(state: actix_web::web::Data<AppState>) {
         if let Err(error) = refresh(&state.db, &state.calendar).await {
             tracing::debug!(%error, "could not look for calendar changes; retrying");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::calendar::bundled_years;
-
-    #[test]
-    fn nothing_is_answered_from_weekends_only_before_the_first_read() {
-        let cache = CalendarCache::new(Calendar::weekends_only());
-        assert!(matches!(cache.loaded(), Err(Error::Unavailable(_))));
-        cache.install(Calendar::new(0, Vec::new()), false);
-        assert_eq!(cache.loaded().unwrap().version(), 0);
-    }
-
-    #[test]
-    fn an_older_load_finishing_late_does_not_replace_a_newer_one() {
-        let cache = CalendarCache::new(Calendar::new(5, bundled_years()));
-        let installed = cache.install(Calendar::new(4, Vec::new()), false);
-        assert_eq!(installed.version(), 5);
-        assert!(installed.year(Year::new(2026).unwrap()).is_some());
-        assert_eq!(
-            cache.install(Calendar::new(6, Vec::new()), false).version(),
-            6
-        );
-        // A database restored to an earlier version is followed all the same.
-        assert_eq!(
-            cache.install(Calendar::new(2, Vec::new()), true).version(),
-            2
-        );
     }
 }
