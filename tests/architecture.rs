@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 /// Cycles known and owned elsewhere, each as the set of modules it runs through. Every one must
 /// still occur: when it is gone, delete it here.
 const KNOWN_CYCLES: &[&[&str]] = &[
-    // The counters spread over db/stats.rs, db/tickets.rs and db/programme_time.rs. Goes when
-    // issue 13 item 4 lands (the counters in one module).
-    &["db::programme_time", "db::stats", "db::tickets"],
+    // The statistics counters, spread over db/stats.rs and db/tickets.rs (db/programme_time.rs
+    // uses them too, one way). Goes when issue 13 item 4 lands: the counters in one module.
+    &["db::stats", "db::tickets"],
 ];
 
 /// What storage may not import: anything that knows about HTTP, callers or use cases.

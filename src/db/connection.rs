@@ -1,4 +1,5 @@
-//! The connection enum, the pool, and the one helper that runs database work off the async workers.
+//! The connection enum, the pool, and the one helper that runs database work off the async workers
+//! (migrations and seeding are `migrate`'s).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,19 +11,10 @@ use diesel::connection::{
 };
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
-use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use super::DbError;
 pub use super::location::Backend;
 use super::location::{ConnectionReport, Location};
-use super::programme_time::Rekeying;
-use crate::domain::time::Tz;
-
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-
-/// Any key will do as long as every instance uses the same one: it serialises concurrent `migrate`s.
-const MIGRATION_LOCK_KEY: i64 = 0x4541_4d49_4752;
 
 /// One connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
@@ -218,13 +210,16 @@ impl Database {
         })
     }
 
-    /// Applies pending migrations (see [`migrate`]), with statistics months in programme time
-    /// `tz`; from then on the database serves calls.
-    pub async fn migrate(&self, tz: Tz, rekeying: Rekeying) -> Result<(), DbError> {
+    /// Runs `f` on a connection whether or not migrations have been applied (it applies them),
+    /// off the async workers; from then on the database serves calls.
+    pub(super) async fn open_with<F>(&self, f: F) -> Result<(), DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<(), DbError> + Send + 'static,
+    {
         let pool = self.pool.clone();
         crate::blocking::spawn_blocking_in_span(move || {
             let mut pooled = pool.get().map_err(DbError::from)?;
-            migrate(&mut pooled.conn, tz, rekeying)
+            f(&mut pooled.conn)
         })
         .await
         .map_err(|_| DbError::Unavailable("the migration task was cancelled".into()))??;
@@ -289,68 +284,6 @@ impl Database {
         pooled.succeeded_at = result.is_ok().then(Instant::now);
         result
     }
-}
-
-/// Applies pending migrations, loads the bundled reference data, and keys the statistics
-/// counters by months of programme time `tz` (see [`Rekeying`]). Safe to run from several
-/// instances at once: PostgreSQL serialises them with an advisory lock (and the re-keying with
-/// table locks), SQLite with its write lock.
-pub fn migrate(conn: &mut DbConnection, tz: Tz, rekeying: Rekeying) -> Result<(), DbError> {
-    let up_to_date = match conn {
-        DbConnection::Postgres(pg) => all_applied(pg),
-        DbConnection::Sqlite(_) => false,
-    };
-    let migrated = match conn {
-        _ if up_to_date => Ok(()),
-        DbConnection::Postgres(pg) => {
-            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
-            let result = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
-            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
-            result
-        }
-        DbConnection::Sqlite(lite) => lite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-    };
-    migrated.map_err(|e| DbError::Migration(e.to_string()))?;
-    write_transaction(conn, super::regions::seed_if_empty)?;
-    let years = write_transaction(conn, super::calendar::seed_bundled)?;
-    if years > 0 {
-        tracing::info!(years, "loaded the bundled working-day calendar");
-    }
-    if let Some(done) = super::programme_time::key_in_programme_time(conn, tz, rekeying)? {
-        tracing::info!(
-            from = %done.from,
-            to = tz.name(),
-            tickets_moved = done.tickets_moved,
-            keys = done.keys,
-            "statistics months re-keyed to programme time and the counters rebuilt"
-        );
-    }
-    Ok(())
-}
-
-/// Whether PostgreSQL has every embedded migration recorded, read without creating anything:
-/// the harness's own check first creates its table if missing, which an application role
-/// without rights on the schema may not do (RELIABILITY.md), even when nothing is pending.
-fn all_applied(pg: &mut diesel::PgConnection) -> bool {
-    use diesel::migration::MigrationSource;
-
-    #[derive(QueryableByName)]
-    struct Applied {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        version: String,
-    }
-    let Ok(applied) =
-        diesel::sql_query("SELECT version FROM __diesel_schema_migrations").load::<Applied>(pg)
-    else {
-        return false;
-    };
-    let Ok(embedded) = MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS) else {
-        return false;
-    };
-    embedded.iter().all(|m| {
-        let version = m.name().version().to_string();
-        applied.iter().any(|a| a.version == version)
-    })
 }
 
 /// After a bulk load: fresh planner statistics on both backends; on PostgreSQL a vacuum, so

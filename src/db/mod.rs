@@ -10,6 +10,7 @@ pub mod enterprises;
 mod error;
 pub mod idempotency;
 mod location;
+mod migrate;
 pub mod pairings;
 pub mod programme_time;
 pub mod regions;
