@@ -358,27 +358,44 @@ pub fn framework_problem(status: StatusCode, detail: Option<String>) -> HttpResp
         .body(serde_json::to_string(&problem).expect("problems serialise"))
 }
 
+/// The one mapping of database errors. A missing row or a refused unique key that a use case
+/// expects is named where it reads or writes ([`DbOutcome`]); this says what any other means.
 impl From<DbError> for Error {
     fn from(error: DbError) -> Self {
         match error {
             DbError::NotFound => Error::NotFound("not found".into()),
             DbError::Unavailable(cause) => Error::Unavailable(cause),
-            DbError::Duplicate(what) => Error::Conflict(duplicate_message(&what)),
+            // Nothing about the row holding the values: it may lie outside the caller's scope.
+            DbError::Duplicate(_) => Error::Conflict("those values are not available".into()),
             other => Error::Internal(other.into()),
         }
     }
 }
 
-/// Says which unique value is not available, from the constraint (PostgreSQL) or column
-/// (SQLite) named, and nothing about the row holding it: that row may lie outside the caller's
-/// scope, and its role or region is not theirs to learn.
-fn duplicate_message(what: &str) -> String {
-    if what.contains("username") {
-        "that username is not available".into()
-    } else if what.contains("uscc") {
-        "that unified social credit code is not available".into()
-    } else {
-        "those values are not available".into()
+/// What a use case makes of the database outcomes it expects, said where the read or the
+/// write happens (launchbadge's `on_constraint`).
+pub trait DbOutcome<T> {
+    /// No such row: 404 with `detail`.
+    fn or_not_found(self, detail: impl std::fmt::Display) -> Result<T, Error>;
+    /// A unique key refused the write: 409 with `detail`, which says which value is not
+    /// available and nothing about the row holding it (that row may lie outside the caller's
+    /// scope). For writes to a table whose one unique key besides its id is the one named.
+    fn on_duplicate(self, detail: &str) -> Result<T, Error>;
+}
+
+impl<T> DbOutcome<T> for Result<T, DbError> {
+    fn or_not_found(self, detail: impl std::fmt::Display) -> Result<T, Error> {
+        self.map_err(|e| match e {
+            DbError::NotFound => Error::not_found(detail),
+            other => other.into(),
+        })
+    }
+
+    fn on_duplicate(self, detail: &str) -> Result<T, Error> {
+        self.map_err(|e| match e {
+            DbError::Duplicate(_) => Error::Conflict(detail.to_owned()),
+            other => other.into(),
+        })
     }
 }
 

@@ -42,6 +42,21 @@ impl From<DieselError> for DbError {
     }
 }
 
+/// A missing row as `None`, for callers to whom absence is an answer rather than an error.
+pub trait Optional<T> {
+    fn optional(self) -> Result<Option<T>, DbError>;
+}
+
+impl<T> Optional<T> for Result<T, DbError> {
+    fn optional(self) -> Result<Option<T>, DbError> {
+        match self {
+            Ok(found) => Ok(Some(found)),
+            Err(DbError::NotFound) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for DbError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         DbError::Unavailable(error.to_string())

@@ -27,7 +27,7 @@ pub mod users;
 pub use connection::{
     Backend, Database, DbConnection, PoolOptions, checkpoint, read_snapshot, write_transaction,
 };
-pub use error::DbError;
+pub use error::{DbError, Optional};
 
 /// Rows per multi-row insert, and keys per `IN (...)` lookup. SQLite allows 32,766 bound
 /// parameters in a statement, PostgreSQL 65,535: a thousand rows of up to a dozen columns stay

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::schema::regions;
-use super::{DbConnection, DbError};
+use super::{DbConnection, DbError, Optional};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
 
@@ -143,10 +143,7 @@ pub fn children(
 
 /// One region, if it exists.
 pub fn get(conn: &mut DbConnection, code: &RegionCode) -> Result<Option<Region>, DbError> {
-    find(conn, code.as_str()).map(Some).or_else(|e| match e {
-        DbError::NotFound => Ok(None),
-        other => Err(other),
-    })
+    find(conn, code.as_str()).optional()
 }
 
 pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {

@@ -20,7 +20,7 @@ use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::time::Tz;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
 
@@ -55,10 +55,7 @@ pub async fn run(
     let (place, geo) = db
         .run(move |conn| geography(conn, &code))
         .await
-        .map_err(|e| match e {
-            DbError::NotFound => Error::not_found(format!("no region has code {region}")),
-            other => other.into(),
-        })?;
+        .or_not_found(format!("no region has code {region}"))?;
     let programme = generate::programme(&geo, enterprises_wanted, cadres_wanted, seed, now)
         .map_err(|e| Error::BadRequest(e.to_string()))?;
     // One hash for every account: they share the published demo password, and hashing

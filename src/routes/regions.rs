@@ -9,7 +9,7 @@ use super::extract::Query;
 use crate::db::regions::{self, Region, RegionFilter};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::{RegionCode, RegionLevel};
-use crate::error::{Error, Problem};
+use crate::error::{DbOutcome, Error, Problem};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -87,10 +87,7 @@ pub async fn get_region(
         .db
         .run(move |conn| regions::get_with_ancestors(conn, &parsed))
         .await
-        .map_err(|e| match e {
-            crate::db::DbError::NotFound => missing(),
-            other => other.into(),
-        })?;
+        .or_not_found(format!("no region has code {code}"))?;
     Ok(web::Json(RegionDetail {
         code: region.code,
         name: region.name,

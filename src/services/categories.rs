@@ -7,7 +7,7 @@ use crate::auth::{Principal, policy};
 use crate::db::DbError;
 use crate::db::categories::{self, Category, CategoryChanges};
 use crate::domain::text;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -103,10 +103,7 @@ pub async fn create(
         .db
         .run(move |conn| categories::insert(conn, &category))
         .await
-        .map_err(|e| match e {
-            DbError::Duplicate(_) => Error::Conflict("a category with that code exists".into()),
-            other => other.into(),
-        })?;
+        .on_duplicate("a category with that code exists")?;
     Ok(created)
 }
 

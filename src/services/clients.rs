@@ -6,10 +6,10 @@ use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy, token};
 use crate::db::api_clients::{self, ApiClient, NewClient};
-use crate::db::{DbConnection, DbError, write_transaction};
+use crate::db::{DbConnection, write_transaction};
 use crate::domain::page::Page;
 use crate::domain::text;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::{deactivated, facts_for, visible_enterprise};
 use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
@@ -147,10 +147,7 @@ pub async fn revoke_client(
             })
         })
         .await
-        .map_err(|e: DbError| match e {
-            DbError::NotFound => Error::not_found("no such API client"),
-            other => other.into(),
-        })?;
+        .or_not_found("no such API client")?;
     revocations::take_effect(state, &ended);
     tracing::info!(actor = caller.user_id(), enterprise_id, client = %client_id, "API client revoked");
     Ok(())

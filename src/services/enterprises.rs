@@ -16,9 +16,12 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::{text, uscc};
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
+
+/// A taken code, wherever its holder is (the code is the enterprises' one unique key).
+pub const USCC_TAKEN: &str = "that unified social credit code is not available";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -124,7 +127,7 @@ pub async fn create_enterprise(
                     &caller,
                     &RegionCode::parse(&new.county_code).expect("validated"),
                 )?;
-                Ok::<_, Error>(enterprises::insert(c, &new)?)
+                enterprises::insert(c, &new).on_duplicate(USCC_TAKEN)
             })
         })
         .await
@@ -207,7 +210,7 @@ pub async fn update_enterprise(
                 if let Some(county) = &moved {
                     check_county(c, &caller, county)?;
                 }
-                let updated = enterprises::update(c, id, &changes)?;
+                let updated = enterprises::update(c, id, &changes).on_duplicate(USCC_TAKEN)?;
                 let revoked = if current.active && !updated.active {
                     end_sessions_of(c, id, now)?
                 } else {
@@ -270,10 +273,7 @@ fn find_with_facts(
     caller: &Principal,
     id: i64,
 ) -> Result<(Enterprise, EnterpriseFacts), Error> {
-    let enterprise = enterprises::find(conn, id).map_err(|e| match e {
-        DbError::NotFound => Error::not_found("no such enterprise"),
-        other => other.into(),
-    })?;
+    let enterprise = enterprises::find(conn, id).or_not_found("no such enterprise")?;
     let facts = facts_for(conn, caller, &enterprise)?;
     Ok((enterprise, facts))
 }

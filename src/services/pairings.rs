@@ -10,11 +10,11 @@ use crate::auth::{Principal, policy};
 use crate::db::enterprises::{Enterprise, EnterpriseFilter};
 use crate::db::pairings::{PairedCadre, Pairing};
 use crate::db::users::User;
-use crate::db::{DbConnection, DbError, enterprises, pairings, users, write_transaction};
+use crate::db::{DbConnection, DbError, Optional, enterprises, pairings, users, write_transaction};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::pairing::{assist_rule, check_primaries, may_assist};
 use crate::domain::region::RegionCode;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::{managed_enterprise, visible_enterprise};
 use crate::state::AppState;
 
@@ -115,11 +115,7 @@ pub async fn set_cadres(
                         errors.add(&field, "listed twice");
                         continue;
                     }
-                    let user = match users::find(c, choice.user_id) {
-                        Ok(user) => Some(user),
-                        Err(DbError::NotFound) => None,
-                        Err(other) => return Err(other.into()),
-                    };
+                    let user = users::find(c, choice.user_id).optional()?;
                     if !user.is_some_and(|u| can_assist(&u, &county)) {
                         errors.add(&field, assist_rule(&county));
                     }
@@ -167,10 +163,8 @@ pub async fn paired_enterprises(
         .run({
             let page = page.clone();
             move |conn| {
-                let (_, facts) = users::find_with_facts(conn, cadre_id).map_err(|e| match e {
-                    DbError::NotFound => Error::not_found("no such cadre"),
-                    other => other.into(),
-                })?;
+                let (_, facts) =
+                    users::find_with_facts(conn, cadre_id).or_not_found("no such cadre")?;
                 let scope = policy::read_paired_enterprises(&caller, &facts)?;
                 let filter = EnterpriseFilter {
                     cadre: Some(cadre_id),

@@ -9,7 +9,7 @@ use crate::auth::Principal;
 use crate::auth::policy;
 use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
-    DbConnection, DbError, categories, enterprises, idempotency, pairings, tickets, users,
+    DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::access::TicketFacts;
 use crate::domain::page::{Page, PageError, PageRequest};
@@ -20,7 +20,7 @@ use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
 use crate::domain::time;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::pairings::can_assist;
 use crate::state::AppState;
 
@@ -200,10 +200,7 @@ pub fn visible_ticket(
     caller: &Principal,
     id: i64,
 ) -> Result<(Ticket, TicketFacts), Error> {
-    let ticket = tickets::find(conn, id).map_err(|e| match e {
-        DbError::NotFound => Error::not_found("no such ticket"),
-        other => other.into(),
-    })?;
+    let ticket = tickets::find(conn, id).or_not_found("no such ticket")?;
     // Only a cadre who is not the assignee needs the pairing looked up.
     let paired = caller.role() == Role::Cadre
         && ticket.assignee_id != Some(caller.user_id())
@@ -321,10 +318,7 @@ pub fn check_assignee(
             "not an active cadre of the region at the ticket's level that holds its county",
         )
     };
-    let cadre = users::find(conn, assignee_id).map_err(|e| match e {
-        DbError::NotFound => bad(),
-        other => other.into(),
-    })?;
+    let cadre = users::find(conn, assignee_id).optional()?.ok_or_else(bad)?;
     let region = cadre
         .region_code
         .as_deref()

@@ -10,7 +10,8 @@ use crate::auth::{Principal, password};
 use crate::clock::Clock;
 use crate::db::users::{NewUser, User, UserChanges, UserFilter};
 use crate::db::{
-    Database, DbConnection, DbError, enterprises, regions, sessions, users, write_transaction,
+    Database, DbConnection, DbError, Optional, enterprises, regions, sessions, users,
+    write_transaction,
 };
 use crate::domain::access::UserScope;
 use crate::domain::account::{check_password, normalize_username};
@@ -18,7 +19,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::text;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::facts_for;
 use crate::services::login_throttle;
 use crate::services::pairings;
@@ -26,6 +27,9 @@ use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
 const NAME_MAX: usize = 100;
+
+/// A taken username, wherever its holder is (usernames are the users' one unique key).
+pub const USERNAME_TAKEN: &str = "that username is not available";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -135,15 +139,14 @@ fn resolve_home(
                 errors.add("enterprise_id", "enterprise users need an enterprise");
                 return Ok(None);
             };
-            let visible = match enterprises::find(conn, id) {
-                Ok(e) => {
+            let visible = match enterprises::find(conn, id).optional()? {
+                Some(e) => {
                     let facts = facts_for(conn, caller, &e)?;
                     policy::read_enterprise(caller, &facts)
                         .is_ok()
                         .then_some((facts.county, e.active))
                 }
-                Err(DbError::NotFound) => None,
-                Err(other) => return Err(other.into()),
+                None => None,
             };
             match visible {
                 None => errors.add("enterprise_id", "no such enterprise"),
@@ -193,7 +196,10 @@ pub async fn create_user(
         created_at: now,
         updated_at: now,
     };
-    let user = state.db.run(move |conn| users::insert(conn, &new)).await?;
+    let user = state
+        .db
+        .run(move |conn| users::insert(conn, &new).on_duplicate(USERNAME_TAKEN))
+        .await?;
     crate::audit::user_created(Some(caller.user_id()), &user);
     Ok(user)
 }
@@ -224,7 +230,9 @@ pub async fn create_admin(
         created_at: now,
         updated_at: now,
     };
-    let admin = db.run(move |conn| users::insert(conn, &new)).await?;
+    let admin = db
+        .run(move |conn| users::insert(conn, &new).on_duplicate(USERNAME_TAKEN))
+        .await?;
     crate::audit::user_created(None, &admin);
     Ok(admin)
 }
@@ -234,7 +242,7 @@ pub async fn get_user(state: &AppState, caller: &Principal, id: i64) -> Result<U
     state
         .db
         .run(move |conn| {
-            let (user, facts) = users::find_with_facts(conn, id).map_err(not_found)?;
+            let (user, facts) = users::find_with_facts(conn, id).or_not_found(NO_SUCH_USER)?;
             policy::read_user(&caller, &facts)?;
             Ok(user)
         })
@@ -246,16 +254,11 @@ pub async fn get_own(state: &AppState, caller: &Principal) -> Result<User, Error
     let id = caller.user_id();
     state
         .db
-        .run(move |conn| users::find(conn, id).map_err(not_found))
+        .run(move |conn| users::find(conn, id).or_not_found(NO_SUCH_USER))
         .await
 }
 
-fn not_found(error: DbError) -> Error {
-    match error {
-        DbError::NotFound => Error::not_found("no such user"),
-        other => other.into(),
-    }
-}
+const NO_SUCH_USER: &str = "no such user";
 
 pub async fn list_users(
     state: &AppState,
@@ -299,7 +302,7 @@ pub async fn update_user(
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
-                let (user, facts) = users::find_with_facts(c, id).map_err(not_found)?;
+                let (user, facts) = users::find_with_facts(c, id).or_not_found(NO_SUCH_USER)?;
                 policy::update_user(&caller, &facts)?;
                 let mut errors = FieldErrors::default();
                 let region = region_field(c, &mut errors, input.region_code.as_deref())?;
@@ -363,7 +366,7 @@ pub async fn unlock_user(state: &AppState, caller: &Principal, id: i64) -> Resul
     let cleared = state
         .db
         .run(move |conn| {
-            let (user, facts) = users::find_with_facts(conn, id).map_err(not_found)?;
+            let (user, facts) = users::find_with_facts(conn, id).or_not_found(NO_SUCH_USER)?;
             policy::unlock_user(&caller, &facts)?;
             Ok::<_, Error>(write_transaction(conn, |c| {
                 login_throttle::unlock(c, &user.username)

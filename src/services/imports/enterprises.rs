@@ -12,7 +12,8 @@ use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::{DbConnection, enterprises, regions};
 use crate::domain::region::RegionCode;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
+use crate::services::enterprises::USCC_TAKEN;
 use crate::services::enterprises::{CreateEnterprise, checked_new};
 
 pub const COLUMNS: Columns = Columns {
@@ -79,7 +80,9 @@ pub fn apply(
         .filter(|(_, change)| change.county_code.is_some())
         .map(|(id, _)| *id)
         .collect();
-    let changes = plan.write(conn, enterprises::insert_many, enterprises::update)?;
+    let changes = plan
+        .write(conn, enterprises::insert_many, enterprises::update)
+        .on_duplicate(USCC_TAKEN)?;
     Ok(Applied::with_moves(conn, changes, &[], &moved, now)?)
 }
 

@@ -25,7 +25,8 @@ use crate::db::{Database, DbConnection, regions};
 use crate::domain::account::{check_password, normalize_username};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
-use crate::error::{Error, FieldErrors};
+use crate::error::{DbOutcome, Error, FieldErrors};
+use crate::services::users::USERNAME_TAKEN;
 use crate::services::users::{HEADING, optional_name};
 
 pub const COLUMNS: Columns = Columns {
@@ -180,7 +181,9 @@ pub fn apply(
         .filter(|(_, change)| change.region_code.is_some())
         .map(|(id, _)| *id)
         .collect();
-    let changes = plan.write(conn, users::insert_many, users::update)?;
+    let changes = plan
+        .write(conn, users::insert_many, users::update)
+        .on_duplicate(USERNAME_TAKEN)?;
     Ok(Applied::with_moves(conn, changes, &moved, &[], now)?)
 }
 
