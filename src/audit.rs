@@ -7,6 +7,7 @@
 use crate::db::pairings::Pairing;
 use crate::db::users::User;
 use crate::domain::access::Refusal;
+use crate::domain::region::RegionCode;
 
 /// A policy refusal as it is answered: `decision` is `forbidden` (403) or `hidden` (404, as if
 /// absent).
@@ -42,7 +43,7 @@ pub fn user_created(actor_id: Option<i64>, user: &User) {
         actor_id,
         target_id = user.id,
         role = user.role.as_str(),
-        region = user.region_code.as_deref(),
+        region = user.region_code.as_ref().map(RegionCode::as_str),
         enterprise_id = user.enterprise_id,
         outcome = "success",
         "user created"
@@ -60,8 +61,8 @@ pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed
         target_id = after.id,
         role_from = role_changed.then(|| before.role.as_str()),
         role_to = role_changed.then(|| after.role.as_str()),
-        region_from = region_changed.then_some(before.region_code.as_deref()).flatten(),
-        region_to = region_changed.then_some(after.region_code.as_deref()).flatten(),
+        region_from = region_changed.then_some(before.region_code.as_ref().map(RegionCode::as_str)).flatten(),
+        region_to = region_changed.then_some(after.region_code.as_ref().map(RegionCode::as_str)).flatten(),
         active = after.active,
         password_changed,
         outcome = "success",

@@ -46,7 +46,7 @@ pub fn insert(conn: &mut DbConnection, new: NewClient) -> Result<ApiClient, DbEr
         &NewUser {
             username: format!("client:{}", new.client_id),
             password_hash: None,
-            role: Role::Enterprise.as_str().to_owned(),
+            role: Role::Enterprise,
             kind: KIND_CLIENT.to_owned(),
             region_code: None,
             enterprise_id: Some(new.enterprise_id),

@@ -15,15 +15,8 @@ use crate::domain::calendar::{self, CalendarDay, DayKind, Year, YearCalendar};
 struct DayRow {
     date: NaiveDate,
     year: i32,
-    #[diesel(serialize_as = String)]
     kind: DayKind,
     name: Option<String>,
-}
-
-impl From<DayKind> for String {
-    fn from(kind: DayKind) -> String {
-        kind.as_str().to_owned()
-    }
 }
 
 /// Loads the bundled years that are not loaded yet (all of them into a new database; a year an

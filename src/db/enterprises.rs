@@ -24,8 +24,8 @@ pub struct Enterprise {
     /// Unified social credit code (GB 32100-2015).
     #[schema(example = "91411602MA00000011")]
     pub uscc: String,
-    #[schema(example = "411602")]
-    pub county_code: String,
+    #[schema(value_type = String, example = "411602")]
+    pub county_code: RegionCode,
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
@@ -39,16 +39,12 @@ pub struct Enterprise {
 }
 
 impl Enterprise {
-    pub fn county(&self) -> RegionCode {
-        RegionCode::parse(&self.county_code).expect("stored county codes are valid")
-    }
-
     /// The policy's facts; whether the caller is one of its paired cadres is the caller's
     /// to say (`services::enterprises::facts_for` looks it up).
     pub fn facts(&self, paired_with_caller: bool) -> EnterpriseFacts {
         EnterpriseFacts {
             id: self.id,
-            county: self.county(),
+            county: self.county_code.clone(),
             paired_with_caller,
         }
     }
@@ -60,7 +56,7 @@ impl Enterprise {
 pub struct NewEnterprise {
     pub name: String,
     pub uscc: String,
-    pub county_code: String,
+    pub county_code: RegionCode,
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
@@ -75,7 +71,7 @@ pub struct NewEnterprise {
 pub struct EnterpriseChanges {
     pub name: Option<String>,
     pub uscc: Option<String>,
-    pub county_code: Option<String>,
+    pub county_code: Option<RegionCode>,
     pub industry: Option<Option<String>>,
     pub contact_name: Option<Option<String>>,
     pub contact_phone: Option<Option<String>>,

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, enterprises, users};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
+use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 
 /// Whether the cadre is paired with the enterprise (primary or not).
@@ -153,8 +154,8 @@ pub struct HeldPairing {
     pub primary: bool,
     pub role: Role,
     pub active: bool,
-    pub region_code: Option<String>,
-    pub county_code: String,
+    pub region_code: Option<RegionCode>,
+    pub county_code: RegionCode,
 }
 
 /// The pairings of any of these cadres or any of these enterprises.

@@ -23,7 +23,6 @@ pub struct Region {
     pub code: String,
     #[schema(example = "周口市")]
     pub name: String,
-    #[diesel(serialize_as = String)]
     pub level: RegionLevel,
     /// Null for a province.
     #[schema(example = "410000")]
@@ -34,12 +33,6 @@ impl TryFrom<String> for RegionLevel {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
         RegionLevel::parse(&text).ok_or_else(|| format!("unknown region level {text:?}"))
-    }
-}
-
-impl From<RegionLevel> for String {
-    fn from(level: RegionLevel) -> String {
-        level.as_str().to_owned()
     }
 }
 
@@ -100,7 +93,7 @@ pub fn list(
         query = query.filter(regions::parent_code.eq(parent.as_str().to_owned()));
     }
     if let Some(level) = filter.level {
-        query = query.filter(regions::level.eq(level.as_str()));
+        query = query.filter(regions::level.eq(level));
     }
     if let Some(after) = &page.after {
         query = query.filter(regions::code.gt(after.clone()));
@@ -136,7 +129,7 @@ pub fn children(
         .into_boxed();
     let query = match parent {
         Some(parent) => query.filter(regions::parent_code.eq(parent.as_str().to_owned())),
-        None => query.filter(regions::level.eq(RegionLevel::Province.as_str())),
+        None => query.filter(regions::level.eq(RegionLevel::Province)),
     };
     Ok(query.load(conn)?)
 }

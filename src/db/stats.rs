@@ -62,7 +62,7 @@ impl Ticket {
 
     /// The keys the ticket counts under (see [`Key::all_of`]).
     pub fn stats_keys(&self) -> [Key; 4] {
-        Key::all_of(&self.county_code, &self.category, self.filed_month)
+        Key::all_of(self.county_code.as_str(), &self.category, self.filed_month)
     }
 }
 
@@ -368,7 +368,7 @@ pub fn record_warning(
         return Ok(());
     }
     let rows = [ticket.category.as_str(), ALL_CATEGORIES]
-        .map(|category| WarningRow::new(category, &ticket.county_code, change));
+        .map(|category| WarningRow::new(category, ticket.county_code.as_str(), change));
     add_warnings(conn, rows.into())
 }
 
@@ -521,14 +521,14 @@ pub fn recount(conn: &mut DbConnection, now: NaiveDateTime, tz: Tz) -> Result<Re
         add_counts(&mut totals.counters, ticket, month);
         let counted = WarningCounts::of(ticket.counted_warning);
         for category in [ticket.category.as_str(), ALL_CATEGORIES] {
-            let key = (category.to_owned(), ticket.county_code.clone());
+            let key = (category.to_owned(), ticket.county_code.to_string());
             let entry = totals.counted_warnings.entry(key).or_default();
             *entry = *entry + counted;
         }
         let colour = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
         let entry = totals
             .warnings_now
-            .entry(ticket.county_code.clone())
+            .entry(ticket.county_code.to_string())
             .or_default();
         *entry = *entry + WarningCounts::of(colour);
     })?;
@@ -540,7 +540,7 @@ pub fn recount(conn: &mut DbConnection, now: NaiveDateTime, tz: Tz) -> Result<Re
 /// Adds what `ticket` counts, as filed in `month`, to the sums by key.
 pub fn add_counts(sums: &mut BTreeMap<Key, Counters>, ticket: &Ticket, month: Month) {
     let counts = Counters::of(&ticket.stats_facts());
-    for key in Key::all_of(&ticket.county_code, &ticket.category, month) {
+    for key in Key::all_of(ticket.county_code.as_str(), &ticket.category, month) {
         let entry = sums.entry(key).or_default();
         *entry = *entry + counts;
     }

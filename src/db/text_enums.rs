@@ -1,18 +1,22 @@
-//! The domain's enumerations are stored as text; these impls read them straight from a column,
-//! refusing a value the domain does not know.
+//! The domain's enumerations and region codes are stored as text; these impls read them
+//! straight from a column, refusing a value the domain does not know, and write them straight
+//! into one, so no query spells a value out as a string. The domain knows nothing of diesel:
+//! its types get their column impls here.
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
+use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{SingleValue, Text};
 
 use crate::domain::calendar::DayKind;
-use crate::domain::region::RegionLevel;
+use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::sla::Warning;
 use crate::domain::stats::Month;
 use crate::domain::ticket::{Priority, Status};
 
-macro_rules! text_column {
+/// Reading: a text column into the type, through its `TryFrom<String>`.
+macro_rules! from_text {
     ($($ty:ty),+) => {$(
         impl<DB> FromSql<Text, DB> for $ty
         where
@@ -39,4 +43,46 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(Status, Priority, RegionLevel, Role, Warning, Month, DayKind);
+/// Writing: the type as its text, on every backend (the multi-connection's included, which
+/// hands the text on to the backend in use). diesel's own derive makes the type usable as an
+/// expression of a text column; `foreign_derive` points it at a type of another module.
+macro_rules! to_text {
+    ($($ty:ty),+) => {$(
+        impl<DB> ToSql<Text, DB> for $ty
+        where
+            DB: Backend,
+            str: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+
+        const _: () = {
+            #[derive(diesel::expression::AsExpression)]
+            #[diesel(foreign_derive, sql_type = Text)]
+            #[allow(dead_code)] // only its impls are used
+            struct Column($ty);
+        };
+    )+};
+}
+
+from_text!(
+    Status,
+    Priority,
+    RegionLevel,
+    Role,
+    Warning,
+    Month,
+    DayKind,
+    RegionCode
+);
+to_text!(
+    Status,
+    Priority,
+    RegionLevel,
+    Role,
+    Warning,
+    DayKind,
+    RegionCode
+);

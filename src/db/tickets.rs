@@ -21,8 +21,8 @@ pub struct Ticket {
     pub id: i64,
     pub enterprise_id: i64,
     /// The enterprise's county, fixed at filing.
-    #[schema(example = "411602")]
-    pub county_code: String,
+    #[schema(value_type = String, example = "411602")]
+    pub county_code: RegionCode,
     #[schema(example = "land")]
     pub category: String,
     pub priority: Priority,
@@ -92,14 +92,10 @@ impl Ticket {
         }
     }
 
-    pub fn county(&self) -> RegionCode {
-        RegionCode::parse(&self.county_code).expect("stored county codes are valid")
-    }
-
     pub fn facts(&self, caller_paired: bool) -> TicketFacts {
         TicketFacts {
             enterprise_id: self.enterprise_id,
-            county: self.county(),
+            county: self.county_code.clone(),
             level: self.level,
             assignee_id: self.assignee_id,
             caller_paired,
@@ -111,13 +107,13 @@ impl Ticket {
 #[diesel(table_name = tickets)]
 pub struct NewTicket {
     pub enterprise_id: i64,
-    pub county_code: String,
+    pub county_code: RegionCode,
     pub category: String,
-    pub priority: String,
+    pub priority: Priority,
     pub title: String,
     pub description: String,
-    pub status: String,
-    pub level: String,
+    pub status: Status,
+    pub level: Level,
     pub assignee_id: Option<i64>,
     pub filed_by: i64,
     pub response_due_at: NaiveDateTime,
@@ -135,8 +131,8 @@ pub struct NewTicket {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
 pub struct TicketChanges {
-    pub status: Option<String>,
-    pub level: Option<String>,
+    pub status: Option<Status>,
+    pub level: Option<Level>,
     pub assignee_id: Option<Option<i64>>,
     pub first_response_at: Option<Option<NaiveDateTime>>,
     pub first_resolved_at: Option<Option<NaiveDateTime>>,
@@ -146,7 +142,7 @@ pub struct TicketChanges {
     pub rating: Option<Option<i32>>,
     pub reopen_count: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
-    pub counted_warning: Option<Option<String>>,
+    pub counted_warning: Option<Option<Warning>>,
     pub counted_until: Option<Option<NaiveDateTime>>,
 }
 
@@ -322,7 +318,7 @@ fn file_in_one_statement(
         new,
         month: filing.month.to_string(),
         details: filing.details.to_string(),
-        keys: stats::Key::all_of(&new.county_code, &new.category, filing.month),
+        keys: stats::Key::all_of(new.county_code.as_str(), &new.category, filing.month),
         counts: [
             c.filed,
             c.withdrawn,
@@ -465,7 +461,7 @@ pub fn recount_warning(
             .filter(tickets::counted_until.eq(until)),
     )
     .set((
-        tickets::counted_warning.eq(counted.warning.map(Warning::as_str)),
+        tickets::counted_warning.eq(counted.warning),
         tickets::counted_until.eq(counted.until),
     ));
     Ok(crate::on_backend!(conn, |c| statement.execute(c))? == 1)
@@ -478,7 +474,7 @@ pub fn resolved_before(
     limit: i64,
 ) -> Result<Vec<i64>, DbError> {
     Ok(tickets::table
-        .filter(tickets::status.eq(Status::Resolved.as_str()))
+        .filter(tickets::status.eq(Status::Resolved))
         .filter(tickets::resolved_at.lt(cutoff))
         .order(tickets::resolved_at)
         .select(tickets::id)
@@ -545,13 +541,13 @@ pub fn list(
         }
     };
     if !filter.statuses.is_empty() {
-        query = query.filter(tickets::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+        query = query.filter(tickets::status.eq_any(&filter.statuses));
     }
     if let Some(category) = &filter.category {
         query = query.filter(tickets::category.eq(category.clone()));
     }
     if let Some(priority) = filter.priority {
-        query = query.filter(tickets::priority.eq(priority.as_str()));
+        query = query.filter(tickets::priority.eq(priority));
     }
     if let Some(range) = &filter.region {
         query = query.filter(tickets::county_code.between(range.first.clone(), range.last.clone()));
@@ -580,7 +576,7 @@ pub fn list(
         query = query.filter(tickets::created_at.lt(before));
     }
     if let Some((warning, now)) = filter.warning {
-        let open = [Status::Submitted, Status::Assigned, Status::InProgress].map(Status::as_str);
+        let open = [Status::Submitted, Status::Assigned, Status::InProgress];
         query = query.filter(tickets::status.eq_any(open));
         query = match warning {
             Warning::Yellow => query

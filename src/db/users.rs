@@ -25,8 +25,8 @@ pub struct User {
     pub username: String,
     pub role: Role,
     /// A supervisor's or cadre's region.
-    #[schema(example = "411602")]
-    pub region_code: Option<String>,
+    #[schema(value_type = Option<String>, example = "411602")]
+    pub region_code: Option<RegionCode>,
     /// An enterprise user's enterprise.
     pub enterprise_id: Option<i64>,
     /// A cadre's department.
@@ -44,24 +44,15 @@ pub struct User {
     pub token_generation: i64,
 }
 
-impl User {
-    /// A supervisor's or cadre's region.
-    pub fn region(&self) -> Option<RegionCode> {
-        self.region_code
-            .as_deref()
-            .and_then(|c| RegionCode::parse(c).ok())
-    }
-}
-
 // None binds NULL rather than DEFAULT, which SQLite's multi-row VALUES cannot hold.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct NewUser {
     pub username: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub kind: String,
-    pub region_code: Option<String>,
+    pub region_code: Option<RegionCode>,
     pub enterprise_id: Option<i64>,
     pub department: Option<String>,
     pub display_name: Option<String>,
@@ -75,8 +66,8 @@ pub struct NewUser {
 #[diesel(table_name = users)]
 pub struct UserChanges {
     pub password_hash: Option<String>,
-    pub role: Option<String>,
-    pub region_code: Option<String>,
+    pub role: Option<Role>,
+    pub region_code: Option<RegionCode>,
     pub department: Option<String>,
     pub display_name: Option<String>,
     pub active: Option<bool>,
@@ -117,7 +108,7 @@ pub fn find_by_usernames(
 ) -> Result<Vec<(User, UserFacts)>, DbError> {
     let mut found = Vec::with_capacity(usernames.len());
     for chunk in usernames.chunks(ROWS_PER_STATEMENT) {
-        let rows: Vec<(User, Option<String>)> = users::table
+        let rows: Vec<(User, Option<RegionCode>)> = users::table
             .left_join(enterprises::table)
             .filter(users::kind.eq(KIND_PERSON))
             .filter(users::username.eq_any(chunk))
@@ -129,12 +120,11 @@ pub fn find_by_usernames(
 }
 
 /// A user and its facts, from the row and its enterprise's county (for enterprise users).
-fn with_facts((user, county): (User, Option<String>)) -> (User, UserFacts) {
-    let home = user.region_code.clone().or(county);
+fn with_facts((user, county): (User, Option<RegionCode>)) -> (User, UserFacts) {
     let facts = UserFacts {
         id: user.id,
         role: user.role,
-        home: home.and_then(|code| RegionCode::parse(&code).ok()),
+        home: user.region_code.clone().or(county),
     };
     (user, facts)
 }
@@ -217,7 +207,7 @@ pub fn principal_of(user: &User, is_client: bool) -> Result<Principal, DbError> 
     Principal::new(
         user.id,
         user.role,
-        user.region(),
+        user.region_code.clone(),
         user.enterprise_id,
         is_client,
     )
@@ -243,14 +233,14 @@ pub fn list(
         .limit(page.fetch_limit())
         .into_boxed();
     if let UserScope::ManagedIn(range) = scope {
-        query = query.filter(users::role.eq_any([Role::Cadre.as_str(), Role::Enterprise.as_str()]));
+        query = query.filter(users::role.eq_any([Role::Cadre, Role::Enterprise]));
         query = query.filter(home_in(range));
     }
     if let Some(range) = &filter.region {
         query = query.filter(home_in(range));
     }
     if let Some(role) = filter.role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(enterprise_id) = filter.enterprise_id {
         query = query.filter(users::enterprise_id.eq(enterprise_id));

@@ -262,7 +262,7 @@ fn enterprise(
     NewEnterprise {
         name,
         uscc: demo_uscc(&county.place.code, index, seed),
-        county_code: county.place.code.to_string(),
+        county_code: county.place.code.clone(),
         industry: Some((*industry).to_owned()),
         contact_name: Some(names::person(rng)),
         contact_phone: Some(names::mobile(rng)),

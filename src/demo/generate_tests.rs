@@ -43,7 +43,11 @@ fn counts_codes_and_names_are_right() {
     assert_eq!(names.len(), 500, "names are unique");
     for e in &p.enterprises {
         assert_eq!(uscc::validate(&e.uscc), Ok(()), "{}", e.uscc);
-        assert_eq!(&e.uscc[2..8], e.county_code, "the code carries the county");
+        assert_eq!(
+            &e.uscc[2..8],
+            e.county_code.as_str(),
+            "the code carries the county"
+        );
     }
     let roles = |role| p.people.iter().filter(|x| x.role == role).count();
     assert_eq!(
@@ -70,7 +74,7 @@ fn every_enterprise_has_one_primary_of_its_county_and_cadres_who_may_assist() {
     let county: HashMap<&str, RegionCode> = p
         .enterprises
         .iter()
-        .map(|e| (e.uscc.as_str(), RegionCode::parse(&e.county_code).unwrap()))
+        .map(|e| (e.uscc.as_str(), e.county_code.clone()))
         .collect();
     for pairing in &p.pairings {
         let cadre = region[pairing.username.as_str()];

@@ -88,7 +88,7 @@ pub fn checked_new(
         contact_phone: optional_field(errors, "contact_phone", input.contact_phone.as_deref()),
         name: name?,
         uscc: code.map(|()| input.uscc)?,
-        county_code: county?.into(),
+        county_code: county?,
         active: true,
         created_at: now,
         updated_at: now,
@@ -122,11 +122,7 @@ pub async fn create_enterprise(
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
-                check_county(
-                    c,
-                    &caller,
-                    &RegionCode::parse(&new.county_code).expect("validated"),
-                )?;
+                check_county(c, &caller, &new.county_code)?;
                 enterprises::insert(c, &new).on_duplicate(USCC_TAKEN)
             })
         })
@@ -193,7 +189,7 @@ pub async fn update_enterprise(
         contact_phone: optional("contact_phone", &input.contact_phone),
         name,
         uscc: input.uscc,
-        county_code: county.clone().map(String::from),
+        county_code: county.clone(),
         active: input.active,
         updated_at: Some(state.clock.now()),
     };
@@ -206,7 +202,7 @@ pub async fn update_enterprise(
         .run(move |conn| {
             write_transaction(conn, |c| {
                 let current = managed_enterprise(c, &caller, id)?;
-                let moved = county.filter(|county| *county != current.county());
+                let moved = county.filter(|county| *county != current.county_code);
                 if let Some(county) = &moved {
                     check_county(c, &caller, county)?;
                 }

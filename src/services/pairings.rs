@@ -42,7 +42,7 @@ pub struct PairedCadres {
 
 /// Whether `user` may be paired with an enterprise in `county`.
 pub fn can_assist(user: &User, county: &RegionCode) -> bool {
-    may_assist(user.role, user.active, user.region().as_ref(), county)
+    may_assist(user.role, user.active, user.region_code.as_ref(), county)
 }
 
 /// Ends the pairings of these cadres and enterprises that a move (written just before, in the
@@ -58,12 +58,12 @@ pub fn end_broken(
     let mut broken: Vec<Pairing> = pairings::held_by(conn, cadre_ids, enterprise_ids)?
         .into_iter()
         .filter(|held| {
-            let county = RegionCode::parse(&held.county_code).expect("stored codes are valid");
-            let region = held
-                .region_code
-                .as_deref()
-                .and_then(|c| RegionCode::parse(c).ok());
-            !may_assist(held.role, held.active, region.as_ref(), &county)
+            !may_assist(
+                held.role,
+                held.active,
+                held.region_code.as_ref(),
+                &held.county_code,
+            )
         })
         .map(|held| Pairing {
             enterprise_id: held.enterprise_id,
@@ -106,7 +106,7 @@ pub async fn set_cadres(
         .db
         .run(move |conn| {
             write_transaction(conn, |c| {
-                let county = managed_enterprise(c, &caller, enterprise_id)?.county();
+                let county = managed_enterprise(c, &caller, enterprise_id)?.county_code;
                 let mut errors = FieldErrors::default();
                 let mut seen = HashSet::new();
                 for (i, choice) in input.cadres.iter().enumerate() {

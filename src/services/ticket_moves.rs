@@ -149,10 +149,10 @@ impl Move {
         now: NaiveDateTime,
     ) -> TicketChanges {
         let mut changes = TicketChanges {
-            status: Some(status.as_str().to_owned()),
-            level: Some(level.as_str().to_owned()),
+            status: Some(status),
+            level: Some(level),
             updated_at: Some(now),
-            counted_warning: Some(counted.warning.map(|w| w.as_str().to_owned())),
+            counted_warning: Some(counted.warning),
             counted_until: Some(counted.until),
             ..TicketChanges::default()
         };

@@ -122,7 +122,7 @@ pub async fn file_ticket(
             // A primary who may no longer assist the enterprise (inactive, no longer a cadre,
             // moved away) gets nothing: the ticket waits for dispatch.
             let assignee = primary
-                .filter(|cadre| can_assist(cadre, &enterprise.county()))
+                .filter(|cadre| can_assist(cadre, &enterprise.county_code))
                 .map(|cadre| cadre.id);
             if !enterprise.active {
                 return Err(Error::Forbidden("the enterprise is deactivated".into()));
@@ -152,11 +152,11 @@ pub async fn file_ticket(
                 enterprise_id,
                 county_code: enterprise.county_code,
                 category: category.code,
-                priority: priority.as_str().to_owned(),
+                priority,
                 title: title.clone().expect("validated"),
                 description: description.clone().expect("validated"),
-                status: status.as_str().to_owned(),
-                level: Level::County.as_str().to_owned(),
+                status,
+                level: Level::County,
                 assignee_id: assignee,
                 filed_by: user_id,
                 response_due_at: deadlines.response_due_at,
@@ -319,12 +319,10 @@ pub fn check_assignee(
         )
     };
     let cadre = users::find(conn, assignee_id).optional()?.ok_or_else(bad)?;
-    let region = cadre
-        .region_code
-        .as_deref()
-        .and_then(|c| RegionCode::parse(c).ok());
     let fits = cadre.active
         && cadre.role == Role::Cadre
-        && region.is_some_and(|r| policy::may_be_assigned(&r, &ticket.facts(false)));
+        && cadre
+            .region_code
+            .is_some_and(|r| policy::may_be_assigned(&r, &ticket.facts(false)));
     if fits { Ok(()) } else { Err(bad()) }
 }

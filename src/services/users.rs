@@ -170,14 +170,14 @@ pub async fn create_user(
     let department = optional_name(&mut errors, "department", input.department.as_deref());
     let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     let caller_for_check = caller.clone();
-    let (input, errors) = state
+    let (input, home, errors) = state
         .db
         .run(move |conn| {
             let home = resolve_home(conn, &caller_for_check, &mut errors, &input)?;
             if errors.is_empty() {
                 policy::place_user(&caller_for_check, input.role, home.as_ref())?;
             }
-            Ok::<_, Error>((input, errors))
+            Ok::<_, Error>((input, home, errors))
         })
         .await?;
     errors.into_result()?;
@@ -186,9 +186,10 @@ pub async fn create_user(
     let new = NewUser {
         username: username.expect("validated"),
         password_hash: Some(hash),
-        role: input.role.as_str().to_owned(),
+        role: input.role,
         kind: users::KIND_PERSON.to_owned(),
-        region_code: input.region_code,
+        // An enterprise user's home is their enterprise's county, not a region of theirs.
+        region_code: home.filter(|_| input.role.has_region()),
         enterprise_id: input.enterprise_id,
         department: department.flatten(),
         display_name: display_name.flatten(),
@@ -220,7 +221,7 @@ pub async fn create_admin(
     let new = NewUser {
         username: username.expect("validated"),
         password_hash: Some(hash),
-        role: Role::Admin.as_str().to_owned(),
+        role: Role::Admin,
         kind: users::KIND_PERSON.to_owned(),
         region_code: None,
         enterprise_id: None,
@@ -322,8 +323,8 @@ pub async fn update_user(
                 }
                 let changes = UserChanges {
                     password_hash,
-                    role: input.role.map(|r| r.as_str().to_owned()),
-                    region_code: region.map(String::from),
+                    role: input.role,
+                    region_code: region,
                     department: department.flatten(),
                     display_name: display_name.flatten(),
                     active: input.active,

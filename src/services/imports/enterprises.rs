@@ -11,7 +11,6 @@ use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, enterprises_by_uscc};
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::{DbConnection, enterprises, regions};
-use crate::domain::region::RegionCode;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::USCC_TAKEN;
 use crate::services::enterprises::{CreateEnterprise, checked_new};
@@ -53,21 +52,20 @@ pub fn apply(
     mut errors: FieldErrors,
     now: NaiveDateTime,
 ) -> Result<Applied, Error> {
-    let counties = distinct(rows.iter().map(|r| r.row.county_code.clone()));
+    let counties = distinct(rows.iter().map(|r| r.row.county_code.to_string()));
     let holders = regions::holders_among(conn, &counties)?;
     let stored = enterprises_by_uscc(conn, rows.iter().map(|r| r.row.uscc.clone()))?;
 
     let mut plan = Plan::new();
     for Lined { line, row } in rows {
-        let county = RegionCode::parse(&row.county_code).expect("checked when parsed");
-        if !holders.contains(&row.county_code) {
+        if !holders.contains(row.county_code.as_str()) {
             errors.add(&at(*line, "county_code"), "not a county-level region");
-        } else if !scope.allows(&county) {
+        } else if !scope.allows(&row.county_code) {
             errors.add(&at(*line, "county_code"), "outside your region");
         }
         match stored.get(&row.uscc) {
             None => plan.new.push(row.clone()),
-            Some(old) if !scope.allows(&old.county()) => {
+            Some(old) if !scope.allows(&old.county_code) => {
                 errors.add(&at(*line, "uscc"), NOT_AVAILABLE)
             }
             Some(old) => plan.compare(old.id, difference(old, row, now)),

@@ -92,14 +92,17 @@ pub fn apply(
     // Per enterprise: the line it first appears on, and its wanted pairings.
     let mut wanted: BTreeMap<i64, (u64, Vec<Pairing>)> = BTreeMap::new();
     for Lined { line, row } in rows {
-        let Some(enterprise) = found.get(&row.uscc).filter(|e| scope.allows(&e.county())) else {
+        let Some(enterprise) = found
+            .get(&row.uscc)
+            .filter(|e| scope.allows(&e.county_code))
+        else {
             errors.add(
                 &at(*line, "uscc"),
                 "no enterprise with this code in your scope",
             );
             continue;
         };
-        let county = enterprise.county();
+        let county = enterprise.county_code.clone();
         let Some((cadre, _)) = cadres
             .get(&row.username)
             .filter(|(u, _)| can_assist(u, &county))

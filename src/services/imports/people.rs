@@ -235,9 +235,9 @@ fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
     NewUser {
         username: row.username.clone(),
         password_hash: row.password_hash.clone(),
-        role: row.role.as_str().to_owned(),
+        role: row.role,
         kind: users::KIND_PERSON.to_owned(),
-        region_code: row.region.clone().map(String::from),
+        region_code: row.region.clone(),
         enterprise_id: row.enterprise_id,
         department: row.department.clone(),
         display_name: row.display_name.clone(),
@@ -254,7 +254,9 @@ fn difference(old: &User, row: &PersonRow, now: NaiveDateTime) -> Option<UserCha
         new.clone().filter(|n| Some(n) != old.as_ref())
     };
     let changes = UserChanges {
-        region_code: differs(&row.region.clone().map(String::from), &old.region_code),
+        region_code: (row.region.as_ref())
+            .filter(|n| Some(*n) != old.region_code.as_ref())
+            .cloned(),
         department: differs(&row.department, &old.department),
         display_name: differs(&row.display_name, &old.display_name),
         ..UserChanges::default()
