@@ -5,6 +5,7 @@
 //! (`config`, `startup`, `telemetry`, `metrics`, `openapi`). `error` maps every failure to a
 //! problem document in one place.
 
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod blocking;

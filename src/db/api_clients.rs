@@ -3,8 +3,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{api_clients, enterprises, users};
 use super::users::{self as user_rows, KIND_CLIENT, NewUser, User};
@@ -12,21 +10,15 @@ use super::{DbConnection, DbError};
 use crate::domain::role::Role;
 
 /// A client as listed: never its secret.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_clients)]
 pub struct ApiClient {
     pub id: i64,
     /// The public identifier, exchanged with the secret at `/auth/token`.
-    #[schema(example = "eac_Qm9vdHN0cmFwIGNsaWVudA")]
     pub client_id: String,
-    #[schema(example = "ERP integration")]
     pub name: String,
     pub enterprise_id: i64,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

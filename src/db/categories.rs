@@ -1,20 +1,16 @@
 //! Categories of demand and their service levels.
 
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::categories;
 use super::{DbConnection, DbError};
 use crate::domain::sla::SlaHours;
 use crate::domain::ticket::Priority;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = categories)]
 pub struct Category {
-    #[schema(example = "land")]
     pub code: String,
-    #[schema(example = "用地保障")]
     pub name: String,
     /// Hours to the first response, normal priority.
     pub normal_response_hours: i32,

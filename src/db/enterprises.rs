@@ -4,8 +4,6 @@ use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, enterprises};
 use super::search::{ESCAPE, contains_pattern, lower};
@@ -15,26 +13,19 @@ use crate::domain::access::{EnterpriseFacts, EnterpriseScope};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = enterprises)]
 pub struct Enterprise {
     pub id: i64,
-    #[schema(example = "周口市恒达食品有限公司")]
     pub name: String,
     /// Unified social credit code (GB 32100-2015).
-    #[schema(example = "91411602MA00000011")]
     pub uscc: String,
-    #[schema(value_type = String, example = "411602")]
     pub county_code: RegionCode,
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub active: bool,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
 }
 

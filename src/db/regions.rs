@@ -3,8 +3,6 @@
 use std::collections::HashSet;
 
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::regions;
 use super::{DbConnection, DbError, Optional};
@@ -15,17 +13,14 @@ use crate::domain::region::{CodeRange, RegionCode, RegionLevel};
 const BUNDLED_REGIONS: &str = include_str!("../../data/regions-cn.csv");
 
 /// A region as stored and as the API shows it.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = regions)]
 pub struct Region {
     /// GB/T 2260 code.
-    #[schema(example = "411600")]
     pub code: String,
-    #[schema(example = "周口市")]
     pub name: String,
     pub level: RegionLevel,
     /// Null for a province.
-    #[schema(example = "410000")]
     pub parent_code: Option<String>,
 }
 

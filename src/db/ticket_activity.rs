@@ -2,14 +2,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{ticket_comments, ticket_events};
 use super::{DbConnection, DbError};
 use crate::domain::page::PageRequest;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ticket_comments)]
 pub struct Comment {
     pub id: i64,
@@ -18,37 +16,23 @@ pub struct Comment {
     pub body: String,
     /// Internal comments are never shown to the enterprise.
     pub internal: bool,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ticket_events)]
 pub struct Event {
     pub id: i64,
     pub ticket_id: i64,
     /// Null when the service itself acted (auto-close).
     pub actor_id: Option<i64>,
-    #[schema(example = "escalate")]
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
     /// What the action carried: a reason, a resolution, a rating, an assignee, a level.
-    #[serde(serialize_with = "json_text")]
-    #[schema(value_type = Object)]
     pub details: String,
-    #[serde(skip)]
     pub internal: bool,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-}
-
-/// Details are stored as JSON text (portable) and shown as the JSON object they are.
-fn json_text<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
-    let value: serde_json::Value = serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
-    serde::Serialize::serialize(&value, s)
 }
 
 pub struct NewEvent<'a> {

@@ -2,8 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
@@ -15,15 +13,13 @@ use crate::domain::stats::{Counters, Month, WarningCounts};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = tickets)]
 pub struct Ticket {
     pub id: i64,
     pub enterprise_id: i64,
     /// The enterprise's county, fixed at filing.
-    #[schema(value_type = String, example = "411602")]
     pub county_code: RegionCode,
-    #[schema(example = "land")]
     pub category: String,
     pub priority: Priority,
     pub title: String,
@@ -34,30 +30,16 @@ pub struct Ticket {
     /// The user (or API client's principal) who filed it.
     pub filed_by: i64,
     /// When the first response is due.
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub response_due_at: NaiveDateTime,
     /// When the resolution is due (the SLA at filing).
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub due_at: NaiveDateTime,
-    #[serde(skip)]
     pub yellow_at: NaiveDateTime,
-    #[serde(skip)]
     pub orange_at: NaiveDateTime,
-    #[serde(skip)]
     pub red_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub first_response_at: Option<NaiveDateTime>,
-    #[serde(skip)]
     pub first_resolved_at: Option<NaiveDateTime>,
     /// When it was last resolved; null while it is not resolved or closed.
-    #[serde(serialize_with = "crate::domain::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub resolved_at: Option<NaiveDateTime>,
-    #[serde(serialize_with = "crate::domain::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub closed_at: Option<NaiveDateTime>,
     pub resolution: Option<String>,
     /// 1 to 5, given when the enterprise confirms.
@@ -65,19 +47,12 @@ pub struct Ticket {
     pub reopen_count: i32,
     /// Grows with every change; the ETag.
     pub version: i32,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
     /// The colour the warning counters hold for it, and until when (see `sla::counted`).
-    #[serde(skip)]
     pub counted_warning: Option<Warning>,
-    #[serde(skip)]
     pub counted_until: Option<NaiveDateTime>,
     /// The programme-time month it was filed in, which its statistics counters are keyed by.
-    #[serde(skip)]
     pub filed_month: Month,
 }
 

@@ -2,8 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{enterprises, users};
 use super::search::{ESCAPE, contains_pattern, lower};
@@ -16,16 +14,14 @@ use crate::domain::role::Role;
 pub const KIND_PERSON: &str = "person";
 pub const KIND_CLIENT: &str = "client";
 
-/// A user as the API shows it: never a hash.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// A user as stored, without the password hash (read apart, for logins).
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
-    #[schema(example = "cadre.li")]
     pub username: String,
     pub role: Role,
     /// A supervisor's or cadre's region.
-    #[schema(value_type = Option<String>, example = "411602")]
     pub region_code: Option<RegionCode>,
     /// An enterprise user's enterprise.
     pub enterprise_id: Option<i64>,
@@ -33,14 +29,9 @@ pub struct User {
     pub department: Option<String>,
     pub display_name: Option<String>,
     pub active: bool,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
     /// Access tokens carry it; raising it revokes those issued before.
-    #[serde(skip)]
     pub token_generation: i64,
 }
 

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::extract::Json;
+use crate::api::users::User;
 use crate::auth::Principal;
-use crate::db::users::User;
 use crate::domain::address::ClientAddress;
 use crate::error::{Error, Problem};
 use crate::services::passwords::{self, ChangePassword};
@@ -103,7 +103,7 @@ pub async fn token(
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, caller: Principal) -> Result<web::Json<User>, Error> {
-    Ok(web::Json(users::get_own(&state, &caller).await?))
+    Ok(web::Json(users::get_own(&state, &caller).await?.into()))
 }
 
 /// Change the caller's own password: every session ends, this one too, and a new one begins.

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use super::extract::Json;
+use crate::api::categories::Category;
 use crate::auth::Principal;
-use crate::db::categories::Category;
 use crate::domain::page::Page;
 use crate::error::{Error, Problem};
 use crate::services::categories::{self, CreateCategory, UpdateCategory};
@@ -26,7 +26,7 @@ pub async fn list_categories(
 ) -> Result<web::Json<Page<Category>>, Error> {
     let items = categories::list(&state).await?;
     Ok(web::Json(Page {
-        items,
+        items: items.into_iter().map(Category::from).collect(),
         next_cursor: None,
     }))
 }
@@ -51,7 +51,7 @@ pub async fn create_category(
     Json(input): Json<CreateCategory>,
 ) -> Result<HttpResponse, Error> {
     let category = categories::create(&state, &caller, input).await?;
-    Ok(HttpResponse::Created().json(category))
+    Ok(HttpResponse::Created().json(Category::from(category)))
 }
 
 /// Change a category's name, service levels or availability (admins). New service levels
@@ -77,6 +77,8 @@ pub async fn update_category(
     Json(input): Json<UpdateCategory>,
 ) -> Result<web::Json<Category>, Error> {
     Ok(web::Json(
-        categories::update(&state, &caller, code.into_inner(), input).await?,
+        categories::update(&state, &caller, code.into_inner(), input)
+            .await?
+            .into(),
     ))
 }

@@ -5,9 +5,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
+use crate::api::clients::ApiClient;
+use crate::api::enterprises::Enterprise;
 use crate::auth::Principal;
-use crate::db::api_clients::ApiClient;
-use crate::db::enterprises::{Enterprise, EnterpriseFilter};
+use crate::db::enterprises::EnterpriseFilter;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::error::{Error, Problem};
@@ -54,7 +55,7 @@ pub async fn create_enterprise(
     Json(input): Json<CreateEnterprise>,
 ) -> Result<HttpResponse, Error> {
     let enterprise = enterprises::create_enterprise(&state, &caller, input).await?;
-    Ok(HttpResponse::Created().json(enterprise))
+    Ok(HttpResponse::Created().json(Enterprise::from(enterprise)))
 }
 
 /// One enterprise.
@@ -75,7 +76,9 @@ pub async fn get_enterprise(
     id: web::Path<i64>,
 ) -> Result<web::Json<Enterprise>, Error> {
     Ok(web::Json(
-        enterprises::get_enterprise(&state, &caller, id.into_inner()).await?,
+        enterprises::get_enterprise(&state, &caller, id.into_inner())
+            .await?
+            .into(),
     ))
 }
 
@@ -106,7 +109,9 @@ pub async fn list_enterprises(
         cadre: None,
     };
     Ok(web::Json(
-        enterprises::list_enterprises(&state, &caller, filter, page).await?,
+        enterprises::list_enterprises(&state, &caller, filter, page)
+            .await?
+            .map(Enterprise::from),
     ))
 }
 
@@ -136,7 +141,9 @@ pub async fn update_enterprise(
     Json(input): Json<UpdateEnterprise>,
 ) -> Result<web::Json<Enterprise>, Error> {
     Ok(web::Json(
-        enterprises::update_enterprise(&state, &caller, id.into_inner(), input).await?,
+        enterprises::update_enterprise(&state, &caller, id.into_inner(), input)
+            .await?
+            .into(),
     ))
 }
 
@@ -186,7 +193,9 @@ pub async fn list_clients(
     id: web::Path<i64>,
 ) -> Result<web::Json<Page<ApiClient>>, Error> {
     Ok(web::Json(
-        clients::list_clients(&state, &caller, id.into_inner()).await?,
+        clients::list_clients(&state, &caller, id.into_inner())
+            .await?
+            .map(ApiClient::from),
     ))
 }
 

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
+use crate::api::enterprises::Enterprise;
 use crate::auth::Principal;
-use crate::db::enterprises::Enterprise;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::pairings::{self, PairedCadres, SetCadres};
@@ -93,6 +93,8 @@ pub async fn paired_enterprises(
 ) -> Result<web::Json<Page<Enterprise>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     Ok(web::Json(
-        pairings::paired_enterprises(&state, &caller, id.into_inner(), page).await?,
+        pairings::paired_enterprises(&state, &caller, id.into_inner(), page)
+            .await?
+            .map(Enterprise::from),
     ))
 }

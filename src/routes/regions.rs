@@ -1,12 +1,13 @@
 //! `/regions`: the national list of administrative divisions, readable by anyone.
 
 use actix_web::{get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::AppState;
 use super::extract::Query;
-use crate::db::regions::{self, Region, RegionFilter};
+use crate::api::regions::{Region, RegionDetail};
+use crate::db::regions::{self, RegionFilter};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::error::{DbOutcome, Error, Problem};
@@ -24,20 +25,6 @@ pub struct ListRegions {
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-}
-
-/// A region with its ancestors, the province first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegionDetail {
-    #[schema(example = "411600")]
-    code: String,
-    #[schema(example = "周口市")]
-    name: String,
-    level: RegionLevel,
-    #[schema(example = "410000")]
-    parent_code: Option<String>,
-    /// From the province down to the direct parent; empty for a province.
-    ancestors: Vec<Region>,
 }
 
 /// List regions, in code order.
@@ -64,7 +51,7 @@ pub async fn list_regions(
         .run(move |conn| regions::list(conn, &filter, &page).map(|rows| (rows, page)))
         .await
         .map(|(rows, page)| Page::from_rows(rows, &page, |r| r.code.clone()))?;
-    Ok(web::Json(rows))
+    Ok(web::Json(rows.map(Region::from)))
 }
 
 /// One region with its parent chain.
@@ -88,11 +75,5 @@ pub async fn get_region(
         .run(move |conn| regions::get_with_ancestors(conn, &parsed))
         .await
         .or_not_found(format!("no region has code {code}"))?;
-    Ok(web::Json(RegionDetail {
-        code: region.code,
-        name: region.name,
-        level: region.level,
-        parent_code: region.parent_code,
-        ancestors,
-    }))
+    Ok(web::Json(RegionDetail::from((region, ancestors))))
 }

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
+use crate::api::ticket_activity::{Comment, Event};
 use crate::auth::Principal;
-use crate::db::ticket_activity::{Comment, Event};
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::ticket_activity::{self, NewComment};
@@ -44,7 +44,7 @@ pub async fn add_comment(
     Json(input): Json<NewComment>,
 ) -> Result<HttpResponse, Error> {
     let comment = ticket_activity::add_comment(&state, &caller, id.into_inner(), input).await?;
-    Ok(HttpResponse::Created().json(comment))
+    Ok(HttpResponse::Created().json(Comment::from(comment)))
 }
 
 /// A ticket's comments, oldest first (enterprises never see internal ones).
@@ -67,7 +67,9 @@ pub async fn list_comments(
 ) -> Result<web::Json<Page<Comment>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     Ok(web::Json(
-        ticket_activity::list_comments(&state, &caller, id.into_inner(), page).await?,
+        ticket_activity::list_comments(&state, &caller, id.into_inner(), page)
+            .await?
+            .map(Comment::from),
     ))
 }
 
@@ -91,6 +93,8 @@ pub async fn list_events(
 ) -> Result<web::Json<Page<Event>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     Ok(web::Json(
-        ticket_activity::list_events(&state, &caller, id.into_inner(), page).await?,
+        ticket_activity::list_events(&state, &caller, id.into_inner(), page)
+            .await?
+            .map(Event::from),
     ))
 }

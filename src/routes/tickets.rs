@@ -7,6 +7,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query};
+use crate::api::tickets::TicketView;
 use crate::auth::Principal;
 use crate::db::tickets::Sort;
 use crate::domain::page::{Page, PageRequest};
@@ -18,11 +19,12 @@ use crate::error::{Error, Problem};
 use crate::services::ticket_moves::{
     self, AssignTicket, ConfirmTicket, Move, Precondition, Reason, ResolveTicket,
 };
-use crate::services::tickets::{self, FileTicket, ListQuery, TicketView};
+use crate::services::tickets::{self, FileTicket, ListQuery, TicketNow};
 use crate::state::AppState;
 
 /// The answer for one ticket: its JSON and its version as the ETag.
-fn ticket_response(status: StatusCode, view: &TicketView) -> HttpResponse {
+fn ticket_response(status: StatusCode, ticket: TicketNow) -> HttpResponse {
+    let view = TicketView::from(ticket);
     HttpResponse::build(status)
         .insert_header((ETAG, format!("\"{}\"", view.ticket.version)))
         .json(view)
@@ -72,9 +74,9 @@ pub async fn file_ticket(
         .transpose()
         .map_err(|_| Error::invalid("Idempotency-Key", "must be visible ASCII"))?;
     let filed = tickets::file_ticket(&state, &caller, input, key).await?;
-    let mut response = ticket_response(StatusCode::CREATED, &filed.ticket);
-    let headers = response.headers_mut();
     let location = format!("/api/v1/tickets/{}", filed.ticket.ticket.id);
+    let mut response = ticket_response(StatusCode::CREATED, filed.ticket);
+    let headers = response.headers_mut();
     headers.insert(header::LOCATION, location.parse().expect("a valid header"));
     if filed.replayed {
         headers.insert(
@@ -185,9 +187,8 @@ pub async fn list_tickets(
 ) -> Result<web::Json<Page<TicketView>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let query = parse_list(query)?;
-    Ok(web::Json(
-        tickets::list_tickets(&state, &caller, query, page).await?,
-    ))
+    let page = tickets::list_tickets(&state, &caller, query, page).await?;
+    Ok(web::Json(page.map(TicketView::from)))
 }
 
 /// One ticket.
@@ -207,8 +208,8 @@ pub async fn get_ticket(
     caller: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let view = tickets::get_ticket(&state, &caller, id.into_inner()).await?;
-    Ok(ticket_response(StatusCode::OK, &view))
+    let ticket = tickets::get_ticket(&state, &caller, id.into_inner()).await?;
+    Ok(ticket_response(StatusCode::OK, ticket))
 }
 
 async fn respond_move(
@@ -218,8 +219,8 @@ async fn respond_move(
     id: i64,
     mv: Move,
 ) -> Result<HttpResponse, Error> {
-    let view = ticket_moves::move_ticket(state, caller, id, mv, precondition(req)).await?;
-    Ok(ticket_response(StatusCode::OK, &view))
+    let ticket = ticket_moves::move_ticket(state, caller, id, mv, precondition(req)).await?;
+    Ok(ticket_response(StatusCode::OK, ticket))
 }
 
 /// Declares one move's endpoint: the same path shape, errors and answer for every action.

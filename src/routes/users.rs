@@ -5,8 +5,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
+use crate::api::users::User;
 use crate::auth::Principal;
-use crate::db::users::{User, UserFilter};
+use crate::db::users::UserFilter;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -53,7 +54,7 @@ pub async fn create_user(
     Json(input): Json<CreateUser>,
 ) -> Result<HttpResponse, Error> {
     let user = users::create_user(&state, &caller, input).await?;
-    Ok(HttpResponse::Created().json(user))
+    Ok(HttpResponse::Created().json(User::from(user)))
 }
 
 /// List users in the caller's scope, in id order.
@@ -83,7 +84,9 @@ pub async fn list_users(
         department: query.department,
     };
     Ok(web::Json(
-        users::list_users(&state, &caller, filter, page).await?,
+        users::list_users(&state, &caller, filter, page)
+            .await?
+            .map(User::from),
     ))
 }
 
@@ -105,7 +108,9 @@ pub async fn get_user(
     id: web::Path<i64>,
 ) -> Result<web::Json<User>, Error> {
     Ok(web::Json(
-        users::get_user(&state, &caller, id.into_inner()).await?,
+        users::get_user(&state, &caller, id.into_inner())
+            .await?
+            .into(),
     ))
 }
 
@@ -134,7 +139,9 @@ pub async fn update_user(
     Json(input): Json<UpdateUser>,
 ) -> Result<web::Json<User>, Error> {
     Ok(web::Json(
-        users::update_user(&state, &caller, id.into_inner(), input).await?,
+        users::update_user(&state, &caller, id.into_inner(), input)
+            .await?
+            .into(),
     ))
 }
 

@@ -14,7 +14,7 @@ use crate::domain::stats::{Counters, WarningCounts};
 use crate::domain::text;
 use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
-use crate::services::tickets::{DESCRIPTION_MAX, TicketView, check_assignee, visible_ticket};
+use crate::services::tickets::{DESCRIPTION_MAX, TicketNow, check_assignee, visible_ticket};
 use crate::state::AppState;
 
 const REASON_MAX: usize = 2_000;
@@ -289,7 +289,7 @@ pub async fn move_ticket(
     id: i64,
     mv: Move,
     precondition: Precondition,
-) -> Result<TicketView, Error> {
+) -> Result<TicketNow, Error> {
     let mv = mv.validated()?;
     let now = state.clock.now();
     let caller = caller.clone();
@@ -301,7 +301,7 @@ pub async fn move_ticket(
             Ok::<_, Error>((ticket, active))
         })
         .await?;
-    Ok(TicketView::new(ticket, now, active))
+    Ok(TicketNow::new(ticket, now, active))
 }
 
 /// Closes tickets left resolved past the confirmation window. Safe with many instances: each

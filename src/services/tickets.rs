@@ -40,23 +40,19 @@ pub struct FileTicket {
     pub description: String,
 }
 
-/// A ticket as the API shows it: its stored fields, its warning colour now, and whether its
-/// enterprise is still active.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TicketView {
-    #[serde(flatten)]
+/// A ticket as a use case answers it: the ticket, its warning colour now, and whether its
+/// enterprise is still active (`api::tickets::TicketView` shows it).
+#[derive(Debug)]
+pub struct TicketNow {
     pub ticket: Ticket,
-    /// Open tickets past 75 % of their SLA window are yellow, past it orange, past 150 % red.
     pub warning: Option<Warning>,
-    /// False once the enterprise is deactivated: its tickets stay as they are (open ones open,
-    /// for supervisors to settle), but it can no longer act on them.
     pub enterprise_active: bool,
 }
 
-impl TicketView {
-    pub fn new(ticket: Ticket, now: NaiveDateTime, enterprise_active: bool) -> TicketView {
+impl TicketNow {
+    pub fn new(ticket: Ticket, now: NaiveDateTime, enterprise_active: bool) -> TicketNow {
         let warning = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
-        TicketView {
+        TicketNow {
             ticket,
             warning,
             enterprise_active,
@@ -71,7 +67,7 @@ pub fn enterprise_active(conn: &mut DbConnection, ticket: &Ticket) -> Result<boo
 
 /// What a filing answered: the ticket, and whether it is a replay of an earlier request.
 pub struct Filed {
-    pub ticket: TicketView,
+    pub ticket: TicketNow,
     pub replayed: bool,
 }
 
@@ -189,7 +185,7 @@ pub async fn file_ticket(
     let (ticket, replayed) = result?;
     Ok(Filed {
         // A deactivated enterprise's tokens are revoked, and its filings refused.
-        ticket: TicketView::new(ticket, now, true),
+        ticket: TicketNow::new(ticket, now, true),
         replayed,
     })
 }
@@ -210,11 +206,7 @@ pub fn visible_ticket(
     Ok((ticket, facts))
 }
 
-pub async fn get_ticket(
-    state: &AppState,
-    caller: &Principal,
-    id: i64,
-) -> Result<TicketView, Error> {
+pub async fn get_ticket(state: &AppState, caller: &Principal, id: i64) -> Result<TicketNow, Error> {
     let caller = caller.clone();
     let (ticket, active) = state
         .db
@@ -224,7 +216,7 @@ pub async fn get_ticket(
             Ok::<_, Error>((ticket, active))
         })
         .await?;
-    Ok(TicketView::new(ticket, state.clock.now(), active))
+    Ok(TicketNow::new(ticket, state.clock.now(), active))
 }
 
 /// The query of the ticket list, as parsed from the request.
@@ -251,7 +243,7 @@ pub async fn list_tickets(
     caller: &Principal,
     query: ListQuery,
     page: PageRequest<ListKey>,
-) -> Result<Page<TicketView>, Error> {
+) -> Result<Page<TicketNow>, Error> {
     let now = state.clock.now();
     let sort = query.sort.unwrap_or(Sort::Filed);
     let sort_name = match sort {
@@ -302,7 +294,7 @@ pub async fn list_tickets(
     });
     Ok(page.map(|t| {
         let active = !inactive.contains(&t.enterprise_id);
-        TicketView::new(t, now, active)
+        TicketNow::new(t, now, active)
     }))
 }
 

@@ -1,0 +1,67 @@
+//! A ticket's comments and events as the API shows them.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::ticket_activity::{Comment as CommentRow, Event as EventRow};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comment {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: i64,
+    pub body: String,
+    /// Internal comments are never shown to the enterprise.
+    pub internal: bool,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Comment {
+        Comment {
+            id: row.id,
+            ticket_id: row.ticket_id,
+            author_id: row.author_id,
+            body: row.body,
+            internal: row.internal,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Event {
+    pub id: i64,
+    pub ticket_id: i64,
+    /// Null when the service itself acted (auto-close).
+    pub actor_id: Option<i64>,
+    #[schema(example = "escalate")]
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    /// What the action carried: a reason, a resolution, a rating, an assignee, a level.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+}
+
+impl From<EventRow> for Event {
+    fn from(row: EventRow) -> Event {
+        Event {
+            id: row.id,
+            ticket_id: row.ticket_id,
+            actor_id: row.actor_id,
+            action: row.action,
+            from_status: row.from_status,
+            to_status: row.to_status,
+            // Details are stored as JSON text (portable) and shown as the object they are.
+            details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
+            created_at: row.created_at,
+        }
+    }
+}
