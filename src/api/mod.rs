@@ -6,6 +6,7 @@
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod pairings;
 pub mod regions;
 pub mod ticket_activity;
 pub mod tickets;

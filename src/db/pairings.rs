@@ -4,8 +4,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::schema::{enterprise_cadres, enterprises, users};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
@@ -33,16 +31,12 @@ pub struct Pairing {
 }
 
 /// A cadre paired with an enterprise, as the pairing list shows them.
-#[derive(Debug, Queryable, Serialize, ToSchema)]
+#[derive(Debug, Queryable)]
 pub struct PairedCadre {
     pub user_id: i64,
-    #[schema(example = "cadre.411602.001")]
     pub username: String,
-    #[schema(example = "李明")]
     pub display_name: Option<String>,
-    #[schema(example = "川汇区发展和改革委员会")]
     pub department: Option<String>,
-    #[schema(example = "411602")]
     pub region_code: Option<String>,
     pub primary: bool,
 }

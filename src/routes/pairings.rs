@@ -7,10 +7,11 @@ use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
 use crate::api::enterprises::Enterprise;
+use crate::api::pairings::PairedCadres;
 use crate::auth::Principal;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
-use crate::services::pairings::{self, PairedCadres, SetCadres};
+use crate::services::pairings::{self, SetCadres};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -41,7 +42,9 @@ pub async fn list_cadres(
     id: web::Path<i64>,
 ) -> Result<web::Json<PairedCadres>, Error> {
     Ok(web::Json(
-        pairings::list_cadres(&state, &caller, id.into_inner()).await?,
+        pairings::list_cadres(&state, &caller, id.into_inner())
+            .await?
+            .into(),
     ))
 }
 
@@ -68,7 +71,9 @@ pub async fn set_cadres(
     Json(input): Json<SetCadres>,
 ) -> Result<web::Json<PairedCadres>, Error> {
     Ok(web::Json(
-        pairings::set_cadres(&state, &caller, id.into_inner(), input).await?,
+        pairings::set_cadres(&state, &caller, id.into_inner(), input)
+            .await?
+            .into(),
     ))
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy};
@@ -32,12 +32,6 @@ pub struct CadreChoice {
     /// Exactly one cadre of a non-empty set is primary: tickets go to them first.
     #[serde(default)]
     pub primary: bool,
-}
-
-/// An enterprise's cadres, the primary first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PairedCadres {
-    pub items: Vec<PairedCadre>,
 }
 
 /// Whether `user` may be paired with an enterprise in `county`.
@@ -81,14 +75,13 @@ pub async fn list_cadres(
     state: &AppState,
     caller: &Principal,
     enterprise_id: i64,
-) -> Result<PairedCadres, Error> {
+) -> Result<Vec<PairedCadre>, Error> {
     let caller = caller.clone();
     state
         .db
         .run(move |conn| {
             visible_enterprise(conn, &caller, enterprise_id)?;
-            let items = pairings::list_for_enterprise(conn, enterprise_id)?;
-            Ok(PairedCadres { items })
+            Ok(pairings::list_for_enterprise(conn, enterprise_id)?)
         })
         .await
 }
@@ -98,7 +91,7 @@ pub async fn set_cadres(
     caller: &Principal,
     enterprise_id: i64,
     input: SetCadres,
-) -> Result<PairedCadres, Error> {
+) -> Result<Vec<PairedCadre>, Error> {
     let now = state.clock.now();
     let actor = caller.user_id();
     let caller = caller.clone();
@@ -134,7 +127,7 @@ pub async fn set_cadres(
                     .collect();
                 let changes = pairings::replace(c, &[enterprise_id], &wanted, now)?;
                 let items = pairings::list_for_enterprise(c, enterprise_id)?;
-                Ok::<_, Error>((PairedCadres { items }, changes))
+                Ok::<_, Error>((items, changes))
             })
         })
         .await?;
