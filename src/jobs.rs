@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::db::{Database, idempotency, revocations, stats, write_transaction};
+use crate::db::{Database, counters, idempotency, revocations, write_transaction};
 use crate::error::Error;
 use crate::services::{login_throttle, ticket_moves, warnings};
 use crate::state::AppState;
@@ -41,7 +41,7 @@ pub async fn run_once(
     db.run(move |conn| {
         let auto_closed = ticket_moves::auto_close(conn, now, confirmation_window)?;
         let warnings_advanced = warnings::advance(conn, now)?;
-        let counter_keys_folded = stats::fold_slots(conn)?;
+        let counter_keys_folded = counters::fold_slots(conn)?;
         let keys_purged = write_transaction(conn, |c| {
             idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
         })?;

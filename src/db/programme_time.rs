@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::counters::{self, CounterRow};
 use super::schema::{service_state, ticket_stats, tickets};
-use super::stats::{self, CounterRow};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT, write_transaction};
 use crate::domain::stats::Month;
 use crate::domain::time::Tz;
@@ -103,12 +103,12 @@ pub fn key_in_programme_time(
 fn rekey(c: &mut DbConnection, tz: Tz) -> Result<(usize, usize), DbError> {
     let mut moved: BTreeMap<Month, Vec<i64>> = BTreeMap::new();
     let mut sums = BTreeMap::new();
-    stats::each_ticket(c, |ticket| {
+    counters::each_ticket(c, |ticket| {
         let month = Month::of(ticket.created_at, tz);
         if month != ticket.filed_month {
             moved.entry(month).or_default().push(ticket.id);
         }
-        stats::add_counts(&mut sums, ticket, month);
+        counters::add_counts(&mut sums, ticket, month);
     })?;
     let mut tickets_moved = 0;
     for (month, ids) in moved {
@@ -127,7 +127,7 @@ fn rekey(c: &mut DbConnection, tz: Tz) -> Result<(usize, usize), DbError> {
     let keys = rows.len();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        stats::add(c, rows.by_ref().take(ROWS_PER_STATEMENT).collect())?;
+        counters::add(c, rows.by_ref().take(ROWS_PER_STATEMENT).collect())?;
     }
     Ok((tickets_moved, keys))
 }

@@ -1,15 +1,17 @@
 //! Tickets: insert, read, the versioned update every move makes, and the scoped list.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
-use super::{DbConnection, DbError, idempotency, stats, write_transaction};
+use super::{DbConnection, DbError, counters, idempotency, write_transaction};
 use crate::domain::access::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::sla::{self, Counted, Deadlines, Warning};
-use crate::domain::stats::{Counters, Month, WarningCounts};
+use crate::domain::sla::{Counted, Deadlines, Warning};
+use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
@@ -75,6 +77,21 @@ impl Ticket {
             assignee_id: self.assignee_id,
             caller_paired,
         }
+    }
+
+    pub fn stats_facts(&self) -> StatsFacts {
+        StatsFacts {
+            status: self.status,
+            created_at: self.created_at,
+            due_at: self.due_at,
+            first_resolved_at: self.first_resolved_at,
+            rating: self.rating,
+        }
+    }
+
+    /// The keys its counters are kept under (see [`counters::Key::all_of`]).
+    pub fn counter_keys(&self) -> [counters::Key; 4] {
+        counters::Key::all_of(self.county_code.as_str(), &self.category, self.filed_month)
     }
 }
 
@@ -145,7 +162,7 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
             let ticket = crate::on_backend!(c, |c| statement
                 .returning(Ticket::as_returning())
                 .get_result(c))?;
-            stats::record(c, &ticket, filing.counters)?;
+            counters::record(c, ticket.id, ticket.counter_keys(), filing.counters)?;
             ticket_activity::insert_event(
                 c,
                 NewEvent {
@@ -168,10 +185,11 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
 }
 
 /// The same writes as one data-modifying statement: the ticket, then from its row the event,
-/// the counters (its four keys in the order of `stats::Key::all_of`, in the ticket's slot, as
-/// `stats::record` writes them) and the idempotency key. Each `?` is a bind, in the order
-/// [`FileStatement`] gives them.
-const FILE_SQL: &str = "
+/// the counters (see [`counters::filing_insert_sql`]) and the idempotency key. Each `?` is a
+/// bind, in the order [`FileStatement`] gives them.
+static FILE_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
@@ -182,27 +200,15 @@ WITH t AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
     SELECT id, filed_by, 'file', NULL, status, ?, FALSE, created_at FROM t
 ), counters AS (
-    INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
-        resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum)
-    SELECT k.category, k.period, t.county_code, t.id % ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-    FROM t CROSS JOIN (VALUES (?, ?, 1), (?, ?, 2), (?, ?, 3), (?, ?, 4)) AS k (category, period, position)
-    ORDER BY k.position
-    ON CONFLICT (category, period, county_code, slot) DO UPDATE SET
-        filed = ticket_stats.filed + excluded.filed,
-        withdrawn = ticket_stats.withdrawn + excluded.withdrawn,
-        open = ticket_stats.open + excluded.open,
-        resolved = ticket_stats.resolved + excluded.resolved,
-        closed = ticket_stats.closed + excluded.closed,
-        reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved,
-        resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time,
-        resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes,
-        rated = ticket_stats.rated + excluded.rated,
-        rating_sum = ticket_stats.rating_sum + excluded.rating_sum
+    {}
 ), key AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_id, created_at)
     SELECT filed_by, ?, ?, id, created_at FROM t WHERE ? IS NOT NULL
 )
-SELECT * FROM t";
+SELECT * FROM t",
+        counters::filing_insert_sql()
+    )
+});
 
 /// [`FILE_SQL`] with its binds. Unlike `sql_query`, diesel prepares it once per connection
 /// and reuses the plan (a filing costs PostgreSQL about half as much that way).
@@ -210,8 +216,8 @@ struct FileStatement<'a> {
     new: &'a NewTicket,
     month: String,
     details: String,
-    keys: [stats::Key; 4],
-    counts: [i32; 10],
+    keys: [counters::Key; 4],
+    counts: [i32; counters::PERIOD_COUNTS],
     key: Option<&'a str>,
     hash: Option<&'a str>,
 }
@@ -264,7 +270,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> 
             Timestamp => &n.counted_until,
             Text => &self.month,
             Text => &self.details,
-            BigInt => &stats::POSTGRES_SLOTS,
+            BigInt => &counters::POSTGRES_SLOTS,
         );
         for count in &self.counts {
             bind!(Integer => count);
@@ -286,27 +292,13 @@ fn file_in_one_statement(
     new: &NewTicket,
     filing: &Filing,
 ) -> QueryResult<Ticket> {
-    let c = filing.counters;
-    let count = |n: i64| i32::try_from(n).expect("one ticket's counts are small");
     let (key, hash) = filing.idempotency.unzip();
     FileStatement {
         new,
         month: filing.month.to_string(),
         details: filing.details.to_string(),
-        keys: stats::Key::all_of(new.county_code.as_str(), &new.category, filing.month),
-        counts: [
-            c.filed,
-            c.withdrawn,
-            c.open,
-            c.resolved,
-            c.closed,
-            c.reached_resolved,
-            c.resolved_on_time,
-            c.resolution_minutes,
-            c.rated,
-            c.rating_sum,
-        ]
-        .map(count),
+        keys: counters::Key::all_of(new.county_code.as_str(), &new.category, filing.month),
+        counts: counters::period_numbers(&filing.counters),
         key,
         hash,
     }
@@ -366,56 +358,6 @@ pub fn counts_expired(
         .select(tickets::id)
         .limit(limit)
         .load(conn)?)
-}
-
-/// What a report needs of a ticket whose warning count has expired: a few columns, not its
-/// texts (until the periodic job catches up, a report may read many of them).
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = tickets)]
-pub struct ExpiredCount {
-    pub county_code: String,
-    status: Status,
-    response_due_at: NaiveDateTime,
-    due_at: NaiveDateTime,
-    yellow_at: NaiveDateTime,
-    orange_at: NaiveDateTime,
-    red_at: NaiveDateTime,
-    counted_warning: Option<Warning>,
-}
-
-impl ExpiredCount {
-    /// What the warning counts lack for this ticket as of `now`: the change from the colour
-    /// they hold for it to its colour now.
-    pub fn warning_change(&self, now: NaiveDateTime) -> WarningCounts {
-        let deadlines = Deadlines {
-            response_due_at: self.response_due_at,
-            due_at: self.due_at,
-            yellow_at: self.yellow_at,
-            orange_at: self.orange_at,
-            red_at: self.red_at,
-        };
-        let colour = sla::warning(self.status.is_open(), now, &deadlines);
-        WarningCounts::change(self.counted_warning, colour)
-    }
-}
-
-/// The tickets inside `range` (of one category, or all) whose warning count has expired by
-/// `now`: what a report adds to the stored counts.
-pub fn counts_expired_within(
-    conn: &mut DbConnection,
-    range: &CodeRange,
-    category: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<Vec<ExpiredCount>, DbError> {
-    let mut query = tickets::table
-        .filter(tickets::counted_until.le(now))
-        .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
-        .select(ExpiredCount::as_select())
-        .into_boxed();
-    if let Some(category) = category {
-        query = query.filter(tickets::category.eq(category.to_owned()));
-    }
-    Ok(query.load(conn)?)
 }
 
 /// Moves the warning count of a ticket `read` with an expired count on to `counted`, unless a

@@ -6,6 +6,7 @@
 pub mod generate;
 mod names;
 mod rng;
+mod ticket_life;
 mod tickets;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,7 +1,11 @@
 //! Filing quotas: how many tickets one enterprise may file per rolling hour and per rolling
 //! day (`FILING_QUOTA_PER_HOUR`, `FILING_QUOTA_PER_DAY`), counted from the tickets themselves so
-//! every instance agrees. Checked inside the filing's transaction; on SQLite, whose writers
-//! queue, the bound is exact; on PostgreSQL two filings racing at the bound may both pass.
+//! every instance agrees. Checked among the filing's reads, before its writes (one statement or
+//! one short transaction, see `db::tickets::file`), on either backend: filings of one
+//! enterprise racing at the bound may all pass. So a window holds at most the quota plus one
+//! less than the enterprise's filings in flight at once, which each hold a database connection
+//! meanwhile: at most every instance's `DB_POOL_SIZE`, summed, less one. A brake on floods,
+//! not an exact count.
 
 use chrono::{NaiveDateTime, TimeDelta};
 

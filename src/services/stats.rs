@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
-use crate::db::{Database, DbConnection, categories, read_snapshot, stats};
+use crate::db::{Database, DbConnection, categories, counters, read_snapshot};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::stats::{Counters, Month, PeriodFigures, WarningCounts};
 use crate::domain::time::Tz;
@@ -155,8 +155,8 @@ pub async fn report(
                 let (region, range, region_ref) = scope(conn, &caller, &query)?;
                 let category = query.category.as_deref();
                 let counties =
-                    stats::sums_by_county(conn, &range, (query.from, query.to), category)?;
-                let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+                    counters::sums_by_county(conn, &range, (query.from, query.to), category)?;
+                let warnings = counters::warnings_by_county(conn, &range, category, now)?;
                 let children = regions::children(conn, region.as_ref())?;
                 let figures_within = |within: &CodeRange| {
                     let counts: Counters = counties
@@ -215,10 +215,10 @@ pub async fn trend(
                 let (_, range, region_ref) = scope(conn, &caller, &query)?;
                 let category = query.category.as_deref();
                 let by_month: BTreeMap<String, Counters> =
-                    stats::sums_by_month(conn, &range, (query.from, query.to), category)?
+                    counters::sums_by_month(conn, &range, (query.from, query.to), category)?
                         .into_iter()
                         .collect();
-                let warnings = stats::warnings_by_county(conn, &range, category, now)?;
+                let warnings = counters::warnings_by_county(conn, &range, category, now)?;
                 let months = query
                     .from
                     .through(query.to)
@@ -249,7 +249,7 @@ pub async fn trend(
 pub enum Difference {
     /// A period counter of a county, month and category.
     Period {
-        key: stats::Key,
+        key: counters::Key,
         stored: Counters,
         recounted: Counters,
     },
@@ -322,13 +322,13 @@ fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
 pub async fn verify(db: &Database, now: NaiveDateTime, tz: Tz) -> Result<Vec<Difference>, Error> {
     db.run(move |conn| {
         read_snapshot(conn, |conn| {
-            let stored = stats::stored(conn)?;
-            let stored_warnings = stats::stored_warnings(conn)?;
-            let served = stats::warnings_by_county(conn, &CodeRange::all(), None, now)?
+            let stored = counters::stored(conn)?;
+            let stored_warnings = counters::stored_warnings(conn)?;
+            let served = counters::warnings_by_county(conn, &CodeRange::all(), None, now)?
                 .into_iter()
                 .filter(|(_, w)| !w.is_zero())
                 .collect();
-            let recount = stats::recount(conn, now, tz)?;
+            let recount = counters::recount(conn, now, tz)?;
             let period = differing(&stored, &recount.counters).into_iter().map(
                 |(key, stored, recounted)| Difference::Period {
                     key,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
-use crate::db::{DbConnection, stats, write_transaction};
+use crate::db::{DbConnection, counters, write_transaction};
 use crate::domain::sla;
 use crate::domain::stats::{Counters, WarningCounts};
 use crate::domain::text;
@@ -263,9 +263,9 @@ fn attempt(
         });
     };
     let change = Counters::change(Some(&ticket.stats_facts()), &updated.stats_facts());
-    stats::record(c, &updated, change)?;
+    counters::record(c, updated.id, updated.counter_keys(), change)?;
     let colours = WarningCounts::change(ticket.counted_warning, counted.warning);
-    stats::record_warning(c, &updated, colours)?;
+    counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
     ticket_activity::insert_event(
         c,
         NewEvent {

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::auth::policy;
+use crate::config::LimitSettings;
 use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
@@ -15,7 +16,7 @@ use crate::domain::access::TicketFacts;
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
-use crate::domain::sla::{self, Warning};
+use crate::domain::sla::{self, Thresholds, Warning};
 use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
@@ -80,102 +81,17 @@ pub async fn file_ticket(
     idempotency_key: Option<String>,
 ) -> Result<Filed, Error> {
     let enterprise_id = policy::file_ticket(caller)?;
-    let mut errors = FieldErrors::default();
-    let title = errors.check("title", text::single_line(&input.title, TITLE_MAX));
-    let description = errors.check(
-        "description",
-        text::multi_line(&input.description, DESCRIPTION_MAX),
-    );
-    if let Some(key) = &idempotency_key
-        && (key.is_empty() || key.len() > 255)
-    {
-        errors.add("Idempotency-Key", "1 to 255 characters");
-    }
-    errors.into_result()?;
-    let request_hash = hex::encode(Sha256::digest(
-        serde_json::to_vec(&input).expect("serialises"),
-    ));
     let now = state.clock.now();
-    let month = Month::of(now, state.timezone);
-    let thresholds = state.thresholds;
-    let limits = state.limits.clone();
-    let user_id = caller.user_id();
-    // Reads first, then every write in one go (see `tickets::file`).
-    let filing = move |c: &mut DbConnection| -> Result<(Ticket, bool), Error> {
-        {
-            if let Some(key) = &idempotency_key
-                && let Some((hash, ticket_id)) = idempotency::find(c, user_id, key)?
-            {
-                if hash != request_hash {
-                    return Err(Error::invalid(
-                        "Idempotency-Key",
-                        "this key was used for a different request",
-                    ));
-                }
-                return Ok((tickets::find(c, ticket_id)?, true));
-            }
-            let (enterprise, primary) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
-            // A primary who may no longer assist the enterprise (inactive, no longer a cadre,
-            // moved away) gets nothing: the ticket waits for dispatch.
-            let assignee = primary
-                .filter(|cadre| can_assist(cadre, &enterprise.county_code))
-                .map(|cadre| cadre.id);
-            if !enterprise.active {
-                return Err(Error::Forbidden("the enterprise is deactivated".into()));
-            }
-            super::quota::check_filing(c, &limits, enterprise_id, now)?;
-            let category = categories::find(c, &input.category)?
-                .filter(|cat| cat.active)
-                .ok_or_else(|| Error::invalid("category", "no such active category"))?;
-            let priority = input.priority.unwrap_or(Priority::Normal);
-            let deadlines = sla::deadlines(now, category.sla(priority), thresholds);
-            let status = if assignee.is_some() {
-                Status::Assigned
-            } else {
-                Status::Submitted
-            };
-            let counters = Counters::change(
-                None,
-                &StatsFacts {
-                    status,
-                    created_at: now,
-                    due_at: deadlines.due_at,
-                    first_resolved_at: None,
-                    rating: None,
-                },
-            );
-            let new = NewTicket {
-                enterprise_id,
-                county_code: enterprise.county_code,
-                category: category.code,
-                priority,
-                title: title.clone().expect("validated"),
-                description: description.clone().expect("validated"),
-                status,
-                level: Level::County,
-                assignee_id: assignee,
-                filed_by: user_id,
-                response_due_at: deadlines.response_due_at,
-                due_at: deadlines.due_at,
-                yellow_at: deadlines.yellow_at,
-                orange_at: deadlines.orange_at,
-                red_at: deadlines.red_at,
-                created_at: now,
-                updated_at: now,
-                counted_until: deadlines.yellow_at,
-            };
-            let filing = Filing {
-                month,
-                details: serde_json::json!({ "assignee_id": assignee }),
-                counters,
-                idempotency: idempotency_key
-                    .as_deref()
-                    .map(|k| (k, request_hash.as_str())),
-            };
-            let ticket = tickets::file(c, &new, &filing)?;
-            Ok((ticket, false))
-        }
+    let request = Request::validate(input, idempotency_key)?;
+    let context = Context {
+        enterprise_id,
+        user_id: caller.user_id(),
+        now,
+        month: Month::of(now, state.timezone),
+        thresholds: state.thresholds,
+        limits: state.limits.clone(),
     };
+    let filing = move |c: &mut DbConnection| write(c, &context, &request);
     // Two filings racing with one key: the loser's key insert fails as a duplicate once the
     // winner commits; running again finds the winner's ticket.
     let result = match state.db.run(filing.clone()).await {
@@ -188,6 +104,148 @@ pub async fn file_ticket(
         ticket: TicketNow::new(ticket, now, true),
         replayed,
     })
+}
+
+/// A filing request, its texts checked.
+#[derive(Clone)]
+struct Request {
+    input: FileTicket,
+    title: String,
+    description: String,
+    /// The idempotency key, when the client sent one.
+    key: Option<String>,
+    /// The digest of the request, which a replay with the same key must match.
+    hash: String,
+}
+
+impl Request {
+    fn validate(input: FileTicket, key: Option<String>) -> Result<Request, Error> {
+        let mut errors = FieldErrors::default();
+        let title = errors.check("title", text::single_line(&input.title, TITLE_MAX));
+        let description = errors.check(
+            "description",
+            text::multi_line(&input.description, DESCRIPTION_MAX),
+        );
+        if let Some(key) = &key
+            && (key.is_empty() || key.len() > 255)
+        {
+            errors.add("Idempotency-Key", "1 to 255 characters");
+        }
+        errors.into_result()?;
+        let hash = hex::encode(Sha256::digest(
+            serde_json::to_vec(&input).expect("serialises"),
+        ));
+        Ok(Request {
+            title: title.expect("validated"),
+            description: description.expect("validated"),
+            input,
+            key,
+            hash,
+        })
+    }
+}
+
+/// Who files, when, and under which settings.
+#[derive(Clone)]
+struct Context {
+    enterprise_id: i64,
+    user_id: i64,
+    now: NaiveDateTime,
+    /// The programme-time month of filing.
+    month: Month,
+    thresholds: Thresholds,
+    limits: LimitSettings,
+}
+
+/// The filing itself: reads first, then every write in one go (see `tickets::file`). Returns
+/// the ticket, and whether it is the one an earlier request with the same key filed.
+fn write(
+    c: &mut DbConnection,
+    context: &Context,
+    request: &Request,
+) -> Result<(Ticket, bool), Error> {
+    if let Some(key) = &request.key
+        && let Some((hash, ticket_id)) = idempotency::find(c, context.user_id, key)?
+    {
+        if hash != request.hash {
+            return Err(Error::invalid(
+                "Idempotency-Key",
+                "this key was used for a different request",
+            ));
+        }
+        return Ok((tickets::find(c, ticket_id)?, true));
+    }
+    let (new, counters) = new_ticket(c, context, request)?;
+    let filing = Filing {
+        month: context.month,
+        details: serde_json::json!({ "assignee_id": new.assignee_id }),
+        counters,
+        idempotency: request.key.as_deref().map(|k| (k, request.hash.as_str())),
+    };
+    Ok((tickets::file(c, &new, &filing)?, false))
+}
+
+/// The new ticket, and what it adds to the statistics; refused when the enterprise is
+/// deactivated, over its quota, or the category is not an active one.
+fn new_ticket(
+    c: &mut DbConnection,
+    context: &Context,
+    request: &Request,
+) -> Result<(NewTicket, Counters), Error> {
+    let Context {
+        enterprise_id, now, ..
+    } = *context;
+    let (enterprise, primary) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
+    // A primary who may no longer assist the enterprise (inactive, no longer a cadre, moved
+    // away) gets nothing: the ticket waits for dispatch.
+    let assignee = primary
+        .filter(|cadre| can_assist(cadre, &enterprise.county_code))
+        .map(|cadre| cadre.id);
+    if !enterprise.active {
+        return Err(Error::Forbidden("the enterprise is deactivated".into()));
+    }
+    super::quota::check_filing(c, &context.limits, enterprise_id, now)?;
+    let category = categories::find(c, &request.input.category)?
+        .filter(|cat| cat.active)
+        .ok_or_else(|| Error::invalid("category", "no such active category"))?;
+    let priority = request.input.priority.unwrap_or(Priority::Normal);
+    let deadlines = sla::deadlines(now, category.sla(priority), context.thresholds);
+    let status = if assignee.is_some() {
+        Status::Assigned
+    } else {
+        Status::Submitted
+    };
+    let counters = Counters::change(
+        None,
+        &StatsFacts {
+            status,
+            created_at: now,
+            due_at: deadlines.due_at,
+            first_resolved_at: None,
+            rating: None,
+        },
+    );
+    let new = NewTicket {
+        enterprise_id,
+        county_code: enterprise.county_code,
+        category: category.code,
+        priority,
+        title: request.title.clone(),
+        description: request.description.clone(),
+        status,
+        level: Level::County,
+        assignee_id: assignee,
+        filed_by: context.user_id,
+        response_due_at: deadlines.response_due_at,
+        due_at: deadlines.due_at,
+        yellow_at: deadlines.yellow_at,
+        orange_at: deadlines.orange_at,
+        red_at: deadlines.red_at,
+        created_at: now,
+        updated_at: now,
+        counted_until: deadlines.yellow_at,
+    };
+    Ok((new, counters))
 }
 
 /// Loads a ticket the caller may see, with the facts the policy needs; 404 otherwise.

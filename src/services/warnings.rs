@@ -1,11 +1,11 @@
 //! The counts behind the warning snapshot follow the tickets' colours: every move counts its
 //! ticket under its colour as of the move, and this periodic step moves on the counts of
 //! tickets whose next colour has started since. Reports add the few it has not reached yet
-//! (`db::stats::warnings_by_county`), so they are exact at any moment.
+//! (`db::counters::warnings_by_county`), so they are exact at any moment.
 
 use chrono::NaiveDateTime;
 
-use crate::db::{DbConnection, stats, tickets, write_transaction};
+use crate::db::{DbConnection, counters, tickets, write_transaction};
 use crate::domain::sla;
 use crate::domain::stats::WarningCounts;
 use crate::error::Error;
@@ -33,7 +33,7 @@ pub fn advance(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, Err
                     return Ok(0);
                 }
                 let change = WarningCounts::change(ticket.counted_warning, counted.warning);
-                stats::record_warning(c, &ticket, change)?;
+                counters::record_warning(c, &ticket.category, &ticket.county_code, change)?;
                 Ok(1)
             })?;
         }

@@ -480,7 +480,7 @@ async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
 /// lets one writer in at a time, so there the move simply waits; PostgreSQL lets the move read
 /// first and holds its write on the job's row lock.)
 async fn a_move_racing_the_job_counts_from_what_the_job_left(app: &TestApp) {
-    use enterprise_assist::db::{stats, tickets, write_transaction};
+    use enterprise_assist::db::{counters, tickets, write_transaction};
     use enterprise_assist::domain::sla;
     use enterprise_assist::domain::stats::WarningCounts;
     let d = Desk::build(app).await;
@@ -505,7 +505,7 @@ async fn a_move_racing_the_job_counts_from_what_the_job_left(app: &TestApp) {
                 let counted = sla::counted(true, now, &read.deadlines());
                 assert!(tickets::recount_warning(c, &read, counted)?);
                 let change = WarningCounts::change(read.counted_warning, counted.warning);
-                stats::record_warning(c, &read, change)?;
+                counters::record_warning(c, &read.category, &read.county_code, change)?;
                 locked.send(()).unwrap();
                 committed.recv().unwrap();
                 Ok::<_, enterprise_assist::db::DbError>(())

@@ -9,7 +9,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{HasSqlType, Integer, Text};
 
-use super::{DbConnection, DbError};
+use crate::db::{DbConnection, DbError};
 
 /// A counter table: its key columns (text, then whole numbers) and the counts added up.
 pub struct CounterTable {
@@ -19,10 +19,37 @@ pub struct CounterTable {
     pub counts: &'static [&'static str],
 }
 
+impl CounterTable {
+    fn keys(&self) -> impl Iterator<Item = &'static str> {
+        self.text_keys.iter().chain(self.number_keys).copied()
+    }
+
+    /// Every column, keys first, as a row to add lists them.
+    pub fn columns(&self) -> String {
+        let columns: Vec<&str> = self.keys().chain(self.counts.iter().copied()).collect();
+        columns.join(", ")
+    }
+
+    /// `ON CONFLICT (keys) DO UPDATE SET` every count to itself plus the row's.
+    pub fn on_conflict_add(&self) -> String {
+        let keys: Vec<&str> = self.keys().collect();
+        let sums: Vec<String> = self
+            .counts
+            .iter()
+            .map(|c| format!("{c} = {table}.{c} + excluded.{c}", table = self.name))
+            .collect();
+        format!(
+            "ON CONFLICT ({}) DO UPDATE SET {}",
+            keys.join(", "),
+            sums.join(", ")
+        )
+    }
+}
+
 /// One row to add: its key values in the table's order, then its counts.
 pub struct Addition<'a> {
     pub texts: Vec<&'a str>,
-    pub numbers: Vec<i32>,
+    pub numbers: &'a [i32],
 }
 
 /// Adds `rows` to `table` in one statement, inserting the keys that do not exist yet. Rows are
@@ -61,13 +88,7 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let t = self.table;
-        let keys: Vec<&str> = t.text_keys.iter().chain(t.number_keys).copied().collect();
-        let columns: Vec<&str> = keys.iter().chain(t.counts).copied().collect();
-        out.push_sql(&format!(
-            "INSERT INTO {} ({}) VALUES ",
-            t.name,
-            columns.join(", ")
-        ));
+        out.push_sql(&format!("INSERT INTO {} ({}) VALUES ", t.name, t.columns()));
         for (i, row) in self.rows.iter().enumerate() {
             out.push_sql(if i == 0 { "(" } else { ", (" });
             for (j, text) in row.texts.iter().enumerate() {
@@ -76,22 +97,14 @@ where
                 }
                 out.push_bind_param::<Text, str>(text)?;
             }
-            for number in &row.numbers {
+            for number in row.numbers {
                 out.push_sql(", ");
                 out.push_bind_param::<Integer, i32>(number)?;
             }
             out.push_sql(")");
         }
-        let sums: Vec<String> = t
-            .counts
-            .iter()
-            .map(|c| format!("{c} = {table}.{c} + excluded.{c}", table = t.name))
-            .collect();
-        out.push_sql(&format!(
-            " ON CONFLICT ({}) DO UPDATE SET {}",
-            keys.join(", "),
-            sums.join(", ")
-        ));
+        out.push_sql(" ");
+        out.push_sql(&t.on_conflict_add());
         Ok(())
     }
 }
