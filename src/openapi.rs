@@ -62,7 +62,8 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// Answers any operation may give whatever its handler does, because the layers in front of
-/// the handlers give them: an unreadable request (400), a body too slow, too large or not JSON
+/// the handlers give them: no valid access token where one is required (401, by the
+/// extractor), an unreadable request (400), a body too slow, too large or not JSON
 /// (408, 413, 415), a request target or header fields too long (414, 431), the rate limit
 /// (429, everywhere but the probes), and a database that cannot be reached (503). Each is added
 /// where the operation does not document it itself; a 429 or 503 always carries Retry-After.
@@ -86,12 +87,14 @@ impl utoipa::Modify for CommonAnswers {
             {
                 let has_body = operation.request_body.is_some();
                 let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let bearer = operation.security.as_ref().is_some_and(|s| !s.is_empty());
                 let answers = [
                     (
                         has_body || has_params,
                         "400",
                         "The request cannot be read: malformed JSON, a path or query parameter of the wrong type, or a query parameter the operation does not read",
                     ),
+                    (bearer, "401", "No valid access token"),
                     (has_body, "408", "The body did not arrive in time"),
                     (has_body, "413", "The body is too large"),
                     (

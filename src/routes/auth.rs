@@ -98,7 +98,6 @@ pub async fn token(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = User),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]
@@ -113,7 +112,6 @@ pub async fn me(state: web::Data<AppState>, caller: Principal) -> Result<web::Js
     request_body = ChangePassword,
     responses(
         (status = 200, description = "Changed; the tokens of a new session (every other token of the caller is revoked)", body = TokenResponse),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "API clients have no password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password, or a new password that breaks the rules", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords (they count as failed logins); see Retry-After", body = Problem, content_type = "application/problem+json"),

@@ -25,7 +25,6 @@ fn year_of(path: &str) -> Result<Year, Error> {
     params(("year" = i32, Path, description = "The year, 1900 to 2199", minimum = 1900, maximum = 2199, example = 2026)),
     responses(
         (status = 200, description = "The year's calendar", body = CalendarYear),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a year the calendar can hold", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The calendar has not been read from the database yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -48,7 +47,6 @@ pub async fn get_calendar(
     request_body = ReplaceCalendar,
     responses(
         (status = 200, description = "The year's new calendar", body = CalendarYear),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only administrators change the calendar", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not a year the calendar can hold", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid days, each named (`days[3].date`); nothing was changed", body = Problem, content_type = "application/problem+json"),

@@ -42,7 +42,6 @@ pub struct ListEnterprises {
     request_body = CreateEnterprise,
     responses(
         (status = 201, description = "Registered", body = Enterprise),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not register enterprises in that county", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The USCC is already registered", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (a bad USCC check character, an unknown county)", body = Problem, content_type = "application/problem+json"),
@@ -65,7 +64,6 @@ pub async fn create_enterprise(
     params(("id" = i64, Path, description = "Enterprise id")),
     responses(
         (status = 200, description = "The enterprise", body = Enterprise),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -91,7 +89,6 @@ pub async fn get_enterprise(
     responses(
         (status = 200, description = "One page of enterprises", body = Page<Enterprise>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/enterprises")]
@@ -126,7 +123,6 @@ pub async fn list_enterprises(
     request_body = UpdateEnterprise,
     responses(
         (status = 200, description = "The changed enterprise", body = Enterprise),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may see but not change it, or not move it to that county", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new USCC is already registered", body = Problem, content_type = "application/problem+json"),
@@ -155,7 +151,6 @@ pub async fn update_enterprise(
     request_body = CreateClient,
     responses(
         (status = 201, description = "Created, with its secret", body = CreatedClient),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not manage this enterprise's clients", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The enterprise is deactivated, or has as many live clients as allowed (MAX_CLIENTS_PER_ENTERPRISE)", body = Problem, content_type = "application/problem+json"),
@@ -181,7 +176,6 @@ pub async fn create_client(
     params(("id" = i64, Path, description = "Enterprise id")),
     responses(
         (status = 200, description = "Every client, revoked ones included", body = Page<ApiClient>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not manage this enterprise's clients", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -209,7 +203,6 @@ pub async fn list_clients(
     ),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not manage this enterprise's clients", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise or live client", body = Problem, content_type = "application/problem+json"),
     )

@@ -34,7 +34,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Applied; what changed", body = ImportReport),
         (status = 400, description = "The body is not UTF-8 text", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not import", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such kind of import", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 10 MiB", body = Problem, content_type = "application/problem+json"),

@@ -31,7 +31,6 @@ pub struct PageQuery {
     params(("id" = i64, Path, description = "Enterprise id")),
     responses(
         (status = 200, description = "Its cadres", body = PairedCadres),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -57,7 +56,6 @@ pub async fn list_cadres(
     request_body = SetCadres,
     responses(
         (status = 200, description = "The enterprise's cadres now", body = PairedCadres),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may see the enterprise but not pair it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not exactly one primary, or a cadre who may not assist it (`cadres[i].user_id`)", body = Problem, content_type = "application/problem+json"),
@@ -85,7 +83,6 @@ pub async fn set_cadres(
     responses(
         (status = 200, description = "One page of enterprises", body = Page<Enterprise>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cadre in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -161,7 +161,6 @@ fn csv_response<'a>(
         (status = 200, description = "The figures; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`code,name,level`, the figures, `warnings_yellow,warnings_orange,warnings_red`), the region's own totals, then one row per child region",
             content((StatsReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only supervisors and admins read statistics", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such region in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -190,7 +189,6 @@ pub async fn report(
         (status = 200, description = "Month by month; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`month`, then the figures `filed` to `satisfaction_avg`) and one row per month, without the warning snapshot",
             content((TrendReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only supervisors and admins read statistics", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such region in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )

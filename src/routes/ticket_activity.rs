@@ -30,7 +30,6 @@ pub struct PageParams {
     request_body = NewComment,
     responses(
         (status = 201, description = "Added", body = Comment),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not comment here (or not internally)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -54,7 +53,6 @@ pub async fn add_comment(
     params(("id" = i64, Path, description = "Ticket id"), PageParams),
     responses(
         (status = 200, description = "One page of comments", body = Page<Comment>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -80,7 +78,6 @@ pub async fn list_comments(
     params(("id" = i64, Path, description = "Ticket id"), PageParams),
     responses(
         (status = 200, description = "One page of events", body = Page<Event>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -55,7 +55,6 @@ fn precondition(req: &HttpRequest) -> Precondition {
     responses(
         (status = 201, description = "Filed (or, with a reused Idempotency-Key, the ticket first filed with it)", body = TicketView,
             headers(("ETag" = String, description = "The ticket's version"), ("Location" = String, description = "The ticket's URL"))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only enterprises file tickets", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -176,7 +175,6 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
     responses(
         (status = 200, description = "One page of tickets", body = Page<TicketView>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/tickets")]
@@ -198,7 +196,6 @@ pub async fn list_tickets(
     params(("id" = i64, Path, description = "Ticket id")),
     responses(
         (status = 200, description = "The ticket", body = TicketView, headers(("ETag" = String, description = "The ticket's version"))),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -237,7 +234,6 @@ macro_rules! move_endpoint {
             request_body = $body,
             responses(
                 (status = 200, description = "The moved ticket", body = TicketView, headers(("ETag" = String, description = "The ticket's new version"))),
-                (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "The caller may see the ticket but not make this move", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such ticket in the caller's scope", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the ticket's current state (named in the detail)", body = Problem, content_type = "application/problem+json"),

@@ -41,7 +41,6 @@ pub struct ListUsers {
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created", body = User),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may not create this user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken, or the enterprise is deactivated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -65,7 +64,6 @@ pub async fn create_user(
     responses(
         (status = 200, description = "One page of users", body = Page<User>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller's role may not list users", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -97,7 +95,6 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -125,7 +122,6 @@ pub async fn get_user(
     request_body = UpdateUser,
     responses(
         (status = 200, description = "The changed user", body = User),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may see but not change this user", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -152,7 +148,6 @@ pub async fn update_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 204, description = "Unlocked (also when nothing was locked)"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller may see but not manage this user", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )

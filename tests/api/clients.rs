@@ -9,7 +9,7 @@ use crate::fixtures::{
     World, assert_field_error, assert_no_secrets, client_token, exchange, id, new_client,
     new_enterprise, valid_uscc, with_bad_check,
 };
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, holds_null};
 
 const ENTERPRISES: &str = "/api/v1/enterprises";
 
@@ -24,13 +24,10 @@ async fn enterprises_need_a_valid_uscc_and_a_county(app: &TestApp) {
         "industry": "food", "contact_name": "Zhang San", "contact_phone": "0394-8888888",
     });
     let created = app
-        .call(
-            Method::POST,
-            ENTERPRISES,
-            Some(&admin),
-            Some(full.clone()),
-            201,
-        )
+        .post(ENTERPRISES)
+        .as_(&admin)
+        .json(full.clone())
+        .expect(201)
         .await;
     for (key, value) in full.as_object().unwrap() {
         assert_eq!(&created[key], value, "{key}");
@@ -39,7 +36,7 @@ async fn enterprises_need_a_valid_uscc_and_a_county(app: &TestApp) {
     assert!(created["id"].is_number() || created["id"].is_string());
     assert!(created["created_at"].is_string() && created["updated_at"].is_string());
     let path = format!("{ENTERPRISES}/{}", id(&created));
-    let fetched = app.call(Method::GET, &path, Some(&admin), None, 200).await;
+    let fetched = app.get(&path).as_(&admin).expect(200).await;
     assert_eq!(fetched, created);
 
     let cases = [
@@ -55,22 +52,25 @@ async fn enterprises_need_a_valid_uscc_and_a_county(app: &TestApp) {
     ];
     for (body, field) in cases {
         let problem = app
-            .call(Method::POST, ENTERPRISES, Some(&admin), Some(body), 422)
+            .post(ENTERPRISES)
+            .as_(&admin)
+            .json(body)
+            .expect(422)
             .await;
         assert_field_error(&problem, field);
     }
     // Nothing was kept from those: the code is still free, and then taken.
     let body = enterprise_body(&valid_uscc(7), "411681");
-    app.call(
-        Method::POST,
-        ENTERPRISES,
-        Some(&admin),
-        Some(body.clone()),
-        201,
-    )
-    .await;
+    app.post(ENTERPRISES)
+        .as_(&admin)
+        .json(body.clone())
+        .expect(201)
+        .await;
     let problem = app
-        .call(Method::POST, ENTERPRISES, Some(&admin), Some(body), 409)
+        .post(ENTERPRISES)
+        .as_(&admin)
+        .json(body)
+        .expect(409)
         .await;
     assert_eq!(problem["status"], 409);
 }
@@ -86,20 +86,20 @@ async fn enterprises_are_created_and_read_within_scope(app: &TestApp) {
     ] {
         let body = enterprise_body(&valid_uscc(11), county);
         let problem = app
-            .call(Method::POST, ENTERPRISES, Some(token), Some(body), 403)
+            .post(ENTERPRISES)
+            .as_(token)
+            .json(body)
+            .expect(403)
             .await;
         assert_eq!(problem["status"], 403);
     }
     // Staff read their own enterprise as it was created, and nobody finds an unknown one.
     let e1 = format!("{ENTERPRISES}/{}", id(&w.e1));
-    let fetched = app
-        .call(Method::GET, &e1, Some(&w.staff1.token), None, 200)
-        .await;
+    let fetched = app.get(&e1).as_(&w.staff1.token).expect(200).await;
     assert_eq!(fetched, w.e1);
     let unknown = format!("{ENTERPRISES}/999999999");
     for token in [&w.admin, &w.sup_own.token] {
-        app.call(Method::GET, &unknown, Some(token), None, 404)
-            .await;
+        app.get(&unknown).as_(token).expect(404).await;
     }
 }
 
@@ -109,7 +109,7 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
     let client = new_client(app, &w.staff1.token, &w.e1).await;
     assert_eq!(client["name"], "erp connector");
     assert_eq!(client["enterprise_id"], w.e1["id"]);
-    assert!(client["revoked_at"].is_null() && client["created_at"].is_string());
+    assert!(holds_null(&client, "revoked_at") && client["created_at"].is_string());
     for key in ["client_id", "client_secret"] {
         assert!(client[key].as_str().is_some_and(|s| !s.is_empty()), "{key}");
     }
@@ -118,9 +118,7 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
     assert_ne!(second["client_secret"], client["client_secret"]);
 
     // The secret is shown once, at creation, and never listed.
-    let listed = app
-        .call(Method::GET, &clients, Some(&w.staff1.token), None, 200)
-        .await;
+    let listed = app.get(&clients).as_(&w.staff1.token).expect(200).await;
     assert_no_secrets(&listed);
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
@@ -135,9 +133,7 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
     assert!(tokens["expires_in"].as_i64().is_some_and(|s| s > 0));
     assert!(tokens.get("refresh_token").is_none(), "{tokens}");
     let access = tokens["access_token"].as_str().unwrap();
-    let me = app
-        .call(Method::GET, "/api/v1/me", Some(access), None, 200)
-        .await;
+    let me = app.get("/api/v1/me").as_(access).expect(200).await;
     assert_eq!(
         (&me["role"], &me["enterprise_id"]),
         (&json!("enterprise"), &w.e1["id"])
@@ -145,8 +141,7 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
     assert_no_secrets(&me);
     // A machine may not mint more machines.
     let body = json!({"name": "another"});
-    app.call(Method::POST, &clients, Some(access), Some(body), 403)
-        .await;
+    app.post(&clients).as_(access).json(body).expect(403).await;
 
     exchange(app, &client["client_id"], &json!("not-the-secret"), 401).await;
     exchange(app, &json!("no-such-client"), &client["client_secret"], 401).await;
@@ -160,8 +155,7 @@ async fn api_clients_exchange_credentials_until_revoked(app: &TestApp) {
     // Revoking one client leaves the other working.
     client_token(app, &second).await;
     let unknown = format!("{clients}/no-such-client");
-    app.call(Method::DELETE, &unknown, Some(&w.staff1.token), None, 404)
-        .await;
+    app.delete(&unknown).as_(&w.staff1.token).expect(404).await;
 }
 
 fn three_clients_each(settings: &mut enterprise_assist::config::Settings) {
@@ -179,13 +173,10 @@ async fn api_clients_are_capped_per_enterprise(app: &TestApp) {
     }
     let body = json!({"name": "one too many"});
     let problem = app
-        .call(
-            Method::POST,
-            &clients,
-            Some(&w.admin),
-            Some(body.clone()),
-            409,
-        )
+        .post(&clients)
+        .as_(&w.admin)
+        .json(body.clone())
+        .expect(409)
         .await;
     assert!(
         problem["detail"].as_str().unwrap().contains('3'),
@@ -194,10 +185,12 @@ async fn api_clients_are_capped_per_enterprise(app: &TestApp) {
     new_client(app, &w.admin, &w.e2).await;
 
     let revoke = format!("{clients}/{}", made[0]["client_id"].as_str().unwrap());
-    app.call(Method::DELETE, &revoke, Some(&w.admin), None, 204)
-        .await;
+    app.delete(&revoke).as_(&w.admin).expect(204).await;
     new_client(app, &w.staff1.token, &w.e1).await;
-    app.call(Method::POST, &clients, Some(&w.admin), Some(body), 409)
+    app.post(&clients)
+        .as_(&w.admin)
+        .json(body)
+        .expect(409)
         .await;
 }
 

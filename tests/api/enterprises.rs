@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::fixtures::{World, assert_field_error, id, new_enterprise, valid_uscc, with_bad_check};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, holds_null};
 
 const ENTERPRISES: &str = "/api/v1/enterprises";
 
@@ -20,7 +20,7 @@ pub async fn names(app: &TestApp, token: &str, query: &str) -> BTreeSet<String> 
     let mut seen = Vec::new();
     let mut next = format!("{ENTERPRISES}?limit=2{query}");
     loop {
-        let page = app.call(Method::GET, &next, Some(token), None, 200).await;
+        let page = app.get(&next).as_(token).expect(200).await;
         let items = page["items"].as_array().expect("items");
         assert!(items.len() <= 2, "{page}");
         seen.extend(items.iter().map(|e| e["name"].as_str().unwrap().to_owned()));
@@ -52,7 +52,10 @@ async fn create(
     industry: &str,
 ) -> Value {
     let body = json!({"name": name, "uscc": valid_uscc(seed), "county_code": county, "industry": industry});
-    app.call(Method::POST, ENTERPRISES, Some(token), Some(body), 201)
+    app.post(ENTERPRISES)
+        .as_(token)
+        .json(body)
+        .expect(201)
         .await
 }
 
@@ -106,14 +109,11 @@ async fn lists_filter_by_region_name_industry_and_activity(app: &TestApp) {
         2
     );
 
-    app.call(
-        Method::PATCH,
-        &path(&textile),
-        Some(&w.admin),
-        Some(json!({"active": false})),
-        200,
-    )
-    .await;
+    app.patch(&path(&textile))
+        .as_(&w.admin)
+        .json(json!({"active": false}))
+        .expect(200)
+        .await;
     assert_eq!(
         names(app, &w.admin, "&active=false").await,
         set(&["Xiangcheng Textiles 100%"])
@@ -147,13 +147,9 @@ async fn lists_filter_by_region_name_industry_and_activity(app: &TestApp) {
         "?cursor=nonsense",
     ] {
         let problem = app
-            .call(
-                Method::GET,
-                &format!("{ENTERPRISES}{bad}"),
-                Some(&w.admin),
-                None,
-                400,
-            )
+            .get(&format!("{ENTERPRISES}{bad}"))
+            .as_(&w.admin)
+            .expect(400)
             .await;
         assert_eq!(problem["status"], 400, "{bad}");
     }
@@ -167,33 +163,24 @@ async fn changes_are_validated_and_kept(app: &TestApp) {
         "contact_phone": "0394-1234567", "county_code": "411681",
     });
     let changed = app
-        .call(
-            Method::PATCH,
-            &e1,
-            Some(&w.sup_own.token),
-            Some(body.clone()),
-            200,
-        )
+        .patch(&e1)
+        .as_(&w.sup_own.token)
+        .json(body.clone())
+        .expect(200)
         .await;
     for (key, value) in body.as_object().unwrap() {
         assert_eq!(&changed[key], value, "{key}");
     }
     assert_eq!(changed["uscc"], w.e1["uscc"]);
-    assert_eq!(
-        app.call(Method::GET, &e1, Some(&w.admin), None, 200).await,
-        changed
-    );
+    assert_eq!(app.get(&e1).as_(&w.admin).expect(200).await, changed);
     // A blank optional field clears it; an absent one stays.
     let cleared = app
-        .call(
-            Method::PATCH,
-            &e1,
-            Some(&w.admin),
-            Some(json!({"industry": ""})),
-            200,
-        )
+        .patch(&e1)
+        .as_(&w.admin)
+        .json(json!({"industry": ""}))
+        .expect(200)
         .await;
-    assert!(cleared["industry"].is_null());
+    assert!(holds_null(&cleared, "industry"));
     assert_eq!(cleared["contact_name"], "Li Lei");
 
     let cases = [
@@ -205,21 +192,16 @@ async fn changes_are_validated_and_kept(app: &TestApp) {
         (json!({"region": "411602"}), "region"),
     ];
     for (body, field) in cases {
-        let problem = app
-            .call(Method::PATCH, &e1, Some(&w.admin), Some(body), 422)
-            .await;
+        let problem = app.patch(&e1).as_(&w.admin).json(body).expect(422).await;
         assert_field_error(&problem, field);
     }
     let taken = json!({ "uscc": w.e2["uscc"] });
-    app.call(Method::PATCH, &e1, Some(&w.admin), Some(taken), 409)
-        .await;
+    app.patch(&e1).as_(&w.admin).json(taken).expect(409).await;
     let fixed = json!({ "uscc": valid_uscc(31) });
-    let corrected = app
-        .call(Method::PATCH, &e1, Some(&w.admin), Some(fixed), 200)
-        .await;
+    let corrected = app.patch(&e1).as_(&w.admin).json(fixed).expect(200).await;
     assert_eq!(corrected["uscc"], valid_uscc(31));
     // Nothing of the refused changes was written.
-    let now = app.call(Method::GET, &e1, Some(&w.admin), None, 200).await;
+    let now = app.get(&e1).as_(&w.admin).expect(200).await;
     assert_eq!(
         (&now["name"], &now["county_code"]),
         (&json!("Renamed Mill"), &json!("411681"))
@@ -231,8 +213,7 @@ async fn changes_are_scoped(app: &TestApp) {
     let (e1, e2) = (path(&w.e1), path(&w.e2));
     let rename = || Some(json!({"name": "taken over"}));
     // Out of scope: as if it did not exist.
-    app.call(Method::GET, &e1, Some(&w.sup_foreign.token), None, 404)
-        .await;
+    app.get(&e1).as_(&w.sup_foreign.token).expect(404).await;
     app.call(
         Method::PATCH,
         &e1,
@@ -255,7 +236,7 @@ async fn changes_are_scoped(app: &TestApp) {
     let unknown = format!("{ENTERPRISES}/999999999");
     app.call(Method::PATCH, &unknown, Some(&w.admin), rename(), 404)
         .await;
-    let now = app.call(Method::GET, &e1, Some(&w.admin), None, 200).await;
+    let now = app.get(&e1).as_(&w.admin).expect(200).await;
     assert_eq!(now, w.e1);
 }
 
@@ -264,20 +245,15 @@ async fn a_cadre_reads_the_enterprises_paired_with_them(app: &TestApp) {
     let other = new_enterprise(app, &w.admin, 40, "411602").await;
     let pairing = json!({"cadres": [{"user_id": w.cadre.user["id"], "primary": true}]});
     let cadres = format!("{}/cadres", path(&w.e1));
-    app.call(
-        Method::PUT,
-        &cadres,
-        Some(&w.sup_own.token),
-        Some(pairing),
-        200,
-    )
-    .await;
+    app.put(&cadres)
+        .as_(&w.sup_own.token)
+        .json(pairing)
+        .expect(200)
+        .await;
 
     assert_eq!(names(app, &w.cadre.token, "").await, set(&["Enterprise 1"]));
-    app.call(Method::GET, &path(&w.e1), Some(&w.cadre.token), None, 200)
-        .await;
-    app.call(Method::GET, &path(&other), Some(&w.cadre.token), None, 404)
-        .await;
+    app.get(&path(&w.e1)).as_(&w.cadre.token).expect(200).await;
+    app.get(&path(&other)).as_(&w.cadre.token).expect(404).await;
     let rename = Some(json!({"name": "cadre's choice"}));
     app.call(
         Method::PATCH,
@@ -287,16 +263,12 @@ async fn a_cadre_reads_the_enterprises_paired_with_them(app: &TestApp) {
         403,
     )
     .await;
-    app.call(Method::GET, &cadres, Some(&w.cadre.token), None, 200)
+    app.get(&cadres).as_(&w.cadre.token).expect(200).await;
+    app.put(&cadres)
+        .as_(&w.cadre.token)
+        .json(json!({"cadres": []}))
+        .expect(403)
         .await;
-    app.call(
-        Method::PUT,
-        &cadres,
-        Some(&w.cadre.token),
-        Some(json!({"cadres": []})),
-        403,
-    )
-    .await;
 }
 
 both_backends!(

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use enterprise_assist::clock::ManualClock;
 use enterprise_assist::config::{LimitSettings, Secret, Settings};
 use enterprise_assist::db::{Backend, Database};
@@ -16,7 +15,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+use crate::postgres::TestPostgres;
 
 /// The signing secret of every test application, so tests can forge tokens.
 pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
@@ -115,10 +114,7 @@ enum TestDatabase {
     Sqlite {
         dir: tempfile::TempDir,
     },
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
+    Postgres(TestPostgres),
     /// Another instance's database, dropped by that instance.
     Shared,
 }
@@ -142,7 +138,10 @@ impl TestApp {
                     TestDatabase::Sqlite { dir },
                 )
             }
-            Backend::Postgres => create_postgres_database(),
+            Backend::Postgres => {
+                let postgres = TestPostgres::create();
+                (postgres.url.clone(), TestDatabase::Postgres(postgres))
+            }
         };
         let mut settings = test_settings(url);
         adjust(&mut settings);
@@ -192,8 +191,8 @@ impl TestApp {
 
     /// Drops a PostgreSQL test database under the running application (a database outage).
     pub fn drop_database(&self) {
-        if let TestDatabase::Postgres { admin_url, name } = &self._database {
-            drop_postgres_database(admin_url, name);
+        if let TestDatabase::Postgres(postgres) = &self._database {
+            postgres.drop_now();
         }
     }
 
@@ -201,7 +200,7 @@ impl TestApp {
     pub fn sqlite_file(&self) -> Option<PathBuf> {
         match &self._database {
             TestDatabase::Sqlite { dir } => Some(dir.path().join("test.db")),
-            TestDatabase::Postgres { .. } | TestDatabase::Shared => None,
+            TestDatabase::Postgres(_) | TestDatabase::Shared => None,
         }
     }
 
@@ -209,12 +208,36 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+    /// A request to `path`, to finish with [`Call::as_`], [`Call::json`], then
+    /// [`Call::expect`] (or `.await` for the response itself).
+    pub fn request_to(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            app: self,
+            method,
+            path: path.to_owned(),
+            token: None,
+            body: None,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call<'_> {
+        self.request_to(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Call<'_> {
+        self.request_to(Method::POST, path)
+    }
+
+    pub fn put(&self, path: &str) -> Call<'_> {
+        self.request_to(Method::PUT, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Call<'_> {
+        self.request_to(Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Call<'_> {
+        self.request_to(Method::DELETE, path)
     }
 
     /// GET expecting `status`, returning the JSON body.
@@ -302,6 +325,61 @@ impl TestApp {
     }
 }
 
+/// A request being built: `app.get(path).as_(token).expect(200)` returns the JSON body.
+pub struct Call<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    token: Option<String>,
+    body: Option<Value>,
+}
+
+impl<'a> Call<'a> {
+    /// Sent with `token` as its bearer token.
+    pub fn as_(mut self, token: &str) -> Call<'a> {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    /// Sent with `body` as JSON.
+    pub fn json(mut self, body: Value) -> Call<'a> {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends it, asserting the answer's `status`; returns the JSON body (`Value::Null` for a
+    /// 204).
+    pub async fn expect(self, status: u16) -> Value {
+        let token = self.token.as_deref();
+        self.app
+            .call(self.method, &self.path, token, self.body, status)
+            .await
+    }
+}
+
+impl<'a> std::future::IntoFuture for Call<'a> {
+    type Output = reqwest::Response;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Response> + Send + 'a>>;
+
+    /// Sends it and returns the response as it came.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let token = self.token.as_deref();
+            self.app
+                .request(self.method, &self.path, token, self.body.as_ref())
+                .await
+        })
+    }
+}
+
+/// Whether `value` has `field`, and it is null: a missing field is not a null one.
+pub fn holds_null(value: &Value, field: &str) -> bool {
+    value
+        .as_object()
+        .is_some_and(|o| o.get(field).is_some_and(Value::is_null))
+}
+
 /// Asserts the status and returns the body as JSON; a problem body must say `application/problem+json`.
 pub async fn expect_json(response: reqwest::Response, status: u16) -> Value {
     let actual = response.status().as_u16();
@@ -347,44 +425,5 @@ fn test_settings(database_url: String) -> Settings {
             password_hash_concurrency: Some(PASSWORD_HASH_CONCURRENCY),
             ..LimitSettings::default()
         },
-    }
-}
-
-fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned())
-}
-
-fn create_postgres_database() -> (String, TestDatabase) {
-    let admin_url = postgres_admin_url();
-    let name = format!("ea_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = PgConnection::establish(&admin_url)
-        .unwrap_or_else(|e| panic!("PostgreSQL is needed at TEST_DATABASE_URL ({admin_url}): {e}"));
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .expect("the test database is created");
-    let (base, _) = admin_url
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit_once('/')
-        .expect("TEST_DATABASE_URL names a database");
-    (
-        format!("{base}/{name}"),
-        TestDatabase::Postgres { admin_url, name },
-    )
-}
-
-fn drop_postgres_database(admin_url: &str, name: &str) {
-    let mut conn = PgConnection::establish(admin_url).expect("PostgreSQL is reachable");
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .expect("the test database is dropped");
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let TestDatabase::Postgres { admin_url, name } = self {
-            drop_postgres_database(admin_url, name);
-        }
     }
 }

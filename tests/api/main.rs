@@ -1,6 +1,8 @@
 //! HTTP tests: every test runs against the real application, once on SQLite and once on PostgreSQL.
 
 mod helpers;
+#[path = "../shared/postgres.rs"]
+mod postgres;
 
 mod auth;
 mod calendar;
@@ -19,6 +21,7 @@ mod imports;
 mod limits;
 mod lockout;
 mod matrix;
+mod migrations;
 mod openapi;
 mod ops;
 mod pairing_moves;

@@ -27,13 +27,14 @@ async fn the_set_is_replaced_whole_and_listed_primary_first(app: &TestApp) {
     let city = new_cadre(app, &w.admin, "cadre.city", "411600").await;
     let province = new_cadre(app, &w.admin, "cadre.province", "410000").await;
 
-    let empty = app
-        .call(Method::GET, &path, Some(&w.admin), None, 200)
-        .await;
+    let empty = app.get(&path).as_(&w.admin).expect(200).await;
     assert_eq!(empty, json!({"items": []}));
     let body = json!({"cadres": [cadre(&city, false), cadre(&w.cadre.user, true), cadre(&province, false)]});
     let set = app
-        .call(Method::PUT, &path, Some(&w.sup_own.token), Some(body), 200)
+        .put(&path)
+        .as_(&w.sup_own.token)
+        .json(body)
+        .expect(200)
         .await;
     let items = set["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
@@ -48,17 +49,11 @@ async fn the_set_is_replaced_whole_and_listed_primary_first(app: &TestApp) {
         (&items[1]["username"], &items[1]["department"]),
         (&json!("cadre.city"), &json!("商务局"))
     );
-    assert_eq!(
-        app.call(Method::GET, &path, Some(&w.staff1.token), None, 200)
-            .await,
-        set
-    );
+    assert_eq!(app.get(&path).as_(&w.staff1.token).expect(200).await, set);
 
     // Replacing: the primary moves, one cadre leaves.
     let body = json!({"cadres": [cadre(&city, true), cadre(&w.cadre.user, false)]});
-    let set = app
-        .call(Method::PUT, &path, Some(&w.admin), Some(body), 200)
-        .await;
+    let set = app.put(&path).as_(&w.admin).json(body).expect(200).await;
     let listed: Vec<(&Value, &Value)> = set["items"]
         .as_array()
         .unwrap()
@@ -74,13 +69,10 @@ async fn the_set_is_replaced_whole_and_listed_primary_first(app: &TestApp) {
     );
     // An empty list clears them.
     let cleared = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(&w.admin),
-            Some(json!({"cadres": []})),
-            200,
-        )
+        .put(&path)
+        .as_(&w.admin)
+        .json(json!({"cadres": []}))
+        .expect(200)
         .await;
     assert_eq!(cleared, json!({"items": []}));
 }
@@ -138,9 +130,7 @@ async fn the_pairing_rules_are_enforced(app: &TestApp) {
         assert_field_error(&problem, field);
     }
     // Nothing was written by any of those.
-    let now = app
-        .call(Method::GET, &path, Some(&w.admin), None, 200)
-        .await;
+    let now = app.get(&path).as_(&w.admin).expect(200).await;
     assert_eq!(now, json!({"items": []}));
 }
 
@@ -148,12 +138,10 @@ async fn pairing_is_scoped(app: &TestApp) {
     let w = World::build(app).await;
     let body = || Some(json!({"cadres": [cadre(&w.cadre.user, true)]}));
     let e1 = cadres_path(&w.e1);
-    app.call(Method::GET, &e1, Some(&w.sup_foreign.token), None, 404)
-        .await;
+    app.get(&e1).as_(&w.sup_foreign.token).expect(404).await;
     app.call(Method::PUT, &e1, Some(&w.sup_foreign.token), body(), 404)
         .await;
-    app.call(Method::GET, &e1, Some(&w.staff2.token), None, 404)
-        .await;
+    app.get(&e1).as_(&w.staff2.token).expect(404).await;
     app.call(Method::PUT, &e1, Some(&w.staff1.token), body(), 403)
         .await;
     app.call(Method::PUT, &e1, Some(&w.cadre.token), body(), 404)
@@ -198,40 +186,26 @@ async fn a_cadres_enterprises_are_readable_by_them_and_their_supervisors(app: &T
             .collect()
     };
     let own = app
-        .call(
-            Method::GET,
-            &of(&w.cadre.user),
-            Some(&w.cadre.token),
-            None,
-            200,
-        )
+        .get(&of(&w.cadre.user))
+        .as_(&w.cadre.token)
+        .expect(200)
         .await;
     assert_eq!(ids(&own), [w.e1["id"].clone(), second["id"].clone()]);
     let paged = app
-        .call(
-            Method::GET,
-            &format!("{}?limit=1", of(&w.cadre.user)),
-            Some(&w.admin),
-            None,
-            200,
-        )
+        .get(&format!("{}?limit=1", of(&w.cadre.user)))
+        .as_(&w.admin)
+        .expect(200)
         .await;
     assert_eq!(ids(&paged), [w.e1["id"].clone()]);
     assert!(paged["next_cursor"].is_string());
     let by_sup = app
-        .call(
-            Method::GET,
-            &of(&w.cadre.user),
-            Some(&w.sup_own.token),
-            None,
-            200,
-        )
+        .get(&of(&w.cadre.user))
+        .as_(&w.sup_own.token)
+        .expect(200)
         .await;
     assert_eq!(by_sup, own);
     // The province's cadre: all three for the administrator, and no supervisor of a city sees them.
-    let all = app
-        .call(Method::GET, &of(&province), Some(&w.admin), None, 200)
-        .await;
+    let all = app.get(&of(&province)).as_(&w.admin).expect(200).await;
     assert_eq!(ids(&all), [w.e1["id"].clone(), far["id"].clone()]);
     for token in [
         &w.sup_own.token,
@@ -239,20 +213,14 @@ async fn a_cadres_enterprises_are_readable_by_them_and_their_supervisors(app: &T
         &w.cadre.token,
         &w.staff1.token,
     ] {
-        app.call(Method::GET, &of(&province), Some(token), None, 404)
-            .await;
+        app.get(&of(&province)).as_(token).expect(404).await;
     }
     // Only cadres have paired enterprises.
-    app.call(Method::GET, &of(&w.staff1.user), Some(&w.admin), None, 404)
+    app.get(&of(&w.staff1.user)).as_(&w.admin).expect(404).await;
+    app.get(&of(&w.cadre.user))
+        .as_(&w.sup_foreign.token)
+        .expect(404)
         .await;
-    app.call(
-        Method::GET,
-        &of(&w.cadre.user),
-        Some(&w.sup_foreign.token),
-        None,
-        404,
-    )
-    .await;
 }
 
 async fn cadres_are_listed_by_region_and_department(app: &TestApp) {
@@ -276,7 +244,7 @@ async fn cadres_are_listed_by_region_and_department(app: &TestApp) {
     let list = |query: &str| {
         let path = format!("/api/v1/users?role=cadre{query}");
         let token = w.admin.clone();
-        async move { usernames(app.call(Method::GET, &path, Some(&token), None, 200).await) }
+        async move { usernames(app.get(&path).as_(&token).expect(200).await) }
     };
     assert_eq!(
         list("&region=411600").await,

@@ -7,12 +7,11 @@ use enterprise_assist::domain::region::RegionCode;
 use enterprise_assist::domain::stats::{Counters, Month, PeriodFigures, TicketFacts};
 use enterprise_assist::domain::ticket::Status;
 use futures_util::future::join_all;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::fixtures::{client_token, new_client, new_enterprise, token_for};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, holds_null};
 use crate::ticket_fixtures::{Desk, act};
 
 /// This month in programme time, where the statistics cut their months.
@@ -65,13 +64,9 @@ async fn figures_follow_the_tickets_and_roll_up(app: &TestApp) {
     d.file(app, &d.world.staff2.token, json!({})).await;
 
     let report = app
-        .call(
-            Method::GET,
-            &stats_path("411600"),
-            Some(&d.world.sup_own.token),
-            None,
-            200,
-        )
+        .get(&stats_path("411600"))
+        .as_(&d.world.sup_own.token)
+        .expect(200)
         .await;
     assert_eq!(
         report["region"],
@@ -98,53 +93,37 @@ async fn figures_follow_the_tickets_and_roll_up(app: &TestApp) {
     let quiet = child(&report, "411621");
     assert_eq!(quiet["filed"], 0);
     assert!(
-        quiet["completion_rate"].is_null()
-            && quiet["on_time_rate"].is_null()
-            && quiet["satisfaction_avg"].is_null()
+        holds_null(quiet, "completion_rate")
+            && holds_null(quiet, "on_time_rate")
+            && holds_null(quiet, "satisfaction_avg")
     );
 
     let henan = app
-        .call(
-            Method::GET,
-            &stats_path("410000"),
-            Some(&d.sup_province.token),
-            None,
-            200,
-        )
+        .get(&stats_path("410000"))
+        .as_(&d.sup_province.token)
+        .expect(200)
         .await;
     assert_eq!(henan["totals"]["filed"], 4);
     assert_eq!(child(&henan, "411600")["filed"], 3);
     assert_eq!(child(&henan, "410100")["filed"], 1);
     let country = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/stats?from={m}&to={m}", m = this_month()),
-            Some(&d.world.admin),
-            None,
-            200,
-        )
+        .get(&format!("/api/v1/stats?from={m}&to={m}", m = this_month()))
+        .as_(&d.world.admin)
+        .expect(200)
         .await;
     assert_eq!(country["region"]["level"], "country");
     assert_eq!(country["children"].as_array().unwrap().len(), 31);
     assert_eq!(child(&country, "410000")["filed"], 4);
     let land = app
-        .call(
-            Method::GET,
-            &format!("{}&category=land", stats_path("411600")),
-            Some(&d.world.admin),
-            None,
-            200,
-        )
+        .get(&format!("{}&category=land", stats_path("411600")))
+        .as_(&d.world.admin)
+        .expect(200)
         .await;
     assert_eq!(land["totals"]["filed"], 3);
     let energy = app
-        .call(
-            Method::GET,
-            &format!("{}&category=energy", stats_path("411600")),
-            Some(&d.world.admin),
-            None,
-            200,
-        )
+        .get(&format!("{}&category=energy", stats_path("411600")))
+        .as_(&d.world.admin)
+        .expect(200)
         .await;
     assert_eq!(energy["totals"]["filed"], 0);
 }
@@ -152,62 +131,23 @@ async fn figures_follow_the_tickets_and_roll_up(app: &TestApp) {
 async fn statistics_are_scoped(app: &TestApp) {
     let d = Desk::build(app).await;
     let w = &d.world;
-    app.call(
-        Method::GET,
-        &stats_path("411602"),
-        Some(&w.sup_own.token),
-        None,
-        200,
-    )
-    .await;
-    app.call(
-        Method::GET,
-        &stats_path("410000"),
-        Some(&w.sup_own.token),
-        None,
-        404,
-    )
-    .await;
-    app.call(
-        Method::GET,
-        &stats_path("411600"),
-        Some(&w.sup_foreign.token),
-        None,
-        404,
-    )
-    .await;
-    app.call(
-        Method::GET,
-        &stats_path("411600"),
-        Some(&w.cadre.token),
-        None,
-        403,
-    )
-    .await;
-    app.call(
-        Method::GET,
-        &stats_path("411600"),
-        Some(&w.staff1.token),
-        None,
-        403,
-    )
-    .await;
-    app.call(
-        Method::GET,
-        &stats_path("999999"),
-        Some(&w.admin),
-        None,
-        404,
-    )
-    .await;
+    // Who reads which region's figures: a supervisor their own region and below, an admin
+    // any region; other regions are not found, and other roles may not read statistics.
+    let table: [(&str, &str, u16); 6] = [
+        (&w.sup_own.token, "411602", 200),
+        (&w.sup_own.token, "410000", 404),
+        (&w.sup_foreign.token, "411600", 404),
+        (&w.cadre.token, "411600", 403),
+        (&w.staff1.token, "411600", 403),
+        (&w.admin, "999999", 404),
+    ];
+    for (token, region, status) in table {
+        app.get(&stats_path(region)).as_(token).expect(status).await;
+    }
     let own = app
-        .call(
-            Method::GET,
-            "/api/v1/stats",
-            Some(&w.sup_own.token),
-            None,
-            200,
-        )
+        .get("/api/v1/stats")
+        .as_(&w.sup_own.token)
+        .expect(200)
         .await;
     assert_eq!(
         own["region"]["code"], "411600",
@@ -220,14 +160,10 @@ async fn statistics_are_scoped(app: &TestApp) {
         "category=nope",
         "region=41",
     ] {
-        app.call(
-            Method::GET,
-            &format!("/api/v1/stats?{bad}"),
-            Some(&w.admin),
-            None,
-            400,
-        )
-        .await;
+        app.get(&format!("/api/v1/stats?{bad}"))
+            .as_(&w.admin)
+            .expect(400)
+            .await;
     }
 }
 
@@ -291,9 +227,7 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(country.len(), 1 + 1 + 31);
 
     let trend_path = "/api/v1/stats/trend?region=411600&from=2024-11&to=2025-02";
-    let trend = app
-        .call(Method::GET, trend_path, Some(sup), None, 200)
-        .await;
+    let trend = app.get(trend_path).as_(sup).expect(200).await;
     let months: Vec<&str> = trend["months"]
         .as_array()
         .unwrap()
@@ -308,7 +242,7 @@ async fn csv_and_trend(app: &TestApp) {
         ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,"))
     );
     let now = format!("/api/v1/stats/trend?region=411600&from={month}&to={month}");
-    let trend = app.call(Method::GET, &now, Some(sup), None, 200).await;
+    let trend = app.get(&now).as_(sup).expect(200).await;
     assert_eq!(trend["months"][0]["filed"], 1);
     let lines = csv_lines(app, sup, &now).await;
     assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,")]);
@@ -320,13 +254,9 @@ async fn snapshot(app: &TestApp, category: Option<&str>) -> (i64, i64, i64) {
     let supervisor = token_for(app, "sup.own").await;
     let filter = category.map_or(String::new(), |c| format!("&category={c}"));
     let report = app
-        .call(
-            Method::GET,
-            &format!("{}{filter}", stats_path("411600")),
-            Some(&supervisor),
-            None,
-            200,
-        )
+        .get(&format!("{}{filter}", stats_path("411600")))
+        .as_(&supervisor)
+        .expect(200)
         .await;
     let colours = |w: &Value| {
         (
@@ -338,13 +268,11 @@ async fn snapshot(app: &TestApp, category: Option<&str>) -> (i64, i64, i64) {
     let totals = colours(&report["totals"]["warnings"]);
     assert_eq!(colours(&child(&report, "411602")["warnings"]), totals);
     let trend = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/stats/trend?region=411600&from=2024-01&to=2024-01{filter}"),
-            Some(&supervisor),
-            None,
-            200,
-        )
+        .get(&format!(
+            "/api/v1/stats/trend?region=411600&from=2024-01&to=2024-01{filter}"
+        ))
+        .as_(&supervisor)
+        .expect(200)
         .await;
     assert_eq!(colours(&trend["warnings"]), totals, "the trend's snapshot");
     totals
@@ -441,13 +369,9 @@ async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
     assert_eq!(snapshot(app, None).await, (1, 0, 3));
     let supervisor = token_for(app, "sup.own").await;
     let red = app
-        .call(
-            Method::GET,
-            "/api/v1/tickets?warning=red",
-            Some(&supervisor),
-            None,
-            200,
-        )
+        .get("/api/v1/tickets?warning=red")
+        .as_(&supervisor)
+        .expect(200)
         .await;
     let mut red_ids: Vec<String> = red["items"]
         .as_array()
@@ -460,13 +384,9 @@ async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
     expected.sort();
     assert_eq!(red_ids, expected);
     let yellow = app
-        .call(
-            Method::GET,
-            "/api/v1/tickets?warning=yellow",
-            Some(&supervisor),
-            None,
-            200,
-        )
+        .get("/api/v1/tickets?warning=yellow")
+        .as_(&supervisor)
+        .expect(200)
         .await;
     assert_eq!(yellow["items"].as_array().unwrap().len(), 1);
     assert_eq!(yellow["items"][0]["id"], c["id"]);
@@ -605,7 +525,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         let body = json!({"category": categories[i % 4], "priority": if i % 5 == 0 { "urgent" } else { "normal" },
                           "title": format!("诉求 {i}"), "description": "随机负载"});
         let token = filers[i % filers.len()].clone();
-        async move { (token.clone(), app.call(Method::POST, "/api/v1/tickets", Some(&token), Some(body), 201).await) }
+        async move { (token.clone(), app.post("/api/v1/tickets").as_(&token).json(body).expect(201).await) }
     });
     let filed = in_waves(files.collect()).await;
     // Every third ticket is withdrawn; of the rest, the assigned ones are worked and half closed.
@@ -649,7 +569,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     let mut by_county: BTreeMap<String, Counters> = BTreeMap::new();
     let mut path = "/api/v1/tickets?limit=200".to_owned();
     loop {
-        let page = app.call(Method::GET, &path, Some(admin), None, 200).await;
+        let page = app.get(&path).as_(admin).expect(200).await;
         for t in page["items"].as_array().unwrap() {
             let entry = by_county
                 .entry(t["county_code"].as_str().unwrap().to_owned())
@@ -674,9 +594,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
             .sum()
     };
     for region in ["410000", "411600", "410100"] {
-        let report = app
-            .call(Method::GET, &stats_path(region), Some(admin), None, 200)
-            .await;
+        let report = app.get(&stats_path(region)).as_(admin).expect(200).await;
         assert_figures(&report["totals"], within(region), region);
         for row in report["children"].as_array().unwrap() {
             let code = row["region"]["code"].as_str().unwrap();
@@ -684,13 +602,9 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         }
     }
     let country = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/stats?from={month}&to={month}"),
-            Some(admin),
-            None,
-            200,
-        )
+        .get(&format!("/api/v1/stats?from={month}&to={month}"))
+        .as_(admin)
+        .expect(200)
         .await;
     assert_figures(
         &country["totals"],
@@ -705,7 +619,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         (format!("{}-11", year - 1), format!("{}-02", year + 1)),
     ] {
         let path = format!("/api/v1/stats?region=410000&from={from}&to={to}");
-        let report = app.call(Method::GET, &path, Some(admin), None, 200).await;
+        let report = app.get(&path).as_(admin).expect(200).await;
         assert_figures(&report["totals"], within("410000"), &path);
         for row in report["children"].as_array().unwrap() {
             let code = row["region"]["code"].as_str().unwrap();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::fixtures::id;
-use crate::helpers::{TestApp, expect_json};
+use crate::helpers::{TestApp, expect_json, holds_null};
 use crate::ticket_fixtures::{Desk, act, events};
 
 async fn file_with_key(app: &TestApp, token: &str, key: &str, title: &str) -> reqwest::Response {
@@ -23,13 +23,9 @@ async fn file_with_key(app: &TestApp, token: &str, key: &str, title: &str) -> re
 
 async fn count_tickets(app: &TestApp, token: &str) -> usize {
     let page = app
-        .call(
-            Method::GET,
-            "/api/v1/tickets?limit=200",
-            Some(token),
-            None,
-            200,
-        )
+        .get("/api/v1/tickets?limit=200")
+        .as_(token)
+        .expect(200)
         .await;
     page["items"].as_array().unwrap().len()
 }
@@ -99,13 +95,9 @@ async fn of_twenty_concurrent_moves_exactly_one_wins(app: &TestApp) {
         .count();
     assert_eq!(accepts, 1, "one move, one event");
     let ticket = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/tickets/{}", id(&t)),
-            Some(&d.world.cadre.token),
-            None,
-            200,
-        )
+        .get(&format!("/api/v1/tickets/{}", id(&t)))
+        .as_(&d.world.cadre.token)
+        .expect(200)
         .await;
     assert_eq!(ticket["version"], 2);
 }
@@ -116,55 +108,37 @@ async fn internal_comments_never_reach_the_enterprise(app: &TestApp) {
     let t = d.file(app, staff, json!({})).await;
     let path = format!("/api/v1/tickets/{}/comments", id(&t));
     let public = app
-        .call(
-            Method::POST,
-            &path,
-            Some(staff),
-            Some(json!({"body": "请尽快处理"})),
-            201,
-        )
+        .post(&path)
+        .as_(staff)
+        .json(json!({"body": "请尽快处理"}))
+        .expect(201)
         .await;
     assert_eq!(public["internal"], false);
-    app.call(
-        Method::POST,
-        &path,
-        Some(staff),
-        Some(json!({"body": "x", "internal": true})),
-        403,
-    )
-    .await;
-    app.call(
-        Method::POST,
-        &path,
-        Some(cadre),
-        Some(json!({"body": "内部：需协调国土部门", "internal": true})),
-        201,
-    )
-    .await;
-    app.call(
-        Method::POST,
-        &path,
-        Some(cadre),
-        Some(json!({"body": "已受理"})),
-        201,
-    )
-    .await;
-    app.call(
-        Method::POST,
-        &path,
-        Some(&d.world.staff2.token),
-        Some(json!({"body": "x"})),
-        404,
-    )
-    .await;
-    app.call(
-        Method::POST,
-        &path,
-        Some(&d.cadre_city.token),
-        Some(json!({"body": "x"})),
-        404,
-    )
-    .await;
+    app.post(&path)
+        .as_(staff)
+        .json(json!({"body": "x", "internal": true}))
+        .expect(403)
+        .await;
+    app.post(&path)
+        .as_(cadre)
+        .json(json!({"body": "内部：需协调国土部门", "internal": true}))
+        .expect(201)
+        .await;
+    app.post(&path)
+        .as_(cadre)
+        .json(json!({"body": "已受理"}))
+        .expect(201)
+        .await;
+    app.post(&path)
+        .as_(&d.world.staff2.token)
+        .json(json!({"body": "x"}))
+        .expect(404)
+        .await;
+    app.post(&path)
+        .as_(&d.cadre_city.token)
+        .json(json!({"body": "x"}))
+        .expect(404)
+        .await;
     let bodies = |page: Value| -> Vec<String> {
         page["items"]
             .as_array()
@@ -173,12 +147,9 @@ async fn internal_comments_never_reach_the_enterprise(app: &TestApp) {
             .map(|c| c["body"].as_str().unwrap().to_owned())
             .collect()
     };
-    let seen_by_staff = bodies(app.call(Method::GET, &path, Some(staff), None, 200).await);
+    let seen_by_staff = bodies(app.get(&path).as_(staff).expect(200).await);
     assert_eq!(seen_by_staff, ["请尽快处理", "已受理"]);
-    let seen_by_supervisor = bodies(
-        app.call(Method::GET, &path, Some(&d.world.sup_own.token), None, 200)
-            .await,
-    );
+    let seen_by_supervisor = bodies(app.get(&path).as_(&d.world.sup_own.token).expect(200).await);
     assert_eq!(seen_by_supervisor.len(), 3);
     let staff_events = events(app, staff, &t).await;
     let cadre_events = events(app, cadre, &t).await;
@@ -197,13 +168,9 @@ async fn internal_comments_never_reach_the_enterprise(app: &TestApp) {
             .map(|c| format!("&cursor={c}"))
             .unwrap_or_default();
         let page = app
-            .call(
-                Method::GET,
-                &format!("{path}?limit=1{q}"),
-                Some(staff),
-                None,
-                200,
-            )
+            .get(&format!("{path}?limit=1{q}"))
+            .as_(staff)
+            .expect(200)
             .await;
         paged.extend(bodies(page.clone()));
         match page["next_cursor"].as_str() {
@@ -230,17 +197,13 @@ async fn warnings_turn_at_the_thresholds(app: &TestApp) {
     for (minutes, colour) in steps {
         app.clock.advance(chrono::TimeDelta::minutes(minutes));
         let token = crate::fixtures::token_for(app, "sup.own").await;
-        let ticket = app.call(Method::GET, &path, Some(&token), None, 200).await;
+        let ticket = app.get(&path).as_(&token).expect(200).await;
         assert_eq!(ticket["warning"], colour, "after {minutes} more minutes");
         if let Some(colour) = colour.as_str() {
             let page = app
-                .call(
-                    Method::GET,
-                    &format!("/api/v1/tickets?warning={colour}"),
-                    Some(&token),
-                    None,
-                    200,
-                )
+                .get(&format!("/api/v1/tickets?warning={colour}"))
+                .as_(&token)
+                .expect(200)
                 .await;
             let ids: Vec<&Value> = page["items"]
                 .as_array()
@@ -256,16 +219,12 @@ async fn warnings_turn_at_the_thresholds(app: &TestApp) {
         }
     }
     let normal_now = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/tickets/{}", id(&normal)),
-            Some(&crate::fixtures::token_for(app, "sup.own").await),
-            None,
-            200,
-        )
+        .get(&format!("/api/v1/tickets/{}", id(&normal)))
+        .as_(&crate::fixtures::token_for(app, "sup.own").await)
+        .expect(200)
         .await;
     assert!(
-        normal_now["warning"].is_null(),
+        holds_null(&normal_now, "warning"),
         "108 hours of 360 is not yet yellow"
     );
     let staff = crate::fixtures::token_for(app, "staff.three").await;
@@ -279,7 +238,7 @@ async fn warnings_turn_at_the_thresholds(app: &TestApp) {
     )
     .await;
     assert!(
-        withdrawn["warning"].is_null(),
+        holds_null(&withdrawn, "warning"),
         "only open tickets carry a colour"
     );
 }
@@ -299,13 +258,9 @@ async fn lists_are_scoped_filtered_and_paged(app: &TestApp) {
         .await;
     let list = |token: String, query: &'static str| async move {
         let page = app
-            .call(
-                Method::GET,
-                &format!("/api/v1/tickets{query}"),
-                Some(&token),
-                None,
-                200,
-            )
+            .get(&format!("/api/v1/tickets{query}"))
+            .as_(&token)
+            .expect(200)
             .await;
         page["items"]
             .as_array()
@@ -356,9 +311,7 @@ async fn lists_are_scoped_filtered_and_paged(app: &TestApp) {
     let mut seen = Vec::new();
     let mut path = "/api/v1/tickets?limit=1&sort=due".to_owned();
     loop {
-        let page = app
-            .call(Method::GET, &path, Some(&w.admin), None, 200)
-            .await;
+        let page = app.get(&path).as_(&w.admin).expect(200).await;
         seen.extend(
             page["items"]
                 .as_array()
@@ -379,22 +332,16 @@ async fn lists_are_scoped_filtered_and_paged(app: &TestApp) {
         "?filed_from=yesterday",
         "?sort=random",
     ] {
-        app.call(
-            Method::GET,
-            &format!("/api/v1/tickets{bad}"),
-            Some(&w.admin),
-            None,
-            400,
-        )
-        .await;
+        app.get(&format!("/api/v1/tickets{bad}"))
+            .as_(&w.admin)
+            .expect(400)
+            .await;
     }
     // Days are programme-time days: "today" as the tickets' filing clock reads it there.
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
     let today = enterprise_assist::domain::time::date(app.timezone, now);
     let query = format!("/api/v1/tickets?filed_from={today}&filed_to={today}");
-    let page = app
-        .call(Method::GET, &query, Some(&w.admin), None, 200)
-        .await;
+    let page = app.get(&query).as_(&w.admin).expect(200).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::fixtures::id;
-use crate::helpers::{TestApp, expect_json};
+use crate::helpers::{TestApp, expect_json, holds_null};
 use crate::ticket_fixtures::{Desk, act, events};
 
 fn assert_state(ticket: &Value, status: &str, level: &str) {
@@ -29,7 +29,7 @@ async fn filing_assigns_the_primary_cadre_or_waits_for_dispatch(app: &TestApp) {
     );
     assert_eq!(paired["priority"], "normal");
     assert_eq!(paired["version"], 1);
-    assert!(paired["warning"].is_null());
+    assert!(holds_null(&paired, "warning"));
     let filed =
         chrono::DateTime::parse_from_rfc3339(paired["created_at"].as_str().unwrap()).unwrap();
     let due = chrono::DateTime::parse_from_rfc3339(paired["due_at"].as_str().unwrap()).unwrap();
@@ -43,7 +43,7 @@ async fn filing_assigns_the_primary_cadre_or_waits_for_dispatch(app: &TestApp) {
         .file(app, &d.staff3.token, json!({"priority": "urgent"}))
         .await;
     assert_state(&urgent, "submitted", "county");
-    assert!(urgent["assignee_id"].is_null());
+    assert!(holds_null(&urgent, "assignee_id"));
     let filed =
         chrono::DateTime::parse_from_rfc3339(urgent["created_at"].as_str().unwrap()).unwrap();
     let due = chrono::DateTime::parse_from_rfc3339(urgent["due_at"].as_str().unwrap()).unwrap();
@@ -150,7 +150,7 @@ async fn the_whole_lifecycle_with_escalation_to_the_province(app: &TestApp) {
     .await;
     assert_state(&t, "submitted", "city");
     assert!(
-        t["assignee_id"].is_null(),
+        holds_null(&t, "assignee_id"),
         "an escalated ticket leaves its assignee"
     );
     // The county supervisor does not cover a city-level ticket; the city's does.
@@ -229,7 +229,7 @@ async fn the_whole_lifecycle_with_escalation_to_the_province(app: &TestApp) {
     let t = act(app, staff, &t, "reopen", json!({"reason": "尚未办结"}), 200).await;
     assert_state(&t, "in_progress", "province");
     assert_eq!(t["reopen_count"], 1);
-    assert!(t["resolved_at"].is_null());
+    assert!(holds_null(&t, "resolved_at"));
     let t = act(
         app,
         &d.cadre_province.token,
@@ -444,7 +444,7 @@ async fn resolved_tickets_close_themselves_after_the_window(app: &TestApp) {
     let path = format!("/api/v1/tickets/{}", id(&t));
     let closed = app.call(Method::GET, &path, Some(&staff), None, 200).await;
     assert_state(&closed, "closed", "county");
-    assert!(closed["rating"].is_null());
+    assert!(holds_null(&closed, "rating"));
     let trail = events(app, &staff, &t).await;
     assert_eq!(trail.last().unwrap().0, "auto_close");
     assert_eq!(trail.iter().filter(|e| e.0 == "auto_close").count(), 1);

@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both_backends;
@@ -11,7 +10,7 @@ use crate::fixtures::{
     PASSWORD, World, assert_field_error, assert_no_secrets, id, new_enterprise, new_user, person,
     user_body,
 };
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, holds_null};
 
 const USERS: &str = "/api/v1/users";
 const USER_KEYS: [&str; 10] = [
@@ -72,9 +71,7 @@ async fn admin_creates_users_of_every_role(app: &TestApp) {
                 "{key}"
             );
         }
-        let fetched = app
-            .call(Method::GET, &user_path(&user), Some(&admin), None, 200)
-            .await;
+        let fetched = app.get(&user_path(&user)).as_(&admin).expect(200).await;
         assert_eq!(fetched, user);
     }
     // The lowercased name is the login name.
@@ -104,9 +101,7 @@ async fn invalid_or_duplicate_users_are_rejected(app: &TestApp) {
         (with("valid.name", "overlord", json!({})), "role"),
     ];
     for (body, field) in cases {
-        let problem = app
-            .call(Method::POST, USERS, Some(&admin), Some(body), 422)
-            .await;
+        let problem = app.post(USERS).as_(&admin).json(body).expect(422).await;
         assert_field_error(&problem, field);
     }
     // The bounds themselves are fine, and no rejected request left "valid.name" behind.
@@ -116,7 +111,10 @@ async fn invalid_or_duplicate_users_are_rejected(app: &TestApp) {
 
     let duplicate = with("Valid.Name", "cadre", region("411602"));
     let problem = app
-        .call(Method::POST, USERS, Some(&admin), Some(duplicate), 409)
+        .post(USERS)
+        .as_(&admin)
+        .json(duplicate)
+        .expect(409)
         .await;
     assert_eq!(problem["status"], 409);
 }
@@ -140,13 +138,10 @@ async fn supervisors_create_only_inside_their_subtree(app: &TestApp) {
     for (username, role, extra, status) in cases {
         let body = user_body(username, role, extra);
         let answer = app
-            .call(
-                Method::POST,
-                USERS,
-                Some(&w.sup_own.token),
-                Some(body),
-                status,
-            )
+            .post(USERS)
+            .as_(&w.sup_own.token)
+            .json(body)
+            .expect(status)
             .await;
         if status == 201 {
             assert_eq!(
@@ -171,8 +166,7 @@ async fn supervisors_create_only_inside_their_subtree(app: &TestApp) {
     // Cadres and enterprise staff create no one.
     for token in [&w.cadre.token, &w.staff1.token] {
         let body = user_body("c.denied", "cadre", region("411602"));
-        app.call(Method::POST, USERS, Some(token), Some(body), 403)
-            .await;
+        app.post(USERS).as_(token).json(body).expect(403).await;
     }
 }
 
@@ -181,7 +175,7 @@ async fn usernames(app: &TestApp, token: &str, query: &str) -> BTreeSet<String> 
     let mut seen = Vec::new();
     let mut path = format!("{USERS}?limit=2{query}");
     loop {
-        let page = app.call(Method::GET, &path, Some(token), None, 200).await;
+        let page = app.get(&path).as_(token).expect(200).await;
         assert_no_secrets(&page);
         let items = page["items"].as_array().expect("items");
         assert!(items.len() <= 2, "{page}");
@@ -222,11 +216,9 @@ async fn listing_users_is_scoped_and_paged(app: &TestApp) {
         "cadre.far",
     ]);
     assert_eq!(usernames(app, &w.admin, "").await, everyone);
-    let unpaged = app
-        .call(Method::GET, USERS, Some(&w.admin), None, 200)
-        .await;
+    let unpaged = app.get(USERS).as_(&w.admin).expect(200).await;
     assert_eq!(unpaged["items"].as_array().unwrap().len(), everyone.len());
-    assert!(unpaged["next_cursor"].is_null());
+    assert!(holds_null(&unpaged, "next_cursor"));
 
     let cadres = set(&["cadre.own", "cadre.city", "cadre.far"]);
     assert_eq!(usernames(app, &w.admin, "&role=cadre").await, cadres);
@@ -246,7 +238,7 @@ async fn listing_users_is_scoped_and_paged(app: &TestApp) {
     assert_eq!(own_cadres, zhoukou_cadres);
 
     for token in [&w.cadre.token, &w.staff1.token] {
-        app.call(Method::GET, USERS, Some(token), None, 403).await;
+        app.get(USERS).as_(token).expect(403).await;
     }
 }
 
@@ -255,10 +247,7 @@ async fn reading_users_follows_the_subtree(app: &TestApp) {
     let henan = person(app, &w.admin, "sup.henan", "supervisor", region("410000")).await;
     let read = |token: &str, user: &Value, status: u16| {
         let (token, path) = (token.to_owned(), user_path(user));
-        async move {
-            app.call(Method::GET, &path, Some(&token), None, status)
-                .await
-        }
+        async move { app.get(&path).as_(&token).expect(status).await }
     };
     // A province supervisor reaches into every city of the province.
     for user in [&w.cadre.user, &w.staff2.user] {
@@ -269,9 +258,7 @@ async fn reading_users_follows_the_subtree(app: &TestApp) {
         404
     );
     // Oneself, as /me shows it.
-    let me = app
-        .call(Method::GET, "/api/v1/me", Some(&w.cadre.token), None, 200)
-        .await;
+    let me = app.get("/api/v1/me").as_(&w.cadre.token).expect(200).await;
     assert_eq!(read(&w.cadre.token, &w.cadre.user, 200).await, me);
 
     let unknown = json!({ "id": 999_999_999 });
@@ -284,10 +271,7 @@ async fn updating_users_respects_role_and_region(app: &TestApp) {
     let cadre = user_path(&w.cadre.user);
     let patch = |token: &str, path: &str, body: Value, status: u16| {
         let (token, path) = (token.to_owned(), path.to_owned());
-        async move {
-            app.call(Method::PATCH, &path, Some(&token), Some(body), status)
-                .await
-        }
+        async move { app.patch(&path).as_(&token).json(body).expect(status).await }
     };
 
     app.clock.advance(Duration::minutes(1));
@@ -311,8 +295,7 @@ async fn updating_users_respects_role_and_region(app: &TestApp) {
     )
     .await;
     let old = json!({"username": "cadre.own", "password": PASSWORD});
-    app.call(Method::POST, "/api/v1/auth/login", None, Some(old), 401)
-        .await;
+    app.post("/api/v1/auth/login").json(old).expect(401).await;
     app.login("cadre.own", "a-brand-new-password").await;
 
     // A supervisor may move a cadre within their region, but not out of it, nor promote.
@@ -335,9 +318,7 @@ async fn updating_users_respects_role_and_region(app: &TestApp) {
     patch(&cadre_token, &staff1, json!({"display_name": "x"}), 404).await;
 
     // None of the refused changes was written.
-    let now = app
-        .call(Method::GET, &cadre, Some(&w.admin), None, 200)
-        .await;
+    let now = app.get(&cadre).as_(&w.admin).expect(200).await;
     assert_eq!(
         (&now["display_name"], &now["role"]),
         (&json!("Wang Fang"), &json!("cadre"))

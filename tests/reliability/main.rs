@@ -7,6 +7,8 @@ mod cast;
 mod durability;
 mod faults;
 mod logs;
+#[path = "../shared/postgres.rs"]
+mod postgres;
 mod proxy;
 mod server;
 mod shutdown;

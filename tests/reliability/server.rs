@@ -6,21 +6,22 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::{Value, json};
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_enterprise-assist");
 pub const JWT_SECRET: &str = "reliability-secret-that-is-at-least-32-bytes";
 pub const ADMIN_PASSWORD: &str = "reliability-admin-0001";
 pub const PASSWORD: &str = "reliability-user-0001";
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+use crate::postgres::TestPostgres;
+pub use crate::postgres::{postgres_admin_url, server_url};
 
 /// A database for one test: a SQLite file in a temporary directory, or a PostgreSQL database
 /// created on `TEST_DATABASE_URL`'s server and dropped at the end.
 pub struct TestDb {
     pub url: String,
     pub dir: tempfile::TempDir,
-    postgres: Option<(String, String)>,
+    postgres: Option<TestPostgres>,
 }
 
 impl TestDb {
@@ -35,16 +36,11 @@ impl TestDb {
     }
 
     pub fn postgres() -> TestDb {
-        let admin = postgres_admin_url();
-        let name = format!("ea_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = PgConnection::establish(&admin).expect("PostgreSQL at TEST_DATABASE_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .unwrap();
+        let postgres = TestPostgres::create();
         TestDb {
-            url: format!("{}/{name}", server_url(&admin)),
+            url: postgres.url.clone(),
             dir: tempfile::tempdir().unwrap(),
-            postgres: Some((admin, name)),
+            postgres: Some(postgres),
         }
     }
 
@@ -57,29 +53,8 @@ impl TestDb {
 
     /// The database's name on its PostgreSQL server.
     pub fn postgres_name(&self) -> &str {
-        &self.postgres.as_ref().expect("a PostgreSQL database").1
+        &self.postgres.as_ref().expect("a PostgreSQL database").name
     }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.postgres
-            && let Ok(mut conn) = PgConnection::establish(admin)
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
-        }
-    }
-}
-
-pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES.to_owned())
-}
-
-/// `postgres://user@host:port` of a URL naming a database.
-pub fn server_url(url: &str) -> String {
-    let (base, _) = url.split('?').next().unwrap().rsplit_once('/').unwrap();
-    base.to_owned()
 }
 
 /// The settings every run shares; a test adds or overrides with `extra`.
