@@ -134,7 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::VerifyStats => {
             let db = startup::open_database(&cli.settings, Rekeying::Refused).await?;
-            let differences = enterprise_assist::services::stats::verify(
+            let differences = enterprise_assist::services::reports::verify(
                 &db,
                 Utc::now().naive_utc(),
                 cli.settings.timezone,

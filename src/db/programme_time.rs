@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::counters::{self, CounterRow};
 use super::schema::{service_state, ticket_stats, tickets};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT, write_transaction};
-use crate::domain::stats::Month;
+use crate::domain::rollup::Month;
 use crate::domain::time::Tz;
 
 /// The `service_state` row naming the zone the counters' months are cut in.

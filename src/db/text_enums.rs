@@ -11,8 +11,8 @@ use diesel::sql_types::{SingleValue, Text};
 use crate::domain::calendar::DayKind;
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
+use crate::domain::rollup::Month;
 use crate::domain::sla::Warning;
-use crate::domain::stats::Month;
 use crate::domain::ticket::{Priority, Status};
 
 /// Reading: a text column into the type, through its `TryFrom<String>`.

@@ -10,8 +10,8 @@ use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, counters, idempotency, write_transaction};
 use crate::domain::access::{TicketFacts, TicketScope};
 use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{Counted, Deadlines, Warning};
-use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::ticket::{Action, Level, Priority, Status};
 
 /// A ticket as stored.
@@ -79,8 +79,8 @@ impl Ticket {
         }
     }
 
-    pub fn stats_facts(&self) -> StatsFacts {
-        StatsFacts {
+    pub fn counted_facts(&self) -> CountedFacts {
+        CountedFacts {
             status: self.status,
             created_at: self.created_at,
             due_at: self.due_at,
@@ -139,7 +139,7 @@ pub struct TicketChanges {
 }
 
 /// What is written with a new ticket besides the ticket itself.
-pub struct Filing<'a> {
+pub struct FilingRecords<'a> {
     /// The programme-time month of filing, which the ticket's counters are keyed by.
     pub month: Month,
     /// The filing event's details.
@@ -153,7 +153,11 @@ pub struct Filing<'a> {
 /// Writes a new ticket with its filing event, its statistics and its idempotency key, all or
 /// nothing. PostgreSQL does it in one statement (one round trip, no explicit transaction);
 /// SQLite, in process, in one immediate transaction.
-pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result<Ticket, DbError> {
+pub fn file(
+    conn: &mut DbConnection,
+    new: &NewTicket,
+    filing: &FilingRecords,
+) -> Result<Ticket, DbError> {
     match conn {
         DbConnection::Postgres(pg) => Ok(file_in_one_statement(pg, new, filing)?),
         DbConnection::Sqlite(_) => write_transaction(conn, |c| {
@@ -186,8 +190,8 @@ pub fn file(conn: &mut DbConnection, new: &NewTicket, filing: &Filing) -> Result
 
 /// The same writes as one data-modifying statement: the ticket, then from its row the event,
 /// the counters (see [`counters::filing_insert_sql`]) and the idempotency key. Each `?` is a
-/// bind, in the order [`FileStatement`] gives them.
-static FILE_SQL: LazyLock<String> = LazyLock::new(|| {
+/// bind, in the order [`FilingStatement`] gives them.
+static FILING_SQL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "
 WITH t AS (
@@ -210,9 +214,9 @@ SELECT * FROM t",
     )
 });
 
-/// [`FILE_SQL`] with its binds. Unlike `sql_query`, diesel prepares it once per connection
+/// [`FILING_SQL`] with its binds. Unlike `sql_query`, diesel prepares it once per connection
 /// and reuses the plan (a filing costs PostgreSQL about half as much that way).
-struct FileStatement<'a> {
+struct FilingStatement<'a> {
     new: &'a NewTicket,
     month: String,
     details: String,
@@ -222,30 +226,30 @@ struct FileStatement<'a> {
     hash: Option<&'a str>,
 }
 
-impl diesel::query_builder::QueryId for FileStatement<'_> {
-    type QueryId = FileStatement<'static>;
+impl diesel::query_builder::QueryId for FilingStatement<'_> {
+    type QueryId = FilingStatement<'static>;
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl diesel::query_builder::Query for FileStatement<'_> {
+impl diesel::query_builder::Query for FilingStatement<'_> {
     type SqlType = diesel::expression::expression_types::Untyped;
 }
 
-impl RunQueryDsl<diesel::PgConnection> for FileStatement<'_> {}
+impl RunQueryDsl<diesel::PgConnection> for FilingStatement<'_> {}
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FilingStatement<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
-        let mut sql = FILE_SQL.split('?');
+        let mut sql = FILING_SQL.split('?');
         out.push_sql(sql.next().unwrap_or_default());
         // Each bind, then the SQL up to the next one.
         macro_rules! bind {
             ($($ty:ty => $value:expr),+ $(,)?) => {$(
                 out.push_bind_param::<$ty, _>($value)?;
-                out.push_sql(sql.next().expect("FILE_SQL has a `?` per bind"));
+                out.push_sql(sql.next().expect("FILING_SQL has a `?` per bind"));
             )+};
         }
         let n = self.new;
@@ -290,10 +294,10 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FileStatement<'_> 
 fn file_in_one_statement(
     pg: &mut diesel::PgConnection,
     new: &NewTicket,
-    filing: &Filing,
+    filing: &FilingRecords,
 ) -> QueryResult<Ticket> {
     let (key, hash) = filing.idempotency.unzip();
-    FileStatement {
+    FilingStatement {
         new,
         month: filing.month.to_string(),
         details: filing.details.to_string(),

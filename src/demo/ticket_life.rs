@@ -12,8 +12,8 @@ use super::rng::Rng;
 use crate::db::categories::Category;
 use crate::db::schema::tickets;
 use crate::domain::region::RegionCode;
+use crate::domain::rollup::Month;
 use crate::domain::sla::{self, Deadlines, Thresholds};
-use crate::domain::stats::Month;
 use crate::domain::ticket::{Action, Level, Priority, Status, transition};
 use crate::domain::time::Tz;
 

@@ -16,8 +16,8 @@ use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::Warning;
-use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
 
@@ -67,7 +67,7 @@ struct Tally {
 impl Tally {
     fn add(&mut self, g: &Generated, tz: Tz) {
         let r = &g.row;
-        let facts = TicketFacts {
+        let facts = CountedFacts {
             status: Status::parse(&r.status).expect("generated statuses are valid"),
             created_at: r.created_at,
             due_at: r.due_at,

@@ -10,7 +10,7 @@ mod ops;
 mod pairings;
 mod problems;
 mod regions;
-mod stats;
+mod reports;
 mod ticket_activity;
 mod tickets;
 mod users;
@@ -66,8 +66,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(ticket_activity::add_comment)
                 .service(ticket_activity::list_comments)
                 .service(ticket_activity::list_events)
-                .service(stats::report)
-                .service(stats::trend)
+                .service(reports::report)
+                .service(reports::trend)
                 .service(pairings::list_cadres)
                 .service(pairings::set_cadres)
                 .service(pairings::paired_enterprises)

@@ -17,7 +17,7 @@ use crate::domain::ticket::{Priority, Status};
 use crate::domain::time::Day;
 use crate::error::{Error, Problem};
 use crate::services::ticket_moves::{
-    self, AssignTicket, ConfirmTicket, Move, Precondition, Reason, ResolveTicket,
+    self, ActionInput, AssignTicket, ConfirmTicket, Precondition, Reason, ResolveTicket,
 };
 use crate::services::tickets::{self, FileTicket, ListQuery, TicketNow};
 use crate::state::AppState;
@@ -214,7 +214,7 @@ async fn respond_move(
     caller: &Principal,
     req: &HttpRequest,
     id: i64,
-    mv: Move,
+    mv: ActionInput,
 ) -> Result<HttpResponse, Error> {
     let ticket = ticket_moves::move_ticket(state, caller, id, mv, precondition(req)).await?;
     Ok(ticket_response(StatusCode::OK, ticket))
@@ -264,7 +264,7 @@ move_endpoint!(
     "/tickets/{id}/assign",
     "Dispatch the ticket to a cadre of the region at its level.",
     AssignTicket,
-    |input| Move::Assign {
+    |input| ActionInput::Assign {
         assignee_id: input.assignee_id
     }
 );
@@ -273,14 +273,14 @@ move_endpoint!(
     "/tickets/{id}/accept",
     "Accept an assigned ticket (its first response).",
     NoFields,
-    |_input| Move::Accept
+    |_input| ActionInput::Accept
 );
 move_endpoint!(
     escalate,
     "/tickets/{id}/escalate",
     "Send the ticket one level up (county → city → province; straight to the province from a county without a city government: those a province governs directly and the municipalities' districts and counties), unassigned.",
     Reason,
-    |input| Move::Escalate {
+    |input| ActionInput::Escalate {
         reason: input.reason
     }
 );
@@ -289,7 +289,7 @@ move_endpoint!(
     "/tickets/{id}/resolve",
     "Resolve the ticket; it waits for the enterprise's confirmation.",
     ResolveTicket,
-    |input| Move::Resolve {
+    |input| ActionInput::Resolve {
         resolution: input.resolution
     }
 );
@@ -298,7 +298,7 @@ move_endpoint!(
     "/tickets/{id}/confirm",
     "Confirm the resolution with a rating; the ticket closes.",
     ConfirmTicket,
-    |input| Move::Confirm {
+    |input| ActionInput::Confirm {
         rating: input.rating,
         comment: input.comment
     }
@@ -308,7 +308,7 @@ move_endpoint!(
     "/tickets/{id}/reopen",
     "Reject the resolution; the ticket goes back to work.",
     Reason,
-    |input| Move::Reopen {
+    |input| ActionInput::Reopen {
         reason: input.reason
     }
 );
@@ -317,7 +317,7 @@ move_endpoint!(
     "/tickets/{id}/withdraw",
     "Withdraw the ticket.",
     Reason,
-    |input| Move::Withdraw {
+    |input| ActionInput::Withdraw {
         reason: input.reason
     }
 );

@@ -9,8 +9,8 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, counters, write_transaction};
+use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
-use crate::domain::stats::{Counters, WarningCounts};
 use crate::domain::text;
 use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
@@ -49,9 +49,9 @@ pub struct ConfirmTicket {
     pub comment: Option<String>,
 }
 
-/// One move of the lifecycle with what it carries.
+/// An [`Action`] of the lifecycle with the input it carries (a move of the ticket).
 #[derive(Debug)]
-pub enum Move {
+pub enum ActionInput {
     Assign {
         assignee_id: i64,
     },
@@ -75,37 +75,37 @@ pub enum Move {
     AutoClose,
 }
 
-impl Move {
+impl ActionInput {
     fn action(&self) -> Action {
         match self {
-            Move::Assign { .. } => Action::Assign,
-            Move::Accept => Action::Accept,
-            Move::Escalate { .. } => Action::Escalate,
-            Move::Resolve { .. } => Action::Resolve,
-            Move::Confirm { .. } => Action::Confirm,
-            Move::Reopen { .. } => Action::Reopen,
-            Move::Withdraw { .. } => Action::Withdraw,
-            Move::AutoClose => Action::AutoClose,
+            ActionInput::Assign { .. } => Action::Assign,
+            ActionInput::Accept => Action::Accept,
+            ActionInput::Escalate { .. } => Action::Escalate,
+            ActionInput::Resolve { .. } => Action::Resolve,
+            ActionInput::Confirm { .. } => Action::Confirm,
+            ActionInput::Reopen { .. } => Action::Reopen,
+            ActionInput::Withdraw { .. } => Action::Withdraw,
+            ActionInput::AutoClose => Action::AutoClose,
         }
     }
 
     /// Checks and tidies what the move carries (422 naming the field).
-    fn validated(self) -> Result<Move, Error> {
+    fn validated(self) -> Result<ActionInput, Error> {
         let mut errors = FieldErrors::default();
         let moved = match self {
-            Move::Escalate { reason } => errors
+            ActionInput::Escalate { reason } => errors
                 .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| Move::Escalate { reason }),
-            Move::Reopen { reason } => errors
+                .map(|reason| ActionInput::Escalate { reason }),
+            ActionInput::Reopen { reason } => errors
                 .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| Move::Reopen { reason }),
-            Move::Withdraw { reason } => errors
+                .map(|reason| ActionInput::Reopen { reason }),
+            ActionInput::Withdraw { reason } => errors
                 .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| Move::Withdraw { reason }),
-            Move::Resolve { resolution } => errors
+                .map(|reason| ActionInput::Withdraw { reason }),
+            ActionInput::Resolve { resolution } => errors
                 .check("resolution", text::multi_line(&resolution, DESCRIPTION_MAX))
-                .map(|resolution| Move::Resolve { resolution }),
-            Move::Confirm { rating, comment } => {
+                .map(|resolution| ActionInput::Resolve { resolution }),
+            ActionInput::Confirm { rating, comment } => {
                 if !(1..=5).contains(&rating) {
                     errors.add("rating", "a whole number from 1 to 5");
                 }
@@ -115,7 +115,7 @@ impl Move {
                         .map(|c| text::multi_line(&c, REASON_MAX))
                         .transpose(),
                 );
-                comment.map(|comment| Move::Confirm { rating, comment })
+                comment.map(|comment| ActionInput::Confirm { rating, comment })
             }
             other => Some(other),
         };
@@ -127,14 +127,18 @@ impl Move {
     fn details(&self, ticket: &Ticket, level_after: lifecycle::Level) -> serde_json::Value {
         use serde_json::json;
         match self {
-            Move::Assign { assignee_id } => json!({ "assignee_id": assignee_id }),
-            Move::Escalate { reason } => {
+            ActionInput::Assign { assignee_id } => json!({ "assignee_id": assignee_id }),
+            ActionInput::Escalate { reason } => {
                 json!({ "reason": reason, "from_level": ticket.level, "to_level": level_after })
             }
-            Move::Resolve { resolution } => json!({ "resolution": resolution }),
-            Move::Confirm { rating, comment } => json!({ "rating": rating, "comment": comment }),
-            Move::Reopen { reason } | Move::Withdraw { reason } => json!({ "reason": reason }),
-            Move::Accept | Move::AutoClose => json!({}),
+            ActionInput::Resolve { resolution } => json!({ "resolution": resolution }),
+            ActionInput::Confirm { rating, comment } => {
+                json!({ "rating": rating, "comment": comment })
+            }
+            ActionInput::Reopen { reason } | ActionInput::Withdraw { reason } => {
+                json!({ "reason": reason })
+            }
+            ActionInput::Accept | ActionInput::AutoClose => json!({}),
         }
     }
 
@@ -158,25 +162,25 @@ impl Move {
         };
         let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
         match self {
-            Move::Assign { assignee_id } => changes.assignee_id = Some(Some(*assignee_id)),
-            Move::Accept => changes.first_response_at = responded,
-            Move::Escalate { .. } => changes.assignee_id = Some(None),
-            Move::Resolve { resolution } => {
+            ActionInput::Assign { assignee_id } => changes.assignee_id = Some(Some(*assignee_id)),
+            ActionInput::Accept => changes.first_response_at = responded,
+            ActionInput::Escalate { .. } => changes.assignee_id = Some(None),
+            ActionInput::Resolve { resolution } => {
                 changes.first_response_at = responded;
                 changes.first_resolved_at = Some(Some(ticket.first_resolved_at.unwrap_or(now)));
                 changes.resolved_at = Some(Some(now));
                 changes.resolution = Some(Some(resolution.clone()));
             }
-            Move::Confirm { rating, .. } => {
+            ActionInput::Confirm { rating, .. } => {
                 changes.closed_at = Some(Some(now));
                 changes.rating = Some(Some(*rating));
             }
-            Move::AutoClose => changes.closed_at = Some(Some(now)),
-            Move::Reopen { .. } => {
+            ActionInput::AutoClose => changes.closed_at = Some(Some(now)),
+            ActionInput::Reopen { .. } => {
                 changes.resolved_at = Some(None);
                 changes.reopen_count = Some(ticket.reopen_count + 1);
             }
-            Move::Withdraw { .. } => {}
+            ActionInput::Withdraw { .. } => {}
         }
         changes
     }
@@ -196,7 +200,7 @@ pub fn apply(
     conn: &mut DbConnection,
     actor: Option<&Principal>,
     id: i64,
-    mv: &Move,
+    mv: &ActionInput,
     precondition: Precondition,
     now: NaiveDateTime,
 ) -> Result<Ticket, Error> {
@@ -219,7 +223,7 @@ fn attempt(
     c: &mut DbConnection,
     actor: Option<&Principal>,
     id: i64,
-    mv: &Move,
+    mv: &ActionInput,
     precondition: Precondition,
     now: NaiveDateTime,
 ) -> Result<Option<Ticket>, Error> {
@@ -247,7 +251,7 @@ fn attempt(
     let (status, level) =
         lifecycle::transition(mv.action(), ticket.status, ticket.level, &facts.county)
             .map_err(|e| Error::Conflict(e.to_string()))?;
-    if let Move::Assign { assignee_id } = mv {
+    if let ActionInput::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }
     let counted = sla::counted(status.is_open(), now, &ticket.deadlines());
@@ -262,7 +266,7 @@ fn attempt(
             _ => Error::Conflict(detail.into()),
         });
     };
-    let change = Counters::change(Some(&ticket.stats_facts()), &updated.stats_facts());
+    let change = Counters::change(Some(&ticket.counted_facts()), &updated.counted_facts());
     counters::record(c, updated.id, updated.counter_keys(), change)?;
     let colours = WarningCounts::change(ticket.counted_warning, counted.warning);
     counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
@@ -287,7 +291,7 @@ pub async fn move_ticket(
     state: &AppState,
     caller: &Principal,
     id: i64,
-    mv: Move,
+    mv: ActionInput,
     precondition: Precondition,
 ) -> Result<TicketNow, Error> {
     let mv = mv.validated()?;
@@ -314,7 +318,14 @@ pub fn auto_close(
     let candidates = tickets::resolved_before(conn, now - window, 500)?;
     let mut closed = 0;
     for id in candidates {
-        match apply(conn, None, id, &Move::AutoClose, Precondition::None, now) {
+        match apply(
+            conn,
+            None,
+            id,
+            &ActionInput::AutoClose,
+            Precondition::None,
+            now,
+        ) {
             Ok(_) => closed += 1,
             // Closed, or reopened, by someone else since it was listed.
             Err(Error::Conflict(_)) => {}

@@ -1,4 +1,4 @@
-//! Filing, reading and listing tickets.
+//! FilingRecords, reading and listing tickets.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::Principal;
 use crate::auth::policy;
 use crate::config::LimitSettings;
-use crate::db::tickets::{Filing, NewTicket, Sort, Ticket, TicketFilter};
+use crate::db::tickets::{FilingRecords, NewTicket, Sort, Ticket, TicketFilter};
 use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
@@ -16,8 +16,8 @@ use crate::domain::access::TicketFacts;
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
+use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{self, Thresholds, Warning};
-use crate::domain::stats::{Counters, Month, TicketFacts as StatsFacts};
 use crate::domain::text;
 use crate::domain::ticket::{Level, Priority, Status};
 use crate::domain::time;
@@ -67,7 +67,7 @@ pub fn enterprise_active(conn: &mut DbConnection, ticket: &Ticket) -> Result<boo
 }
 
 /// What a filing answered: the ticket, and whether it is a replay of an earlier request.
-pub struct Filed {
+pub struct FilingOutcome {
     pub ticket: TicketNow,
     pub replayed: bool,
 }
@@ -79,11 +79,11 @@ pub async fn file_ticket(
     caller: &Principal,
     input: FileTicket,
     idempotency_key: Option<String>,
-) -> Result<Filed, Error> {
+) -> Result<FilingOutcome, Error> {
     let enterprise_id = policy::file_ticket(caller)?;
     let now = state.clock.now();
-    let request = Request::validate(input, idempotency_key)?;
-    let context = Context {
+    let request = ValidFileTicket::validate(input, idempotency_key)?;
+    let context = Filer {
         enterprise_id,
         user_id: caller.user_id(),
         now,
@@ -99,16 +99,16 @@ pub async fn file_ticket(
         other => other,
     };
     let (ticket, replayed) = result?;
-    Ok(Filed {
+    Ok(FilingOutcome {
         // A deactivated enterprise's tokens are revoked, and its filings refused.
         ticket: TicketNow::new(ticket, now, true),
         replayed,
     })
 }
 
-/// A filing request, its texts checked.
+/// A [`FileTicket`] whose texts and idempotency key passed validation.
 #[derive(Clone)]
-struct Request {
+struct ValidFileTicket {
     input: FileTicket,
     title: String,
     description: String,
@@ -118,8 +118,8 @@ struct Request {
     hash: String,
 }
 
-impl Request {
-    fn validate(input: FileTicket, key: Option<String>) -> Result<Request, Error> {
+impl ValidFileTicket {
+    fn validate(input: FileTicket, key: Option<String>) -> Result<ValidFileTicket, Error> {
         let mut errors = FieldErrors::default();
         let title = errors.check("title", text::single_line(&input.title, TITLE_MAX));
         let description = errors.check(
@@ -135,7 +135,7 @@ impl Request {
         let hash = hex::encode(Sha256::digest(
             serde_json::to_vec(&input).expect("serialises"),
         ));
-        Ok(Request {
+        Ok(ValidFileTicket {
             title: title.expect("validated"),
             description: description.expect("validated"),
             input,
@@ -147,7 +147,7 @@ impl Request {
 
 /// Who files, when, and under which settings.
 #[derive(Clone)]
-struct Context {
+struct Filer {
     enterprise_id: i64,
     user_id: i64,
     now: NaiveDateTime,
@@ -161,8 +161,8 @@ struct Context {
 /// the ticket, and whether it is the one an earlier request with the same key filed.
 fn write(
     c: &mut DbConnection,
-    context: &Context,
-    request: &Request,
+    context: &Filer,
+    request: &ValidFileTicket,
 ) -> Result<(Ticket, bool), Error> {
     if let Some(key) = &request.key
         && let Some((hash, ticket_id)) = idempotency::find(c, context.user_id, key)?
@@ -176,7 +176,7 @@ fn write(
         return Ok((tickets::find(c, ticket_id)?, true));
     }
     let (new, counters) = new_ticket(c, context, request)?;
-    let filing = Filing {
+    let filing = FilingRecords {
         month: context.month,
         details: serde_json::json!({ "assignee_id": new.assignee_id }),
         counters,
@@ -189,10 +189,10 @@ fn write(
 /// deactivated, over its quota, or the category is not an active one.
 fn new_ticket(
     c: &mut DbConnection,
-    context: &Context,
-    request: &Request,
+    context: &Filer,
+    request: &ValidFileTicket,
 ) -> Result<(NewTicket, Counters), Error> {
-    let Context {
+    let Filer {
         enterprise_id, now, ..
     } = *context;
     let (enterprise, primary) = enterprises::find_with_primary_cadre(c, enterprise_id)?;
@@ -217,7 +217,7 @@ fn new_ticket(
     };
     let counters = Counters::change(
         None,
-        &StatsFacts {
+        &CountedFacts {
             status,
             created_at: now,
             due_at: deadlines.due_at,

@@ -6,8 +6,8 @@
 use chrono::NaiveDateTime;
 
 use crate::db::{DbConnection, counters, tickets, write_transaction};
+use crate::domain::rollup::WarningCounts;
 use crate::domain::sla;
-use crate::domain::stats::WarningCounts;
 use crate::error::Error;
 
 /// Tickets looked at per batch, and batches per round: a round stays short however far behind

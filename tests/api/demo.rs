@@ -123,7 +123,7 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
         0,
         "a rerun adds nothing"
     );
-    let differences = enterprise_assist::services::stats::verify(&app.db, now, app.timezone)
+    let differences = enterprise_assist::services::reports::verify(&app.db, now, app.timezone)
         .await
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");

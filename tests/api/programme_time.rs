@@ -110,7 +110,7 @@ async fn counters_keyed_by_utc_months_are_rekeyed_at_migrate(app: &TestApp) {
     assert_eq!(filed(app, sup, "&from=2026-01&to=2026-01").await, 1);
     assert_eq!(filed(app, sup, "&from=2026-02&to=2026-02").await, 1);
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    let wrong = enterprise_assist::services::stats::verify(&app.db, now, app.timezone)
+    let wrong = enterprise_assist::services::reports::verify(&app.db, now, app.timezone)
         .await
         .unwrap();
     assert!(!wrong.is_empty(), "verify-stats counts in programme time");

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use enterprise_assist::domain::region::RegionCode;
-use enterprise_assist::domain::stats::{Counters, Month, PeriodFigures, TicketFacts};
+use enterprise_assist::domain::rollup::{CountedFacts, Counters, Month, PeriodFigures};
 use enterprise_assist::domain::ticket::Status;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
@@ -281,7 +281,7 @@ async fn snapshot(app: &TestApp, category: Option<&str>) -> (i64, i64, i64) {
 /// Every counter, the warning counts included, equals the recount as of the test clock.
 pub async fn assert_verified(app: &TestApp) {
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    let differences = enterprise_assist::services::stats::verify(&app.db, now, app.timezone)
+    let differences = enterprise_assist::services::reports::verify(&app.db, now, app.timezone)
         .await
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");
@@ -401,8 +401,8 @@ async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
 /// first and holds its write on the job's row lock.)
 async fn a_move_racing_the_job_counts_from_what_the_job_left(app: &TestApp) {
     use enterprise_assist::db::{counters, tickets, write_transaction};
+    use enterprise_assist::domain::rollup::WarningCounts;
     use enterprise_assist::domain::sla;
-    use enterprise_assist::domain::stats::WarningCounts;
     let d = Desk::build(app).await;
     let ticket = d
         .file(app, &d.world.staff1.token, json!({"priority": "urgent"}))
@@ -701,7 +701,7 @@ fn counts_of(t: &Value) -> Counters {
     // The API shows the latest resolution; in this workload no ticket is reopened, so the
     // first resolution is the latest one.
     let resolved_at = time(&t["resolved_at"]);
-    Counters::of(&TicketFacts {
+    Counters::of(&CountedFacts {
         status: Status::parse(status).unwrap(),
         created_at: time(&t["created_at"]).unwrap(),
         due_at: time(&t["due_at"]).unwrap(),

@@ -40,7 +40,7 @@ macro_rules! counter_columns {
         $(#[$doc])*
         pub mod $module {
             use crate::db::schema::$table;
-            use crate::domain::stats::$Counts;
+            use crate::domain::rollup::$Counts;
 
             pub const TABLE: &str = stringify!($table);
             /// The count columns' names, in their one order.

@@ -1,7 +1,7 @@
 //! The statistics counters: kept with every ticket change, summed for reports, and recounted
 //! from the tickets to prove them. Two tables: `ticket_stats` holds the period counts
-//! ([`Counters`](crate::domain::stats::Counters)) of a county, period and category;
-//! `ticket_warnings` the colour counts ([`WarningCounts`](crate::domain::stats::WarningCounts))
+//! ([`Counters`](crate::domain::rollup::Counters)) of a county, period and category;
+//! `ticket_warnings` the colour counts ([`WarningCounts`](crate::domain::rollup::WarningCounts))
 //! of a county and category. Their count columns are listed once, in [`columns`]: the filing
 //! statement, the upserts, the recount and the reports all take them from there.
 //!

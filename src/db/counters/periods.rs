@@ -10,7 +10,7 @@ use super::upsert::{self, Addition, CounterTable};
 use crate::db::schema::ticket_stats;
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::CodeRange;
-use crate::domain::stats::{Counters, Month, Period};
+use crate::domain::rollup::{Counters, Month, Period};
 
 /// The category under which every ticket is counted again, so reports over all categories read
 /// one row per county and period.

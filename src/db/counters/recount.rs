@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use super::periods::{ALL_CATEGORIES, Key};
 use crate::db::schema::tickets;
 use crate::db::{DbConnection, DbError};
+use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::{self, Deadlines, Warning};
-use crate::domain::stats::{Counters, Month, TicketFacts, WarningCounts};
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
 
@@ -37,8 +37,8 @@ pub struct CountedTicket {
 }
 
 impl CountedTicket {
-    fn facts(&self) -> TicketFacts {
-        TicketFacts {
+    fn facts(&self) -> CountedFacts {
+        CountedFacts {
             status: self.status,
             created_at: self.created_at,
             due_at: self.due_at,

@@ -14,7 +14,7 @@ use super::upsert::{self, Addition, CounterTable};
 use crate::db::schema::{ticket_warnings, tickets};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::stats::WarningCounts;
+use crate::domain::rollup::WarningCounts;
 
 /// The colour counts, for [`upsert::add`].
 static WARNINGS: CounterTable = CounterTable {

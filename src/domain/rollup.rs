@@ -1,6 +1,8 @@
 //! Statistics as sums: every figure is derived from counts that add up across tickets,
 //! counties and months, so a parent's figures come from its children's counts (never from
-//! averaging their rates) and always equal a recount of the tickets.
+//! averaging their rates) and always equal a recount of the tickets. The counts of a ticket
+//! ([`Counters`], [`WarningCounts`]), the figures made of them ([`PeriodFigures`]), and the
+//! months and periods they are kept by ([`Month`], [`Period`]).
 
 use std::ops::{Add, Sub};
 
@@ -33,7 +35,7 @@ pub struct Counters {
 
 /// What of a ticket the statistics look at.
 #[derive(Debug, Clone, Copy)]
-pub struct TicketFacts {
+pub struct CountedFacts {
     pub status: Status,
     pub created_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
@@ -43,7 +45,7 @@ pub struct TicketFacts {
 
 impl Counters {
     /// One ticket's contribution in its current state.
-    pub fn of(t: &TicketFacts) -> Counters {
+    pub fn of(t: &CountedFacts) -> Counters {
         let one = |yes: bool| i64::from(yes);
         let resolved_once = t.first_resolved_at;
         let rated = t.status == Status::Closed && t.rating.is_some();
@@ -66,7 +68,7 @@ impl Counters {
     }
 
     /// What a change from `before` to `after` adds to the sums (`before` is `None` at filing).
-    pub fn change(before: Option<&TicketFacts>, after: &TicketFacts) -> Counters {
+    pub fn change(before: Option<&CountedFacts>, after: &CountedFacts) -> Counters {
         Counters::of(after) - before.map(Counters::of).unwrap_or_default()
     }
 
@@ -322,8 +324,8 @@ mod tests {
             + TimeDelta::hours(hours)
     }
 
-    fn ticket(status: Status, resolved_after: Option<i64>, rating: Option<i32>) -> TicketFacts {
-        TicketFacts {
+    fn ticket(status: Status, resolved_after: Option<i64>, rating: Option<i32>) -> CountedFacts {
+        CountedFacts {
             status,
             created_at: at(0),
             due_at: at(72),

@@ -1,6 +1,6 @@
 //! Supervisors' statistics: a region's figures and one row per child region, or month by month.
 //! Every figure comes from the counters kept with each ticket change, so the work does not grow
-//! with the number of tickets.
+//! with the number of tickets; [`verify`] proves the counters against a recount.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, categories, counters, read_snapshot};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::stats::{Counters, Month, PeriodFigures, WarningCounts};
+use crate::domain::rollup::{Counters, Month, PeriodFigures, WarningCounts};
 use crate::domain::time::Tz;
 use crate::error::Error;
 use crate::state::AppState;

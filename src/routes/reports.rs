@@ -8,9 +8,9 @@ use utoipa::IntoParams;
 use super::extract::Query;
 use crate::auth::Principal;
 use crate::domain::region::RegionCode;
-use crate::domain::stats::{Month, PeriodFigures};
+use crate::domain::rollup::{Month, PeriodFigures};
 use crate::error::{Error, Problem};
-use crate::services::stats::{self, Figures, RegionRef, StatsQuery, StatsReport, TrendReport};
+use crate::services::reports::{self, Figures, RegionRef, StatsQuery, StatsReport, TrendReport};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -173,7 +173,7 @@ pub async fn report(
     Query(params): Query<StatsParams>,
 ) -> Result<HttpResponse, Error> {
     let query = parse(&state, params)?;
-    let report = stats::report(&state, &caller, query).await?;
+    let report = reports::report(&state, &caller, query).await?;
     if wants_csv(&req) {
         return stats_csv(&report);
     }
@@ -201,7 +201,7 @@ pub async fn trend(
     Query(params): Query<StatsParams>,
 ) -> Result<HttpResponse, Error> {
     let query = parse(&state, params)?;
-    let trend = stats::trend(&state, &caller, query).await?;
+    let trend = reports::trend(&state, &caller, query).await?;
     if wants_csv(&req) {
         return trend_csv(&trend);
     }
