@@ -13,12 +13,6 @@ use std::path::{Path, PathBuf};
 
 /// Cycles known and owned elsewhere, each as the set of modules it runs through. Every one must
 /// still occur: when it is gone, delete it here.
-const KNOWN_CYCLES: &[&[&str]] = &[
-    // The statistics counters, spread over db/stats.rs and db/tickets.rs (db/programme_time.rs
-    // uses them too, one way). Goes when issue 13 item 4 lands: the counters in one module.
-    &["db::stats", "db::tickets"],
-];
-
 /// What storage may not import: anything that knows about HTTP, callers or use cases.
 const ABOVE_STORAGE: &[&str] = &[
     "audit",
@@ -96,7 +90,7 @@ fn top_level_modules_import_each_other_without_cycles() {
 }
 
 #[test]
-fn the_modules_of_db_import_each_other_without_cycles_but_the_known_ones() {
+fn the_modules_of_db_import_each_other_without_cycles() {
     let tree = Tree::read(&src());
     let graph = Graph::of(
         tree.edges()
@@ -104,24 +98,10 @@ fn the_modules_of_db_import_each_other_without_cycles_but_the_known_ones() {
             .map(|e| (db_node(&e.from), db_node(&e.to), e)),
     );
     let cycles = graph.cycles();
-    let known: Vec<BTreeSet<String>> = KNOWN_CYCLES
-        .iter()
-        .map(|c| c.iter().map(|m| m.to_string()).collect())
-        .collect();
-    let unknown: Vec<BTreeSet<String>> = cycles
-        .iter()
-        .filter(|c| !known.contains(c))
-        .cloned()
-        .collect();
     assert!(
-        unknown.is_empty(),
+        cycles.is_empty(),
         "modules of db in cycles:\n{}",
-        graph.describe(&unknown)
-    );
-    let gone: Vec<&BTreeSet<String>> = known.iter().filter(|k| !cycles.contains(k)).collect();
-    assert!(
-        gone.is_empty(),
-        "known cycles gone: delete them from KNOWN_CYCLES: {gone:?}"
+        graph.describe(&cycles)
     );
 }
 
