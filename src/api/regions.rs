@@ -23,10 +23,10 @@ pub struct Region {
 impl From<RegionRow> for Region {
     fn from(row: RegionRow) -> Region {
         Region {
-            code: row.code,
+            code: row.code.to_string(),
             name: row.name,
             level: row.level,
-            parent_code: row.parent_code,
+            parent_code: row.parent_code.map(|c| c.to_string()),
         }
     }
 }
@@ -48,10 +48,10 @@ pub struct RegionDetail {
 impl From<(RegionRow, Vec<RegionRow>)> for RegionDetail {
     fn from((region, ancestors): (RegionRow, Vec<RegionRow>)) -> RegionDetail {
         RegionDetail {
-            code: region.code,
+            code: region.code.to_string(),
             name: region.name,
             level: region.level,
-            parent_code: region.parent_code,
+            parent_code: region.parent_code.map(|c| c.to_string()),
             ancestors: ancestors.into_iter().map(Region::from).collect(),
         }
     }

@@ -17,11 +17,11 @@ const BUNDLED_REGIONS: &str = include_str!("../../data/regions-cn.csv");
 #[diesel(table_name = regions)]
 pub struct Region {
     /// GB/T 2260 code.
-    pub code: String,
+    pub code: RegionCode,
     pub name: String,
     pub level: RegionLevel,
     /// Null for a province.
-    pub parent_code: Option<String>,
+    pub parent_code: Option<RegionCode>,
 }
 
 impl TryFrom<String> for RegionLevel {
@@ -65,10 +65,12 @@ fn parse_bundled() -> Vec<Region> {
         .map(|record| record.expect("bundled regions CSV is well formed"))
         .filter(|record| record.get(0) != record.get(3))
         .map(|record| Region {
-            code: record[0].to_owned(),
+            code: RegionCode::parse(&record[0]).expect("bundled codes are valid"),
             name: record[1].to_owned(),
             level: RegionLevel::parse(&record[2]).expect("bundled level is valid"),
-            parent_code: Some(record[3].to_owned()).filter(|p| !p.is_empty()),
+            parent_code: Some(&record[3])
+                .filter(|p| !p.is_empty())
+                .map(|p| RegionCode::parse(p).expect("bundled codes are valid")),
         })
         .collect()
 }
@@ -85,7 +87,7 @@ pub fn list(
         .limit(page.fetch_limit())
         .into_boxed();
     if let Some(parent) = &filter.parent {
-        query = query.filter(regions::parent_code.eq(parent.as_str().to_owned()));
+        query = query.filter(regions::parent_code.eq(parent));
     }
     if let Some(level) = filter.level {
         query = query.filter(regions::level.eq(level));
@@ -101,7 +103,7 @@ pub fn get_with_ancestors(
     conn: &mut DbConnection,
     code: &RegionCode,
 ) -> Result<(Region, Vec<Region>), DbError> {
-    let region = find(conn, code.as_str())?;
+    let region = find(conn, code)?;
     let mut ancestors = Vec::new();
     let mut parent = region.parent_code.clone();
     while let Some(code) = parent {
@@ -123,7 +125,7 @@ pub fn children(
         .order(regions::code)
         .into_boxed();
     let query = match parent {
-        Some(parent) => query.filter(regions::parent_code.eq(parent.as_str().to_owned())),
+        Some(parent) => query.filter(regions::parent_code.eq(parent)),
         None => query.filter(regions::level.eq(RegionLevel::Province)),
     };
     Ok(query.load(conn)?)
@@ -131,16 +133,16 @@ pub fn children(
 
 /// One region, if it exists.
 pub fn get(conn: &mut DbConnection, code: &RegionCode) -> Result<Option<Region>, DbError> {
-    find(conn, code.as_str()).optional()
+    find(conn, code).optional()
 }
 
-pub fn exists(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
+pub fn exists(conn: &mut DbConnection, code: &RegionCode) -> Result<bool, DbError> {
     Ok(diesel::select(diesel::dsl::exists(regions::table.find(code))).get_result(conn)?)
 }
 
 /// Whether enterprises can sit directly in this region: a county, or a city without counties.
-pub fn holds_enterprises(conn: &mut DbConnection, code: &str) -> Result<bool, DbError> {
-    Ok(!holders_among(conn, &[code.to_owned()])?.is_empty())
+pub fn holds_enterprises(conn: &mut DbConnection, code: &RegionCode) -> Result<bool, DbError> {
+    Ok(!holders_among(conn, &[code.to_string()])?.is_empty())
 }
 
 /// Those of `codes` that hold enterprises directly (see [`holds_enterprises`]).
@@ -190,7 +192,7 @@ pub fn in_subtree(conn: &mut DbConnection, range: &CodeRange) -> Result<Vec<Regi
 pub fn holders_of_subtree(subtree: &[Region]) -> Vec<&Region> {
     let parents: HashSet<&str> = subtree
         .iter()
-        .filter_map(|r| r.parent_code.as_deref())
+        .filter_map(|r| r.parent_code.as_ref().map(RegionCode::as_str))
         .collect();
     subtree
         .iter()
@@ -223,7 +225,7 @@ pub fn existing_among(
     Ok(found)
 }
 
-fn find(conn: &mut DbConnection, code: &str) -> Result<Region, DbError> {
+fn find(conn: &mut DbConnection, code: &RegionCode) -> Result<Region, DbError> {
     Ok(regions::table
         .find(code)
         .select(Region::as_select())
@@ -244,7 +246,7 @@ mod tests {
         assert_eq!(rows.len(), 3348);
         let zhoukou = rows
             .iter()
-            .filter(|r| r.parent_code.as_deref() == Some("411600"))
+            .filter(|r| r.parent_code.as_ref().map(RegionCode::as_str) == Some("411600"))
             .count();
         assert_eq!(zhoukou, 11);
     }
@@ -252,10 +254,10 @@ mod tests {
     #[test]
     fn every_code_sits_inside_its_parent_range() {
         for row in parse_bundled() {
-            let code = RegionCode::parse(&row.code).unwrap();
+            let code = &row.code;
             assert_eq!(code.level(), row.level, "{}", row.code);
             if let Some(parent) = row.parent_code {
-                assert!(RegionCode::parse(&parent).unwrap().contains(&code));
+                assert!(parent.contains(code));
             }
         }
     }

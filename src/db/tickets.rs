@@ -91,7 +91,7 @@ impl Ticket {
 
     /// The keys its counters are kept under (see [`counters::Key::all_of`]).
     pub fn counter_keys(&self) -> [counters::Key; 4] {
-        counters::Key::all_of(self.county_code.as_str(), &self.category, self.filed_month)
+        counters::Key::all_of(&self.county_code, &self.category, self.filed_month)
     }
 }
 
@@ -301,7 +301,7 @@ fn file_in_one_statement(
         new,
         month: filing.month.to_string(),
         details: filing.details.to_string(),
-        keys: counters::Key::all_of(new.county_code.as_str(), &new.category, filing.month),
+        keys: counters::Key::all_of(&new.county_code, &new.category, filing.month),
         counts: counters::period_numbers(&filing.counters),
         key,
         hash,

@@ -172,7 +172,7 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geogr
     let (region, ancestors) = regions::get_with_ancestors(conn, code)?;
     let subtree = regions::in_subtree(conn, &code.subtree())?;
     let place = |r: &Region| Place {
-        code: RegionCode::parse(&r.code).expect("stored codes are valid"),
+        code: r.code.clone(),
         name: r.name.clone(),
     };
     let known: BTreeMap<&str, &Region> = subtree
@@ -186,18 +186,16 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geogr
     for holder in regions::holders_of_subtree(&subtree) {
         let city = holder
             .parent_code
-            .as_deref()
-            .and_then(|p| known.get(p))
+            .as_ref()
+            .and_then(|p| known.get(p.as_str()))
             .filter(|p| p.level == RegionLevel::City && !is_grouping(p))
-            .map(
-                |p| match cities.iter().position(|c| c.code.as_str() == p.code) {
-                    Some(i) => i,
-                    None => {
-                        cities.push(place(p));
-                        cities.len() - 1
-                    }
-                },
-            );
+            .map(|p| match cities.iter().position(|c| c.code == p.code) {
+                Some(i) => i,
+                None => {
+                    cities.push(place(p));
+                    cities.len() - 1
+                }
+            });
         counties.push(County {
             place: place(holder),
             city,
@@ -226,5 +224,5 @@ fn geography(conn: &mut DbConnection, code: &RegionCode) -> Result<(Place, Geogr
 /// A heading of the region list (省直辖县级行政区划, 市辖区): a grouping, not a city with
 /// agencies or a supervisor.
 fn is_grouping(region: &Region) -> bool {
-    RegionCode::parse(&region.code).is_ok_and(|code| code.is_heading())
+    region.code.is_heading()
 }

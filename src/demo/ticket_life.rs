@@ -13,7 +13,7 @@ use crate::db::categories::Category;
 use crate::db::schema::tickets;
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
-use crate::domain::sla::{self, Deadlines, Thresholds};
+use crate::domain::sla::{self, Deadlines, Thresholds, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status, transition};
 use crate::domain::time::Tz;
 
@@ -73,8 +73,8 @@ const DEMANDS: &[(&str, &str, &str)] = &[
 
 /// Who can be assigned where: each enterprise (id, county, primary cadre), and cadres by region.
 pub struct Cast {
-    pub enterprises: Vec<(i64, String, Option<i64>)>,
-    pub cadres_by_region: BTreeMap<String, Vec<i64>>,
+    pub enterprises: Vec<(i64, RegionCode, Option<i64>)>,
+    pub cadres_by_region: BTreeMap<RegionCode, Vec<i64>>,
 }
 
 /// One event of a generated ticket.
@@ -99,13 +99,13 @@ pub struct Generated {
 pub struct TicketRow {
     pub id: i64,
     pub enterprise_id: i64,
-    pub county_code: String,
+    pub county_code: RegionCode,
     pub category: String,
-    pub priority: String,
+    pub priority: Priority,
     pub title: String,
     pub description: String,
-    pub status: String,
-    pub level: String,
+    pub status: Status,
+    pub level: Level,
     pub assignee_id: Option<i64>,
     pub filed_by: i64,
     pub response_due_at: NaiveDateTime,
@@ -123,7 +123,7 @@ pub struct TicketRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub counted_warning: Option<String>,
+    pub counted_warning: Option<Warning>,
     pub counted_until: Option<NaiveDateTime>,
     pub filed_month: String,
 }
@@ -170,7 +170,7 @@ impl Life<'_> {
     /// A cadre of the government at the ticket's level, if it has any.
     fn cadre(&self) -> Option<i64> {
         let region = self.county.ancestor_at(self.level);
-        let ids = self.cast.cadres_by_region.get(region.as_str())?;
+        let ids = self.cast.cadres_by_region.get(&region)?;
         Some(ids[(self.id as usize) % ids.len()])
     }
 
@@ -268,7 +268,7 @@ impl Life<'_> {
 /// What a ticket is about when it is filed.
 struct Demand<'a> {
     enterprise_id: i64,
-    county: String,
+    county: RegionCode,
     primary: Option<i64>,
     category: &'a Category,
     title: &'static str,
@@ -341,7 +341,7 @@ pub fn generate(
     let mut life = Life {
         id,
         cast,
-        county: RegionCode::parse(&demand.county).expect("stored codes are valid"),
+        county: demand.county.clone(),
         filer,
         now,
         window: (deadlines.due_at - created).num_seconds() as f64 / 3600.0,
@@ -376,11 +376,11 @@ fn row(life: &Life, demand: &Demand, d: &Deadlines, tz: Tz) -> TicketRow {
         enterprise_id: demand.enterprise_id,
         county_code: demand.county.clone(),
         category: demand.category.code.clone(),
-        priority: demand.priority.as_str().to_owned(),
+        priority: demand.priority,
         title: demand.title.to_owned(),
         description: demand.description.to_owned(),
-        status: life.status.as_str().to_owned(),
-        level: life.level.as_str().to_owned(),
+        status: life.status,
+        level: life.level,
         assignee_id: life.assignee,
         filed_by: life.filer,
         response_due_at: d.response_due_at,
@@ -398,7 +398,7 @@ fn row(life: &Life, demand: &Demand, d: &Deadlines, tz: Tz) -> TicketRow {
         version: 1,
         created_at: created,
         updated_at: life.events.last().map_or(created, |e| e.at),
-        counted_warning: counted.warning.map(|w| w.as_str().to_owned()),
+        counted_warning: counted.warning,
         counted_until: counted.until,
         filed_month: Month::of(created, tz).to_string(),
     }

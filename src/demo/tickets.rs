@@ -16,8 +16,8 @@ use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
 use crate::domain::region::{CodeRange, RegionCode};
+use crate::domain::role::Role;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
-use crate::domain::sla::Warning;
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
 
@@ -40,9 +40,9 @@ fn cast(conn: &mut DbConnection, range: &CodeRange) -> Result<Cast, DbError> {
             enterprise_cadres::user_id.nullable(),
         ))
         .load(conn)?;
-    let mut cadres_by_region: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    let cadres: Vec<(i64, Option<String>)> = users::table
-        .filter(users::role.eq("cadre"))
+    let mut cadres_by_region: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
+    let cadres: Vec<(i64, Option<RegionCode>)> = users::table
+        .filter(users::role.eq(Role::Cadre))
         .filter(users::active.eq(true))
         .select((users::id, users::region_code))
         .load(conn)?;
@@ -68,7 +68,7 @@ impl Tally {
     fn add(&mut self, g: &Generated, tz: Tz) {
         let r = &g.row;
         let facts = CountedFacts {
-            status: Status::parse(&r.status).expect("generated statuses are valid"),
+            status: r.status,
             created_at: r.created_at,
             due_at: r.due_at,
             first_resolved_at: r.first_resolved_at,
@@ -80,11 +80,11 @@ impl Tally {
             let entry = self.counters.entry(key).or_default();
             *entry = *entry + counts;
         }
-        let colour = r.counted_warning.as_deref().and_then(Warning::parse);
+        let colour = r.counted_warning;
         for category in [r.category.as_str(), counters::ALL_CATEGORIES] {
             let entry = self
                 .colours
-                .entry((category.to_owned(), r.county_code.clone()))
+                .entry((category.to_owned(), r.county_code.to_string()))
                 .or_default();
             *entry = *entry + WarningCounts::of(colour);
         }

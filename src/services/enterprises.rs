@@ -102,7 +102,7 @@ fn check_county(
     caller: &Principal,
     county: &RegionCode,
 ) -> Result<(), Error> {
-    if !regions::holds_enterprises(conn, county.as_str())? {
+    if !regions::holds_enterprises(conn, county)? {
         return Err(Error::invalid("county_code", "not a county-level region"));
     }
     Ok(policy::manage_enterprise_in(caller, county)?)

@@ -34,7 +34,7 @@ pub struct RegionRef {
 impl From<Region> for RegionRef {
     fn from(r: Region) -> RegionRef {
         RegionRef {
-            code: r.code,
+            code: r.code.to_string(),
             name: r.name,
             level: r.level.as_str().to_owned(),
         }
@@ -173,8 +173,7 @@ pub async fn report(
                 };
                 let mut rows = Vec::with_capacity(children.len());
                 for child in children {
-                    let code = RegionCode::parse(&child.code).expect("stored codes are valid");
-                    let (counts, colours) = figures_within(&code.subtree());
+                    let (counts, colours) = figures_within(&child.code.subtree());
                     rows.push(ChildRow {
                         region: child.into(),
                         figures: Figures {

@@ -91,7 +91,7 @@ fn region_field(
             errors.add("region_code", HEADING);
             Ok(None)
         }
-        Ok(code) if regions::exists(conn, code.as_str())? => Ok(Some(code)),
+        Ok(code) if regions::exists(conn, &code)? => Ok(Some(code)),
         Ok(_) => {
             errors.add("region_code", "no region has this code");
             Ok(None)

@@ -9,7 +9,7 @@ use super::columns::{narrow, periods};
 use super::upsert::{self, Addition, CounterTable};
 use crate::db::schema::ticket_stats;
 use crate::db::{DbConnection, DbError};
-use crate::domain::region::CodeRange;
+use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{Counters, Month, Period};
 
 /// The category under which every ticket is counted again, so reports over all categories read
@@ -29,10 +29,10 @@ impl Key {
     /// The keys a ticket of `category` filed in `county_code` in (programme-time) `month`
     /// counts under, in the one order every writer takes their rows in: its category then all
     /// categories, for its month, then for its year.
-    pub fn all_of(county_code: &str, category: &str, month: Month) -> [Key; 4] {
+    pub fn all_of(county_code: &RegionCode, category: &str, month: Month) -> [Key; 4] {
         let [month, year] = Period::of(month);
         let key = |period: Period, category: &str| Key {
-            county_code: county_code.to_owned(),
+            county_code: county_code.to_string(),
             period: period.to_string(),
             category: category.to_owned(),
         };

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::periods::{ALL_CATEGORIES, Key};
 use crate::db::schema::tickets;
 use crate::db::{DbConnection, DbError};
+use crate::domain::region::RegionCode;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::{self, Deadlines, Warning};
 use crate::domain::ticket::Status;
@@ -20,7 +21,7 @@ use crate::domain::time::Tz;
 #[diesel(table_name = tickets)]
 pub struct CountedTicket {
     pub id: i64,
-    pub county_code: String,
+    pub county_code: RegionCode,
     pub category: String,
     status: Status,
     pub created_at: NaiveDateTime,
@@ -85,13 +86,13 @@ pub fn recount(conn: &mut DbConnection, now: NaiveDateTime, tz: Tz) -> Result<Re
         add_counts(&mut totals.counters, ticket, month);
         let counted = WarningCounts::of(ticket.counted_warning);
         for category in [ticket.category.as_str(), ALL_CATEGORIES] {
-            let key = (category.to_owned(), ticket.county_code.clone());
+            let key = (category.to_owned(), ticket.county_code.to_string());
             let entry = totals.counted_warnings.entry(key).or_default();
             *entry = *entry + counted;
         }
         let entry = totals
             .warnings_now
-            .entry(ticket.county_code.clone())
+            .entry(ticket.county_code.to_string())
             .or_default();
         *entry = *entry + WarningCounts::of(ticket.warning(now));
     })?;

@@ -90,7 +90,7 @@ pub fn warnings_by_county(
         .map(|(county, row)| (county, colours::from_row(row)))
         .collect();
     for ticket in counts_expired_within(conn, range, category, now)? {
-        let entry = by_county.entry(ticket.county_code.clone()).or_default();
+        let entry = by_county.entry(ticket.county_code.to_string()).or_default();
         *entry = *entry + ticket.warning_change(now);
     }
     Ok(by_county)
