@@ -122,6 +122,15 @@ impl FieldErrors {
         }));
     }
 
+    /// The checked value, or every recorded error. A value is missing only when its check
+    /// recorded why, so the value comes with an empty collector or not at all.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, Error> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(Error::Validation(self.0)),
+        }
+    }
+
     pub fn into_result(self) -> Result<(), Error> {
         if self.0.is_empty() {
             Ok(())

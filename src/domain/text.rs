@@ -35,6 +35,59 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Declares a text newtype that only `parse` makes, so holding one means the rules held (the
+/// pattern of zero2prod's `SubscriberName`).
+macro_rules! validated_text {
+    ($(#[$doc:meta])* $name:ident, $rule:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(input: &str) -> Result<$name, String> {
+                $rule(input, $max).map($name)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(text: $name) -> String {
+                text.0
+            }
+        }
+    };
+}
+
+validated_text!(
+    /// A ticket's title: one line.
+    Title,
+    single_line,
+    200
+);
+validated_text!(
+    /// Long free text: a ticket's description, a resolution, a comment.
+    LongText,
+    multi_line,
+    10_000
+);
+validated_text!(
+    /// Why a move was made (escalate, reopen, withdraw), or a rating's comment.
+    ShortText,
+    multi_line,
+    2_000
+);
+validated_text!(
+    /// The name of a category or an API client: one line.
+    Name,
+    single_line,
+    100
+);
+
 pub fn single_line(input: &str, max_chars: usize) -> Result<String, String> {
     checked(input, max_chars, |c| c.is_control())
 }
@@ -129,5 +182,18 @@ mod tests {
         // Marks that only set the direction of neutral characters are not overrides.
         assert!(single_line("שלום\u{200F}!", 10).is_ok());
         assert!(!is_bidi_control('\u{200E}') && is_invisible('\u{200E}'));
+    }
+
+    #[test]
+    fn the_newtypes_hold_only_text_that_passed_their_rule() {
+        assert_eq!(Title::parse("  申请贷款 ").unwrap().as_str(), "申请贷款");
+        assert!(Title::parse("a\nb").is_err(), "a title is one line");
+        assert!(Title::parse(&"字".repeat(Title::MAX_CHARS + 1)).is_err());
+        assert!(Title::parse(&"字".repeat(Title::MAX_CHARS)).is_ok());
+        assert_eq!(String::from(LongText::parse("一\n二").unwrap()), "一\n二");
+        assert!(LongText::parse(&"x".repeat(LongText::MAX_CHARS + 1)).is_err());
+        assert!(ShortText::parse(&"x".repeat(ShortText::MAX_CHARS + 1)).is_err());
+        assert!(Name::parse("\u{200B}").is_err(), "invisible only");
+        assert!(Name::parse("Lab\u{7}").is_err());
     }
 }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use crate::auth::{Principal, policy};
 use crate::db::DbError;
 use crate::db::categories::{self, Category, CategoryChanges};
-use crate::domain::text;
+use crate::domain::text::Name;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::state::AppState;
 
@@ -67,7 +67,7 @@ pub async fn create(
     if !code_ok {
         errors.add("code", "2 to 32 characters: a-z, 0-9 or _");
     }
-    let name = errors.check("name", text::single_line(&input.name, 100));
+    let name = errors.check("name", Name::parse(&input.name).map(String::from));
     let category = Category {
         code: input.code,
         name: name.unwrap_or_default(),
@@ -116,7 +116,7 @@ pub async fn update(
     policy::manage_categories(caller)?;
     let mut errors = FieldErrors::default();
     let name = match input.name {
-        Some(name) => errors.check("name", text::single_line(&name, 100)),
+        Some(name) => errors.check("name", Name::parse(&name).map(String::from)),
         None => None,
     };
     let changes = CategoryChanges {

@@ -8,8 +8,8 @@ use crate::auth::{Principal, policy, token};
 use crate::db::api_clients::{self, ApiClient, NewClient};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::page::Page;
-use crate::domain::text;
-use crate::error::{DbOutcome, Error, FieldErrors};
+use crate::domain::text::Name;
+use crate::error::{DbOutcome, Error};
 use crate::services::enterprises::{deactivated, facts_for, visible_enterprise};
 use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
@@ -73,9 +73,7 @@ pub async fn create_client(
     input: CreateClient,
 ) -> Result<CreatedClient, Error> {
     authorize(state, caller, enterprise_id).await?;
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", text::single_line(&input.name, 100));
-    errors.into_result()?;
+    let name = Name::parse(&input.name).map_err(|why| Error::invalid("name", why))?;
     let cap = state.limits.max_clients_per_enterprise;
     state
         .db
@@ -87,7 +85,7 @@ pub async fn create_client(
     let new = NewClient {
         client_id,
         secret_hash,
-        name: name.expect("validated"),
+        name: name.into(),
         enterprise_id,
         created_by: caller.user_id(),
         now: state.clock.now(),

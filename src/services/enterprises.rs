@@ -115,8 +115,7 @@ pub async fn create_enterprise(
 ) -> Result<Enterprise, Error> {
     let mut errors = FieldErrors::default();
     let new = checked_new(&mut errors, input, state.clock.now());
-    errors.into_result()?;
-    let new = new.expect("validated");
+    let new = errors.finish(new)?;
     let caller = caller.clone();
     state
         .db

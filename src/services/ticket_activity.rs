@@ -8,10 +8,10 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, Comment, Event, NewEvent};
 use crate::db::{DbConnection, DbError, write_transaction};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::text;
+use crate::domain::text::LongText;
 use crate::domain::ticket::Action;
-use crate::error::{Error, FieldErrors};
-use crate::services::tickets::{DESCRIPTION_MAX, visible_ticket};
+use crate::error::Error;
+use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -30,10 +30,7 @@ pub async fn add_comment(
     ticket_id: i64,
     input: NewComment,
 ) -> Result<Comment, Error> {
-    let mut errors = FieldErrors::default();
-    let body = errors.check("body", text::multi_line(&input.body, DESCRIPTION_MAX));
-    errors.into_result()?;
-    let body = body.expect("validated");
+    let body = LongText::parse(&input.body).map_err(|why| Error::invalid("body", why))?;
     let now = state.clock.now();
     let caller = caller.clone();
     state
@@ -42,7 +39,7 @@ pub async fn add_comment(
             write_transaction(conn, |c| {
                 let (ticket, facts) = visible_ticket(c, &caller, ticket_id)?;
                 policy::comment_on_ticket(&caller, &facts, input.internal)?;
-                let comment = ticket_activity::insert_comment(c, ticket.id, caller.user_id(), &body, input.internal, now)?;
+                let comment = ticket_activity::insert_comment(c, ticket.id, caller.user_id(), body.as_str(), input.internal, now)?;
                 ticket_activity::insert_event(
                     c,
                     NewEvent {

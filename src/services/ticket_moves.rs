@@ -11,13 +11,11 @@ use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, counters, write_transaction};
 use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
-use crate::domain::text;
+use crate::domain::text::{LongText, ShortText};
 use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
-use crate::services::tickets::{DESCRIPTION_MAX, TicketNow, check_assignee, visible_ticket};
+use crate::services::tickets::{TicketNow, check_assignee, visible_ticket};
 use crate::state::AppState;
-
-const REASON_MAX: usize = 2_000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,17 +92,25 @@ impl ActionInput {
         let mut errors = FieldErrors::default();
         let moved = match self {
             ActionInput::Escalate { reason } => errors
-                .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| ActionInput::Escalate { reason }),
+                .check("reason", ShortText::parse(&reason))
+                .map(|reason| ActionInput::Escalate {
+                    reason: reason.into(),
+                }),
             ActionInput::Reopen { reason } => errors
-                .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| ActionInput::Reopen { reason }),
+                .check("reason", ShortText::parse(&reason))
+                .map(|reason| ActionInput::Reopen {
+                    reason: reason.into(),
+                }),
             ActionInput::Withdraw { reason } => errors
-                .check("reason", text::multi_line(&reason, REASON_MAX))
-                .map(|reason| ActionInput::Withdraw { reason }),
+                .check("reason", ShortText::parse(&reason))
+                .map(|reason| ActionInput::Withdraw {
+                    reason: reason.into(),
+                }),
             ActionInput::Resolve { resolution } => errors
-                .check("resolution", text::multi_line(&resolution, DESCRIPTION_MAX))
-                .map(|resolution| ActionInput::Resolve { resolution }),
+                .check("resolution", LongText::parse(&resolution))
+                .map(|resolution| ActionInput::Resolve {
+                    resolution: resolution.into(),
+                }),
             ActionInput::Confirm { rating, comment } => {
                 if !(1..=5).contains(&rating) {
                     errors.add("rating", "a whole number from 1 to 5");
@@ -112,15 +118,14 @@ impl ActionInput {
                 let comment = errors.check(
                     "comment",
                     comment
-                        .map(|c| text::multi_line(&c, REASON_MAX))
+                        .map(|c| ShortText::parse(&c).map(String::from))
                         .transpose(),
                 );
                 comment.map(|comment| ActionInput::Confirm { rating, comment })
             }
             other => Some(other),
         };
-        errors.into_result()?;
-        Ok(moved.expect("no errors means a value"))
+        errors.finish(moved)
     }
 
     /// What the event records besides the status change.

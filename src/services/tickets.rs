@@ -18,15 +18,12 @@ use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{self, Thresholds, Warning};
-use crate::domain::text;
+use crate::domain::text::{LongText, Title};
 use crate::domain::ticket::{Level, Priority, Status};
 use crate::domain::time;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::pairings::can_assist;
 use crate::state::AppState;
-
-pub const TITLE_MAX: usize = 200;
-pub const DESCRIPTION_MAX: usize = 10_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -110,8 +107,8 @@ pub async fn file_ticket(
 #[derive(Clone)]
 struct ValidFileTicket {
     input: FileTicket,
-    title: String,
-    description: String,
+    title: Title,
+    description: LongText,
     /// The idempotency key, when the client sent one.
     key: Option<String>,
     /// The digest of the request, which a replay with the same key must match.
@@ -121,23 +118,20 @@ struct ValidFileTicket {
 impl ValidFileTicket {
     fn validate(input: FileTicket, key: Option<String>) -> Result<ValidFileTicket, Error> {
         let mut errors = FieldErrors::default();
-        let title = errors.check("title", text::single_line(&input.title, TITLE_MAX));
-        let description = errors.check(
-            "description",
-            text::multi_line(&input.description, DESCRIPTION_MAX),
-        );
+        let title = errors.check("title", Title::parse(&input.title));
+        let description = errors.check("description", LongText::parse(&input.description));
         if let Some(key) = &key
             && (key.is_empty() || key.len() > 255)
         {
             errors.add("Idempotency-Key", "1 to 255 characters");
         }
-        errors.into_result()?;
+        let (title, description) = errors.finish(title.zip(description))?;
         let hash = hex::encode(Sha256::digest(
             serde_json::to_vec(&input).expect("serialises"),
         ));
         Ok(ValidFileTicket {
-            title: title.expect("validated"),
-            description: description.expect("validated"),
+            title,
+            description,
             input,
             key,
             hash,
@@ -230,8 +224,8 @@ fn new_ticket(
         county_code: enterprise.county_code,
         category: category.code,
         priority,
-        title: request.title.clone(),
-        description: request.description.clone(),
+        title: request.title.clone().into(),
+        description: request.description.clone().into(),
         status,
         level: Level::County,
         assignee_id: assignee,

@@ -180,11 +180,11 @@ pub async fn create_user(
             Ok::<_, Error>((input, home, errors))
         })
         .await?;
-    errors.into_result()?;
+    let username = errors.finish(username)?;
     let hash = state.hashing.hash(input.password).await?;
     let now = state.clock.now();
     let new = NewUser {
-        username: username.expect("validated"),
+        username,
         password_hash: Some(hash),
         role: input.role,
         kind: users::KIND_PERSON.to_owned(),
@@ -215,11 +215,11 @@ pub async fn create_admin(
     let mut errors = FieldErrors::default();
     let username = errors.check("username", normalize_username(&username));
     errors.check("password", check_password(&password));
-    errors.into_result()?;
+    let username = errors.finish(username)?;
     let hash = password::hash_off_thread(password).await;
     let now = clock.now();
     let new = NewUser {
-        username: username.expect("validated"),
+        username,
         password_hash: Some(hash),
         role: Role::Admin,
         kind: users::KIND_PERSON.to_owned(),
