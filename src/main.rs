@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::Utc;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use enterprise_assist::api::imports::ImportKind;
 use enterprise_assist::auth::policy::ImportScope;
 use enterprise_assist::config::{LogSettings, Settings};
 use enterprise_assist::db::programme_time::Rekeying;
 use enterprise_assist::demo;
 use enterprise_assist::domain::region::RegionCode;
-use enterprise_assist::services::imports::{self, ImportKind};
+use enterprise_assist::services::imports;
 use enterprise_assist::startup::{self, Application};
 use enterprise_assist::telemetry;
 

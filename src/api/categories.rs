@@ -1,6 +1,6 @@
 //! A category as the API shows it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::categories::Category as CategoryRow;
@@ -33,4 +33,30 @@ impl From<CategoryRow> for Category {
             active: row.active,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCategory {
+    #[schema(example = "tax")]
+    pub code: String,
+    #[schema(example = "税费服务")]
+    pub name: String,
+    /// Defaults: 24 / 360 / 4 / 72 hours.
+    pub normal_response_hours: Option<i32>,
+    pub normal_resolution_hours: Option<i32>,
+    pub urgent_response_hours: Option<i32>,
+    pub urgent_resolution_hours: Option<i32>,
+}
+
+/// A change to a category; absent fields stay. New service levels apply to tickets filed after.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCategory {
+    pub name: Option<String>,
+    pub normal_response_hours: Option<i32>,
+    pub normal_resolution_hours: Option<i32>,
+    pub urgent_response_hours: Option<i32>,
+    pub urgent_resolution_hours: Option<i32>,
+    pub active: Option<bool>,
 }

@@ -1,8 +1,9 @@
 //! An enterprise's API client as the API lists it.
 
-use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use chrono::NaiveDateTime;
 
 use crate::db::api_clients::ApiClient as ApiClientRow;
 
@@ -35,4 +36,28 @@ impl From<ApiClientRow> for ApiClient {
             revoked_at: row.revoked_at,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateClient {
+    #[schema(example = "ERP integration")]
+    pub name: String,
+}
+
+/// A new client with its secret: the only time the secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedClient {
+    pub id: i64,
+    pub client_id: String,
+    /// Shown once; store it now.
+    pub client_secret: String,
+    pub name: String,
+    pub enterprise_id: i64,
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<NaiveDateTime>,
 }

@@ -1,13 +1,36 @@
-//! The HTTP contract's answers: what a response shows of a stored row, apart from the row
-//! (crates.io's encodable types). Each view is made `From` its row, so storage can change a
-//! column without changing an answer, and an answer names no column it does not show.
-//! The schema names are the contract's (`openapi.yaml`), so views keep their rows' names.
+//! The HTTP contract in one place: request bodies, query parameters and answers.
+//!
+//! Answers show a stored row apart from the row (crates.io's encodable types): each view is
+//! made `From` its row, so storage can change a column without changing an answer, and an
+//! answer names no column it does not show. Request bodies are what the use cases take in and
+//! validate. This module sits below the use cases and above storage: it imports `db` and
+//! `domain`, never `services` or `routes`. The schema names are the contract's
+//! (`openapi.yaml`), so views keep their rows' names.
 
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub mod calendar;
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod imports;
+pub mod ops;
 pub mod pairings;
 pub mod regions;
+pub mod reports;
+pub mod sessions;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
+
+/// The query of a list that has only pages.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -1,6 +1,6 @@
 //! An enterprise's cadres as the API shows them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::pairings::PairedCadre as PairedCadreRow;
@@ -45,4 +45,20 @@ impl From<Vec<PairedCadreRow>> for PairedCadres {
             items: rows.into_iter().map(PairedCadre::from).collect(),
         }
     }
+}
+
+/// The whole set of an enterprise's cadres; an empty list clears it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetCadres {
+    pub cadres: Vec<CadreChoice>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CadreChoice {
+    pub user_id: i64,
+    /// Exactly one cadre of a non-empty set is primary: tickets go to them first.
+    #[serde(default)]
+    pub primary: bool,
 }

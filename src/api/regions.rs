@@ -1,10 +1,10 @@
-//! A region as the API shows it.
+//! A region as the API shows it, and the region list's query.
 
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::db::regions::Region as RegionRow;
-use crate::domain::region::RegionLevel;
+use crate::domain::region::{RegionCode, RegionLevel};
 
 /// A region as stored and as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,4 +55,19 @@ impl From<(RegionRow, Vec<RegionRow>)> for RegionDetail {
             ancestors: ancestors.into_iter().map(Region::from).collect(),
         }
     }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListRegions {
+    /// Only the direct children of this region (a six-digit code).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    pub parent: Option<RegionCode>,
+    /// Only regions of this level.
+    pub level: Option<RegionLevel>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }

@@ -1,8 +1,9 @@
 //! A ticket's comments and events as the API shows them.
 
-use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use chrono::NaiveDateTime;
 
 use crate::db::ticket_activity::{Comment as CommentRow, Event as EventRow};
 
@@ -64,4 +65,14 @@ impl From<EventRow> for Event {
             created_at: row.created_at,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    #[schema(example = "已联系市自然资源和规划局，预计本周内答复。")]
+    pub body: String,
+    /// Internal comments are for the government side only; enterprises cannot write them.
+    #[serde(default)]
+    pub internal: bool,
 }

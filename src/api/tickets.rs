@@ -1,14 +1,16 @@
 //! A ticket as the API shows it.
 
+use crate::domain::time::Day;
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
 use chrono::NaiveDateTime;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::tickets::Ticket as TicketRow;
 use crate::domain::region::RegionCode;
 use crate::domain::sla::Warning;
 use crate::domain::ticket::{Level, Priority, Status};
-use crate::services::tickets::TicketNow;
 
 // Its stored fields as shown: not its warning thresholds nor its statistics counters' state.
 /// A ticket as stored.
@@ -103,12 +105,104 @@ pub struct TicketView {
     pub enterprise_active: bool,
 }
 
-impl From<TicketNow> for TicketView {
-    fn from(now: TicketNow) -> TicketView {
+impl TicketView {
+    /// The view of `ticket` with what it is now: its colour and whether its enterprise acts.
+    pub fn new(ticket: TicketRow, warning: Option<Warning>, enterprise_active: bool) -> TicketView {
         TicketView {
-            ticket: now.ticket.into(),
-            warning: now.warning,
-            enterprise_active: now.enterprise_active,
+            ticket: ticket.into(),
+            warning,
+            enterprise_active,
         }
     }
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignTicket {
+    pub assignee_id: i64,
+}
+
+/// A reason, for escalating, reopening or withdrawing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    #[schema(example = "需市自然资源和规划局协调用地指标")]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveTicket {
+    #[schema(example = "已协调落实用地指标20亩，相关手续办理完毕。")]
+    pub resolution: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmTicket {
+    /// 1 (poor) to 5 (excellent).
+    #[schema(minimum = 1, maximum = 5)]
+    pub rating: i32,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileTicket {
+    #[schema(example = "land")]
+    pub category: String,
+    /// `normal` unless given.
+    pub priority: Option<Priority>,
+    #[schema(example = "新厂房用地指标申请")]
+    pub title: String,
+    #[schema(example = "我公司计划扩建生产线，需新增工业用地约20亩，请协助协调用地指标。")]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortParam {
+    /// Newest first.
+    Filed,
+    /// Soonest due first.
+    Due,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListTickets {
+    /// One status or several, comma-separated (`assigned,in_progress`).
+    #[param(example = "assigned,in_progress")]
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub priority: Option<Priority>,
+    /// Tickets of this region's subtree (any level).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    pub region: Option<RegionCode>,
+    /// A user id, or `me`.
+    #[param(example = "me")]
+    pub assignee: Option<String>,
+    pub warning: Option<Warning>,
+    /// Filed on or after this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub filed_from: Option<Day>,
+    /// Filed on or before this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub filed_to: Option<Day>,
+    /// `filed` (newest first, the default) or `due` (soonest due first).
+    #[param(inline)]
+    pub sort: Option<SortParam>,
+    /// `false`: only tickets of deactivated enterprises (their open ones stay open); `true`:
+    /// only those of active ones.
+    pub enterprise_active: Option<bool>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The empty body of a move that carries nothing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoFields {}

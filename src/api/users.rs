@@ -1,8 +1,9 @@
 //! A user as the API shows it.
 
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
 use chrono::NaiveDateTime;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::users::User as UserRow;
 use crate::domain::region::RegionCode;
@@ -47,4 +48,56 @@ impl From<UserRow> for User {
             updated_at: row.updated_at,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[schema(example = "cadre.li")]
+    pub username: String,
+    #[schema(example = "correct horse battery staple")]
+    pub password: String,
+    pub role: Role,
+    /// Required for supervisors and cadres: where their agency works.
+    #[schema(example = "411602")]
+    pub region_code: Option<String>,
+    /// Required for enterprise users.
+    pub enterprise_id: Option<i64>,
+    #[schema(example = "川汇区发展和改革委员会")]
+    pub department: Option<String>,
+    #[schema(example = "李明")]
+    pub display_name: Option<String>,
+}
+
+/// A change to a user; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub password: Option<String>,
+    /// Admins only.
+    pub role: Option<Role>,
+    pub region_code: Option<String>,
+    pub department: Option<String>,
+    pub display_name: Option<String>,
+    /// `false` deactivates: no more logins or refreshes.
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListUsers {
+    pub role: Option<Role>,
+    /// Users at home in this region's subtree (their region, or their enterprise's county).
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    pub region: Option<RegionCode>,
+    pub enterprise_id: Option<i64>,
+    pub active: Option<bool>,
+    /// Users whose department's name contains this (Latin letters in any case).
+    #[param(example = "发展和改革")]
+    pub department: Option<String>,
+    /// Page size, 1 to 200 (larger values are lowered to 200).
+    #[param(minimum = 1, default = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }

@@ -3,12 +3,15 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::extract::Json;
+use crate::api::sessions::{
+    ChangePassword, ClientCredentials, Login, RefreshRequest, TokenResponse,
+};
 use crate::api::users::User;
 use crate::auth::Principal;
 use crate::domain::address::ClientAddress;
 use crate::error::{Error, Problem};
-use crate::services::passwords::{self, ChangePassword};
-use crate::services::sessions::{self, ClientCredentials, Login, RefreshRequest, TokenResponse};
+use crate::services::passwords;
+use crate::services::sessions;
 use crate::services::users;
 use crate::state::AppState;
 

@@ -3,10 +3,11 @@
 use actix_web::{get, put, web};
 
 use super::extract::Json;
+use crate::api::calendar::{CalendarYear, ReplaceCalendar};
 use crate::auth::Principal;
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR, Year};
 use crate::error::{Error, Problem};
-use crate::services::calendar::{self, CalendarYear, ReplaceCalendar};
+use crate::services::calendar;
 use crate::state::AppState;
 
 fn year_of(path: &str) -> Result<Year, Error> {

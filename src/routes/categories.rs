@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 
 use super::extract::Json;
-use crate::api::categories::Category;
+use crate::api::categories::{Category, CreateCategory, UpdateCategory};
 use crate::auth::Principal;
 use crate::domain::page::Page;
 use crate::error::{Error, Problem};
-use crate::services::categories::{self, CreateCategory, UpdateCategory};
+use crate::services::categories;
 use crate::state::AppState;
 
 /// Every category with its service levels.

@@ -1,39 +1,17 @@
 //! `/enterprises`: the registry of enterprises, and each one's API clients.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
-use crate::api::clients::ApiClient;
-use crate::api::enterprises::Enterprise;
+use crate::api::clients::{ApiClient, CreateClient, CreatedClient};
+use crate::api::enterprises::{CreateEnterprise, Enterprise, ListEnterprises, UpdateEnterprise};
 use crate::auth::Principal;
 use crate::db::enterprises::EnterpriseFilter;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::region::RegionCode;
 use crate::error::{Error, Problem};
-use crate::services::clients::{self, CreateClient, CreatedClient};
-use crate::services::enterprises::{self, CreateEnterprise, UpdateEnterprise};
+use crate::services::clients;
+use crate::services::enterprises;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListEnterprises {
-    /// Enterprises whose county lies in this region's subtree (any level).
-    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
-    region: Option<RegionCode>,
-    /// Part of the name (Latin letters in any case).
-    #[param(example = "食品")]
-    q: Option<String>,
-    /// Exactly this industry.
-    industry: Option<String>,
-    active: Option<bool>,
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
 
 /// Register an enterprise.
 #[utoipa::path(

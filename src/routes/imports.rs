@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, post, web};
 
 use super::extract::csv_body;
+use crate::api::imports::{ImportKind, ImportReport};
 use crate::auth::Principal;
 use crate::error::{Error, Problem};
-use crate::services::imports::{self, ImportKind, ImportReport};
+use crate::services::imports;
 use crate::state::AppState;
 
 /// Import a CSV file of enterprises, cadres or pairings.

@@ -3,22 +3,15 @@
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::connection::SimpleConnection;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::AppState;
+use crate::api::ops::Health;
 use crate::db::DbError;
 use crate::error::{Error, Problem};
 use crate::metrics::MetricsAccess;
 
 /// The contract, exactly as committed at the repository root.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Health {
-    #[schema(example = "ok")]
-    status: &'static str,
-}
 
 /// The process is up.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "Up", body = Health)))]

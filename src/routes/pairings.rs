@@ -2,27 +2,16 @@
 //! (a cadre's enterprises).
 
 use actix_web::{get, put, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
+use crate::api::PageParams;
 use crate::api::enterprises::Enterprise;
-use crate::api::pairings::PairedCadres;
+use crate::api::pairings::{PairedCadres, SetCadres};
 use crate::auth::Principal;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
-use crate::services::pairings::{self, SetCadres};
+use crate::services::pairings;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
 
 /// The enterprise's cadres, the primary first.
 #[utoipa::path(
@@ -79,7 +68,7 @@ pub async fn set_cadres(
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "The cadre's user id"), PageQuery),
+    params(("id" = i64, Path, description = "The cadre's user id"), PageParams),
     responses(
         (status = 200, description = "One page of enterprises", body = Page<Enterprise>),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
@@ -91,7 +80,7 @@ pub async fn paired_enterprises(
     state: web::Data<AppState>,
     caller: Principal,
     id: web::Path<i64>,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<PageParams>,
 ) -> Result<web::Json<Page<Enterprise>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     Ok(web::Json(

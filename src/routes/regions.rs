@@ -1,31 +1,14 @@
 //! `/regions`: the national list of administrative divisions, readable by anyone.
 
 use actix_web::{get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::AppState;
 use super::extract::Query;
-use crate::api::regions::{Region, RegionDetail};
+use crate::api::regions::{ListRegions, Region, RegionDetail};
 use crate::db::regions::{self, RegionFilter};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::region::{RegionCode, RegionLevel};
+use crate::domain::region::RegionCode;
 use crate::error::{DbOutcome, Error, Problem};
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListRegions {
-    /// Only the direct children of this region (a six-digit code).
-    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
-    parent: Option<RegionCode>,
-    /// Only regions of this level.
-    level: Option<RegionLevel>,
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
 
 /// List regions, in code order.
 #[utoipa::path(

@@ -2,33 +2,14 @@
 
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::Query;
+use crate::api::reports::{Figures, RegionRef, StatsParams, StatsReport, TrendReport};
 use crate::auth::Principal;
-use crate::domain::region::RegionCode;
 use crate::domain::rollup::{Month, PeriodFigures};
 use crate::error::{Error, Problem};
-use crate::services::reports::{self, Figures, RegionRef, StatsQuery, StatsReport, TrendReport};
+use crate::services::reports::{self, StatsQuery};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StatsParams {
-    /// The region (any level); default: a supervisor's own region, the country for admins.
-    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
-    region: Option<RegionCode>,
-    /// First month, `YYYY-MM` (tickets count in the month they were filed, in programme time, `TIMEZONE`); default January of this year.
-    #[param(example = "2024-01")]
-    from: Option<String>,
-    /// Last month, included; default this month.
-    #[param(example = "2024-12")]
-    to: Option<String>,
-    /// Only this category.
-    #[param(example = "land")]
-    category: Option<String>,
-}
 
 fn parse(state: &AppState, params: StatsParams) -> Result<StatsQuery, Error> {
     let this_month = Month::of(state.clock.now(), state.timezone);

@@ -1,26 +1,15 @@
 //! `/tickets/{id}/comments` and `/tickets/{id}/events`.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
-use crate::api::ticket_activity::{Comment, Event};
+use crate::api::PageParams;
+use crate::api::ticket_activity::{Comment, Event, NewComment};
 use crate::auth::Principal;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
-use crate::services::ticket_activity::{self, NewComment};
+use crate::services::ticket_activity;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
 
 /// Comment on a ticket.
 #[utoipa::path(

@@ -3,28 +3,30 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ETAG, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Query};
-use crate::api::tickets::TicketView;
+use crate::api::tickets::{
+    AssignTicket, ConfirmTicket, FileTicket, ListTickets, NoFields, Reason, ResolveTicket,
+    SortParam, TicketView,
+};
 use crate::auth::Principal;
 use crate::db::tickets::Sort;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::region::RegionCode;
-use crate::domain::sla::Warning;
-use crate::domain::ticket::{Priority, Status};
+use crate::domain::ticket::Status;
 use crate::domain::time::Day;
 use crate::error::{Error, Problem};
-use crate::services::ticket_moves::{
-    self, ActionInput, AssignTicket, ConfirmTicket, Precondition, Reason, ResolveTicket,
-};
-use crate::services::tickets::{self, FileTicket, ListQuery, TicketNow};
+use crate::services::ticket_moves::{self, ActionInput, Precondition};
+use crate::services::tickets::{self, ListQuery, TicketNow};
 use crate::state::AppState;
+
+/// A use case's ticket as the API shows it (here, as `api` sits below the use cases).
+fn view(now: TicketNow) -> TicketView {
+    TicketView::new(now.ticket, now.warning, now.enterprise_active)
+}
 
 /// The answer for one ticket: its JSON and its version as the ETag.
 fn ticket_response(status: StatusCode, ticket: TicketNow) -> HttpResponse {
-    let view = TicketView::from(ticket);
+    let view = view(ticket);
     HttpResponse::build(status)
         .insert_header((ETAG, format!("\"{}\"", view.ticket.version)))
         .json(view)
@@ -86,49 +88,6 @@ pub async fn file_ticket(
     Ok(response)
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortParam {
-    /// Newest first.
-    Filed,
-    /// Soonest due first.
-    Due,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListTickets {
-    /// One status or several, comma-separated (`assigned,in_progress`).
-    #[param(example = "assigned,in_progress")]
-    status: Option<String>,
-    category: Option<String>,
-    priority: Option<Priority>,
-    /// Tickets of this region's subtree (any level).
-    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
-    region: Option<RegionCode>,
-    /// A user id, or `me`.
-    #[param(example = "me")]
-    assignee: Option<String>,
-    warning: Option<Warning>,
-    /// Filed on or after this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
-    #[param(value_type = Option<chrono::NaiveDate>)]
-    filed_from: Option<Day>,
-    /// Filed on or before this day (programme time, `TIMEZONE`), from 0001-01-01 to 9999-12-31.
-    #[param(value_type = Option<chrono::NaiveDate>)]
-    filed_to: Option<Day>,
-    /// `filed` (newest first, the default) or `due` (soonest due first).
-    #[param(inline)]
-    sort: Option<SortParam>,
-    /// `false`: only tickets of deactivated enterprises (their open ones stay open); `true`:
-    /// only those of active ones.
-    enterprise_active: Option<bool>,
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
-
 fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
     let statuses = match &query.status {
         None => Vec::new(),
@@ -186,7 +145,7 @@ pub async fn list_tickets(
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let query = parse_list(query)?;
     let page = tickets::list_tickets(&state, &caller, query, page).await?;
-    Ok(web::Json(page.map(TicketView::from)))
+    Ok(web::Json(page.map(view)))
 }
 
 /// One ticket.
@@ -253,11 +212,6 @@ macro_rules! move_endpoint {
         }
     };
 }
-
-/// The empty body of a move that carries nothing.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoFields {}
 
 move_endpoint!(
     assign,

@@ -1,38 +1,15 @@
 //! `/users`: accounts, managed by admins and (for their region) supervisors.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{Json, Query};
-use crate::api::users::User;
+use crate::api::users::{CreateUser, ListUsers, UpdateUser, User};
 use crate::auth::Principal;
 use crate::db::users::UserFilter;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::region::RegionCode;
-use crate::domain::role::Role;
 use crate::error::{Error, Problem};
-use crate::services::users::{self, CreateUser, UpdateUser};
+use crate::services::users;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListUsers {
-    role: Option<Role>,
-    /// Users at home in this region's subtree (their region, or their enterprise's county).
-    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
-    region: Option<RegionCode>,
-    enterprise_id: Option<i64>,
-    active: Option<bool>,
-    /// Users whose department's name contains this (Latin letters in any case).
-    #[param(example = "发展和改革")]
-    department: Option<String>,
-    /// Page size, 1 to 200 (larger values are lowered to 200).
-    #[param(minimum = 1, default = 50)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    cursor: Option<String>,
-}
 
 /// Create a user.
 #[utoipa::path(

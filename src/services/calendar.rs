@@ -5,53 +5,15 @@
 
 use std::time::Duration;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use crate::api::calendar::{CalendarYear, ReplaceCalendar};
 use crate::auth::{Principal, policy};
 use crate::db::{self, Database, read_snapshot, write_transaction};
-use crate::domain::calendar::{Calendar, CalendarDay, DayKind, Year, YearCalendar};
+use crate::domain::calendar::{Calendar, CalendarDay, Year, YearCalendar};
 use crate::error::{Error, FieldError};
 use crate::state::{AppState, CalendarCache};
 
 /// How often an instance looks whether another one changed the calendar.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
-
-/// A year of the calendar: its exceptions only, and the working days they leave.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CalendarYear {
-    #[schema(example = 2026)]
-    pub year: i32,
-    /// Whether the year's arrangement is loaded; a year not loaded has weekends only.
-    pub loaded: bool,
-    /// Working days of the year.
-    #[schema(example = 248)]
-    pub working_days: i64,
-    /// The exceptions, in date order.
-    pub days: Vec<CalendarDay>,
-}
-
-/// A year's exceptions, replacing the stored ones whole.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReplaceCalendar {
-    /// Every date inside the year, each once. A `workday` must be a Saturday or Sunday; a
-    /// `holiday` on a weekend is kept (it names the stretch) and changes no count.
-    #[schema(max_items = 366)]
-    pub days: Vec<CalendarDayInput>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CalendarDayInput {
-    #[schema(value_type = String, format = Date, example = "2026-02-14")]
-    pub date: NaiveDate,
-    pub kind: DayKind,
-    /// The holiday it belongs to, up to 100 characters.
-    #[schema(example = "春节")]
-    pub name: Option<String>,
-}
 
 pub fn view(calendar: &Calendar, year: Year) -> CalendarYear {
     let loaded = calendar.year(year);

@@ -1,40 +1,12 @@
 //! Categories and their service levels: everyone reads them, admins change them.
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
+use crate::api::categories::{CreateCategory, UpdateCategory};
 use crate::auth::{Principal, policy};
 use crate::db::DbError;
 use crate::db::categories::{self, Category, CategoryChanges};
 use crate::domain::text::Name;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateCategory {
-    #[schema(example = "tax")]
-    pub code: String,
-    #[schema(example = "税费服务")]
-    pub name: String,
-    /// Defaults: 24 / 360 / 4 / 72 hours.
-    pub normal_response_hours: Option<i32>,
-    pub normal_resolution_hours: Option<i32>,
-    pub urgent_response_hours: Option<i32>,
-    pub urgent_resolution_hours: Option<i32>,
-}
-
-/// A change to a category; absent fields stay. New service levels apply to tickets filed after.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateCategory {
-    pub name: Option<String>,
-    pub normal_response_hours: Option<i32>,
-    pub normal_resolution_hours: Option<i32>,
-    pub urgent_response_hours: Option<i32>,
-    pub urgent_resolution_hours: Option<i32>,
-    pub active: Option<bool>,
-}
 
 const MAX_HOURS: i32 = 24 * 366;
 

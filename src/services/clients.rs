@@ -1,9 +1,6 @@
 //! Enterprises' API clients: created with a secret shown once, listed, revoked.
 
-use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use crate::api::clients::{CreateClient, CreatedClient};
 use crate::auth::{Principal, policy, token};
 use crate::db::api_clients::{self, ApiClient, NewClient};
 use crate::db::{DbConnection, write_transaction};
@@ -13,30 +10,6 @@ use crate::error::{DbOutcome, Error};
 use crate::services::enterprises::{deactivated, facts_for, visible_enterprise};
 use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateClient {
-    #[schema(example = "ERP integration")]
-    pub name: String,
-}
-
-/// A new client with its secret: the only time the secret is shown.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedClient {
-    pub id: i64,
-    pub client_id: String,
-    /// Shown once; store it now.
-    pub client_secret: String,
-    pub name: String,
-    pub enterprise_id: i64,
-    #[serde(serialize_with = "crate::domain::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::domain::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub revoked_at: Option<NaiveDateTime>,
-}
 
 /// Checks that the caller may manage the enterprise's clients (404 when it cannot see it).
 async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> Result<(), Error> {

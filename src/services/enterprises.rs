@@ -1,9 +1,8 @@
 //! Registering, listing and changing enterprises.
 
 use chrono::NaiveDateTime;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
+use crate::api::enterprises::{CreateEnterprise, UpdateEnterprise};
 use crate::auth::Principal;
 use crate::auth::policy;
 use crate::auth::revocation::Revocation;
@@ -22,39 +21,6 @@ use crate::state::AppState;
 
 /// A taken code, wherever its holder is (the code is the enterprises' one unique key).
 pub const USCC_TAKEN: &str = "that unified social credit code is not available";
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateEnterprise {
-    #[schema(example = "周口市恒达食品有限公司")]
-    pub name: String,
-    /// Unified social credit code: 18 characters with a valid check character.
-    #[schema(example = "91350100M000100Y43")]
-    pub uscc: String,
-    /// A county-level region (a county, or a city that has no counties).
-    #[schema(example = "411602")]
-    pub county_code: String,
-    #[schema(example = "food processing")]
-    pub industry: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-}
-
-/// A change to an enterprise; absent fields stay as they are, an empty optional field is cleared.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateEnterprise {
-    pub name: Option<String>,
-    /// A corrected code; it must still be valid and unique.
-    pub uscc: Option<String>,
-    /// Moves the enterprise to another county-level region inside the caller's scope.
-    pub county_code: Option<String>,
-    pub industry: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-    /// `false` deactivates the enterprise, `true` reactivates it.
-    pub active: Option<bool>,
-}
 
 /// Longest value of each free-text field, in characters.
 fn max_chars(field: &str) -> usize {

@@ -3,9 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
+use crate::api::pairings::SetCadres;
 use crate::auth::{Principal, policy};
 use crate::db::enterprises::{Enterprise, EnterpriseFilter};
 use crate::db::pairings::{PairedCadre, Pairing};
@@ -17,22 +15,6 @@ use crate::domain::region::RegionCode;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::{managed_enterprise, visible_enterprise};
 use crate::state::AppState;
-
-/// The whole set of an enterprise's cadres; an empty list clears it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetCadres {
-    pub cadres: Vec<CadreChoice>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CadreChoice {
-    pub user_id: i64,
-    /// Exactly one cadre of a non-empty set is primary: tickets go to them first.
-    #[serde(default)]
-    pub primary: bool,
-}
 
 /// Whether `user` may be paired with an enterprise in `county`.
 pub fn can_assist(user: &User, county: &RegionCode) -> bool {

@@ -2,12 +2,10 @@
 //! login (and throttled like one), the new one follows the usual rules, and every session of
 //! the user ends, the caller's too; the answer is a new session.
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
 use super::login_throttle::{self, Attempt};
 use super::revocations::{self, revoke_users};
-use super::sessions::{Lifetimes, TokenResponse, start_session};
+use super::sessions::{Lifetimes, start_session};
+use crate::api::sessions::{ChangePassword, TokenResponse};
 use crate::auth::revocation::Revoked;
 use crate::auth::{Principal, policy};
 use crate::db::users::UserChanges;
@@ -16,16 +14,6 @@ use crate::domain::account::check_password;
 use crate::domain::address::ClientAddress;
 use crate::error::{Error, FieldErrors};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangePassword {
-    #[schema(example = "correct horse battery staple")]
-    pub current_password: String,
-    /// 12 to 128 characters, not the current password.
-    #[schema(example = "a new and longer passphrase")]
-    pub new_password: String,
-}
 
 pub async fn change_own_password(
     state: &AppState,

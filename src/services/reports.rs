@@ -6,30 +6,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
+use crate::api::reports::{ChildRow, Figures, MonthRow, RegionRef, StatsReport, TrendReport};
 use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, categories, counters, read_snapshot};
 use crate::domain::region::{CodeRange, RegionCode};
-use crate::domain::rollup::{Counters, Month, PeriodFigures, WarningCounts};
+use crate::domain::rollup::{Counters, Month, WarningCounts};
 use crate::domain::time::Tz;
 use crate::error::Error;
 use crate::state::AppState;
-
-/// The region a report is about.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RegionRef {
-    /// `000000` for the whole country.
-    #[schema(example = "411600")]
-    pub code: String,
-    #[schema(example = "周口市")]
-    pub name: String,
-    /// `province`, `city`, `county`, or `country`.
-    #[schema(example = "city")]
-    pub level: String,
-}
 
 impl From<Region> for RegionRef {
     fn from(r: Region) -> RegionRef {
@@ -47,55 +32,6 @@ fn country() -> RegionRef {
         name: "全国".into(),
         level: "country".into(),
     }
-}
-
-/// The figures of a period, with the warning snapshot of now.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Figures {
-    #[serde(flatten)]
-    pub period: PeriodFigures,
-    /// Open tickets now yellow, orange and red (a snapshot, not bound to the period).
-    pub warnings: WarningCounts,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ChildRow {
-    pub region: RegionRef,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatsReport {
-    pub region: RegionRef,
-    #[schema(example = "2024-01")]
-    pub from: String,
-    #[schema(example = "2024-12")]
-    pub to: String,
-    pub category: Option<String>,
-    pub totals: Figures,
-    /// City → its counties, province → its cities, country → its provinces.
-    pub children: Vec<ChildRow>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MonthRow {
-    #[schema(example = "2024-03")]
-    pub month: String,
-    #[serde(flatten)]
-    pub figures: PeriodFigures,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TrendReport {
-    pub region: RegionRef,
-    pub from: String,
-    pub to: String,
-    pub category: Option<String>,
-    /// Every month of the period, empty ones included.
-    pub months: Vec<MonthRow>,
-    /// Open tickets now yellow, orange and red.
-    pub warnings: WarningCounts,
 }
 
 /// The longest period a report covers, in (calendar) years: a trend has a row per month.

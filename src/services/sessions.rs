@@ -4,11 +4,10 @@
 //! (`services::revocations`).
 
 use chrono::{NaiveDateTime, TimeDelta};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::login_throttle::{self, Attempt};
 use super::revocations::{self, revoke_session};
+use crate::api::sessions::{ClientCredentials, Login, RefreshRequest, TokenResponse};
 use crate::auth::Principal;
 use crate::auth::revocation::Revocation;
 use crate::auth::token::{self, Grant};
@@ -18,40 +17,6 @@ use crate::domain::account::normalize_username;
 use crate::domain::address::ClientAddress;
 use crate::error::Error;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Login {
-    #[schema(example = "cadre.li")]
-    pub username: String,
-    #[schema(example = "correct horse battery staple")]
-    pub password: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ClientCredentials {
-    pub client_id: String,
-    pub client_secret: String,
-}
-
-/// Tokens handed to a client.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenResponse {
-    /// A JWT to send as `Authorization: Bearer <token>`.
-    pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    #[schema(example = 900)]
-    pub expires_in: i64,
-    /// Single use: exchange it at `/auth/refresh` for a new pair. Absent for API clients.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-}
 
 fn invalid_login() -> Error {
     Error::Unauthorized("invalid username or password".into())

@@ -1,9 +1,7 @@
 //! Comments on a ticket and its audit trail. Internal comments, and their events, never reach
 //! the enterprise by any route.
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
+use crate::api::ticket_activity::NewComment;
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, Comment, Event, NewEvent};
 use crate::db::{DbConnection, DbError, write_transaction};
@@ -13,16 +11,6 @@ use crate::domain::ticket::Action;
 use crate::error::Error;
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewComment {
-    #[schema(example = "已联系市自然资源和规划局，预计本周内答复。")]
-    pub body: String,
-    /// Internal comments are for the government side only; enterprises cannot write them.
-    #[serde(default)]
-    pub internal: bool,
-}
 
 pub async fn add_comment(
     state: &AppState,

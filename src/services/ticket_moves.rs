@@ -2,8 +2,6 @@
 //! one transaction, so of any number of concurrent moves on a ticket exactly one wins.
 
 use chrono::NaiveDateTime;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
@@ -16,36 +14,6 @@ use crate::domain::ticket::{self as lifecycle, Action, Status};
 use crate::error::{Error, FieldErrors};
 use crate::services::tickets::{TicketNow, check_assignee, visible_ticket};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignTicket {
-    pub assignee_id: i64,
-}
-
-/// A reason, for escalating, reopening or withdrawing.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Reason {
-    #[schema(example = "需市自然资源和规划局协调用地指标")]
-    pub reason: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResolveTicket {
-    #[schema(example = "已协调落实用地指标20亩，相关手续办理完毕。")]
-    pub resolution: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmTicket {
-    /// 1 (poor) to 5 (excellent).
-    #[schema(minimum = 1, maximum = 5)]
-    pub rating: i32,
-    pub comment: Option<String>,
-}
 
 /// An [`Action`] of the lifecycle with the input it carries (a move of the ticket).
 #[derive(Debug)]

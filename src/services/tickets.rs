@@ -1,10 +1,9 @@
 //! FilingRecords, reading and listing tickets.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
+use crate::api::tickets::FileTicket;
 use crate::auth::Principal;
 use crate::auth::policy;
 use crate::config::LimitSettings;
@@ -24,19 +23,6 @@ use crate::domain::time;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::pairings::can_assist;
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileTicket {
-    #[schema(example = "land")]
-    pub category: String,
-    /// `normal` unless given.
-    pub priority: Option<Priority>,
-    #[schema(example = "新厂房用地指标申请")]
-    pub title: String,
-    #[schema(example = "我公司计划扩建生产线，需新增工业用地约20亩，请协助协调用地指标。")]
-    pub description: String,
-}
 
 /// A ticket as a use case answers it: the ticket, its warning colour now, and whether its
 /// enterprise is still active (`api::tickets::TicketView` shows it).

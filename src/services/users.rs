@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
-use utoipa::ToSchema;
-
+use crate::api::users::{CreateUser, UpdateUser};
 use crate::auth::policy;
 use crate::auth::{Principal, password};
 use crate::clock::Clock;
@@ -30,39 +28,6 @@ const NAME_MAX: usize = 100;
 
 /// A taken username, wherever its holder is (usernames are the users' one unique key).
 pub const USERNAME_TAKEN: &str = "that username is not available";
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUser {
-    #[schema(example = "cadre.li")]
-    pub username: String,
-    #[schema(example = "correct horse battery staple")]
-    pub password: String,
-    pub role: Role,
-    /// Required for supervisors and cadres: where their agency works.
-    #[schema(example = "411602")]
-    pub region_code: Option<String>,
-    /// Required for enterprise users.
-    pub enterprise_id: Option<i64>,
-    #[schema(example = "川汇区发展和改革委员会")]
-    pub department: Option<String>,
-    #[schema(example = "李明")]
-    pub display_name: Option<String>,
-}
-
-/// A change to a user; absent fields stay as they are.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateUser {
-    pub password: Option<String>,
-    /// Admins only.
-    pub role: Option<Role>,
-    pub region_code: Option<String>,
-    pub department: Option<String>,
-    pub display_name: Option<String>,
-    /// `false` deactivates: no more logins or refreshes.
-    pub active: Option<bool>,
-}
 
 /// A department or display name: optional, one line, at most 100 characters; `None` when
 /// invalid (and recorded), `Some(None)` when blank.

@@ -8,12 +8,13 @@ use chrono::NaiveDateTime;
 
 use super::table::{self, Columns, at};
 use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, enterprises_by_uscc};
+use crate::api::enterprises::CreateEnterprise;
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::{DbConnection, enterprises, regions};
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::USCC_TAKEN;
-use crate::services::enterprises::{CreateEnterprise, checked_new};
+use crate::services::enterprises::checked_new;
 
 pub const COLUMNS: Columns = Columns {
     required: &["uscc", "name", "county_code"],

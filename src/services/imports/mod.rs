@@ -14,9 +14,8 @@ mod table;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
+use crate::api::imports::{ImportKind, ImportReport};
 use crate::auth::Principal;
 use crate::auth::policy::{self, ImportScope};
 use crate::auth::revocation::Revocation;
@@ -28,30 +27,6 @@ use crate::domain::access::UserFacts;
 use crate::error::{Error, FieldErrors};
 use crate::services::pairings::end_broken;
 use crate::services::revocations::revoke_users;
-
-/// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum ImportKind {
-    Enterprises,
-    Cadres,
-    Pairings,
-}
-
-/// What an import did: each row of the file counted once.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ImportReport {
-    pub kind: ImportKind,
-    /// Rows in the file (the header not counted).
-    pub rows: usize,
-    pub created: usize,
-    pub updated: usize,
-    /// Rows that matched what was stored.
-    pub unchanged: usize,
-    /// Pairings ended: for a pairings file, those of its enterprises that it no longer lists;
-    /// for a cadre or enterprise file, those its moves put outside the pairing rule.
-    pub removed: usize,
-}
 
 /// A row and the line of the file it came from.
 #[derive(Debug, Clone)]

@@ -1,0 +1,86 @@
+//! Statistics: the query and the reports (figures of a region and its children, trends).
+
+use crate::domain::region::RegionCode;
+use crate::domain::rollup::{PeriodFigures, WarningCounts};
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The region a report is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegionRef {
+    /// `000000` for the whole country.
+    #[schema(example = "411600")]
+    pub code: String,
+    #[schema(example = "周口市")]
+    pub name: String,
+    /// `province`, `city`, `county`, or `country`.
+    #[schema(example = "city")]
+    pub level: String,
+}
+
+/// The figures of a period, with the warning snapshot of now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Figures {
+    #[serde(flatten)]
+    pub period: PeriodFigures,
+    /// Open tickets now yellow, orange and red (a snapshot, not bound to the period).
+    pub warnings: WarningCounts,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChildRow {
+    pub region: RegionRef,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsReport {
+    pub region: RegionRef,
+    #[schema(example = "2024-01")]
+    pub from: String,
+    #[schema(example = "2024-12")]
+    pub to: String,
+    pub category: Option<String>,
+    pub totals: Figures,
+    /// City → its counties, province → its cities, country → its provinces.
+    pub children: Vec<ChildRow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonthRow {
+    #[schema(example = "2024-03")]
+    pub month: String,
+    #[serde(flatten)]
+    pub figures: PeriodFigures,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendReport {
+    pub region: RegionRef,
+    pub from: String,
+    pub to: String,
+    pub category: Option<String>,
+    /// Every month of the period, empty ones included.
+    pub months: Vec<MonthRow>,
+    /// Open tickets now yellow, orange and red.
+    pub warnings: WarningCounts,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// The region (any level); default: a supervisor's own region, the country for admins.
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    pub region: Option<RegionCode>,
+    /// First month, `YYYY-MM` (tickets count in the month they were filed, in programme time, `TIMEZONE`); default January of this year.
+    #[param(example = "2024-01")]
+    pub from: Option<String>,
+    /// Last month, included; default this month.
+    #[param(example = "2024-12")]
+    pub to: Option<String>,
+    /// Only this category.
+    #[param(example = "land")]
+    pub category: Option<String>,
+}
