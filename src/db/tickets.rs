@@ -3,8 +3,10 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDateTime;
+use diesel::dsl::{AsSelect, IntoBoxed, Limit, Select};
 use diesel::prelude::*;
 
+use super::connection::MultiBackend;
 use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, counters, idempotency, write_transaction};
@@ -438,11 +440,26 @@ pub fn list(
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<Ticket>, DbError> {
-    let mut query = tickets::table
+    let query = tickets::table
         .select(Ticket::as_select())
         .limit(limit)
         .into_boxed();
-    query = match scope {
+    let query = in_scope(conn, query, scope)?;
+    let query = filtered(query, filter);
+    Ok(in_order(query, sort, after).load(conn)?)
+}
+
+/// The ticket list's query, built up clause by clause.
+type Listing =
+    IntoBoxed<'static, Limit<Select<tickets::table, AsSelect<Ticket, MultiBackend>>>, MultiBackend>;
+
+/// The tickets `scope` lets the caller see.
+fn in_scope(
+    conn: &mut DbConnection,
+    query: Listing,
+    scope: &TicketScope,
+) -> Result<Listing, DbError> {
+    Ok(match scope {
         TicketScope::All => query,
         TicketScope::CountyIn(range) => {
             query.filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
@@ -460,9 +477,13 @@ pub fn list(
                     .or(tickets::enterprise_id.eq_any(paired)),
             )
         }
-    };
+    })
+}
+
+/// The tickets that match every filter given.
+fn filtered(mut query: Listing, filter: &TicketFilter) -> Listing {
     if !filter.statuses.is_empty() {
-        query = query.filter(tickets::status.eq_any(&filter.statuses));
+        query = query.filter(tickets::status.eq_any(filter.statuses.clone()));
     }
     if let Some(category) = &filter.category {
         query = query.filter(tickets::category.eq(category.clone()));
@@ -497,19 +518,29 @@ pub fn list(
         query = query.filter(tickets::created_at.lt(before));
     }
     if let Some((warning, now)) = filter.warning {
-        let open = [Status::Submitted, Status::Assigned, Status::InProgress];
-        query = query.filter(tickets::status.eq_any(open));
-        query = match warning {
-            Warning::Yellow => query
-                .filter(tickets::yellow_at.le(now))
-                .filter(tickets::orange_at.gt(now)),
-            Warning::Orange => query
-                .filter(tickets::orange_at.le(now))
-                .filter(tickets::red_at.gt(now)),
-            Warning::Red => query.filter(tickets::red_at.le(now)),
-        };
+        query = with_colour(query, warning, now);
     }
-    query = match (sort, after) {
+    query
+}
+
+/// The open tickets of colour `warning` at `now`.
+fn with_colour(query: Listing, warning: Warning, now: NaiveDateTime) -> Listing {
+    let open = [Status::Submitted, Status::Assigned, Status::InProgress];
+    let query = query.filter(tickets::status.eq_any(open));
+    match warning {
+        Warning::Yellow => query
+            .filter(tickets::yellow_at.le(now))
+            .filter(tickets::orange_at.gt(now)),
+        Warning::Orange => query
+            .filter(tickets::orange_at.le(now))
+            .filter(tickets::red_at.gt(now)),
+        Warning::Red => query.filter(tickets::red_at.le(now)),
+    }
+}
+
+/// The list in `sort` order, from after the cursor's ticket.
+fn in_order(query: Listing, sort: Sort, after: Option<(NaiveDateTime, i64)>) -> Listing {
+    let query = match (sort, after) {
         // The plain bound before the exact keyset lets the index start at the cursor, so a
         // deep page costs what the first one does.
         (Sort::Filed, Some((at, id))) => query.filter(tickets::created_at.le(at)).filter(
@@ -524,11 +555,10 @@ pub fn list(
         ),
         (_, None) => query,
     };
-    query = match sort {
+    match sort {
         Sort::Filed => query.order((tickets::created_at.desc(), tickets::id.desc())),
         Sort::Due => query.order((tickets::due_at.asc(), tickets::id.asc())),
-    };
-    Ok(query.load(conn)?)
+    }
 }
 
 /// How many tickets an enterprise filed at or after `since`, and when the first of them was.
