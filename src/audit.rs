@@ -7,6 +7,7 @@
 use crate::db::pairings::Pairing;
 use crate::db::users::User;
 use crate::domain::access::Refusal;
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 
 /// A policy refusal as it is answered: `decision` is `forbidden` (403) or `hidden` (404, as if
@@ -15,7 +16,7 @@ pub fn access_denied(refusal: &Refusal) {
     tracing::warn!(
         target: "audit",
         event = "access.denied",
-        actor_id = refusal.actor_id,
+        actor_id = refusal.actor_id.get(),
         actor_role = refusal.actor_role.as_str(),
         decision = refusal.kind.as_str(),
         reason = refusal.reason.as_str(),
@@ -36,29 +37,29 @@ pub fn token_rejected(reason: &str) {
 }
 
 /// An account created by `actor_id` (`None`: the `create-admin` command).
-pub fn user_created(actor_id: Option<i64>, user: &User) {
+pub fn user_created(actor_id: Option<UserId>, user: &User) {
     tracing::info!(
         target: "audit",
         event = "user.created",
-        actor_id,
-        target_id = user.id,
+        actor_id = actor_id.map(UserId::get),
+        target_id = user.id.get(),
         role = user.role.as_str(),
         region = user.region_code.as_ref().map(RegionCode::as_str),
-        enterprise_id = user.enterprise_id,
+        enterprise_id = user.enterprise_id.map(EnterpriseId::get),
         outcome = "success",
         "user created"
     );
 }
 
 /// A change to an account, naming what changed; a deactivation is also its own event.
-pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed: bool) {
+pub fn user_changed(actor_id: UserId, before: &User, after: &User, password_changed: bool) {
     let role_changed = before.role != after.role;
     let region_changed = before.region_code != after.region_code;
     tracing::info!(
         target: "audit",
         event = "user.changed",
-        actor_id,
-        target_id = after.id,
+        actor_id = actor_id.get(),
+        target_id = after.id.get(),
         role_from = role_changed.then(|| before.role.as_str()),
         role_to = role_changed.then(|| after.role.as_str()),
         region_from = region_changed.then_some(before.region_code.as_ref().map(RegionCode::as_str)).flatten(),
@@ -72,8 +73,8 @@ pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed
         tracing::info!(
             target: "audit",
             event = "user.deactivated",
-            actor_id,
-            target_id = after.id,
+            actor_id = actor_id.get(),
+            target_id = after.id.get(),
             outcome = "success",
             "user deactivated"
         );
@@ -82,18 +83,18 @@ pub fn user_changed(actor_id: i64, before: &User, after: &User, password_changed
 
 /// Pairings a move ended in its own transaction (`cause`: what moved), listed as (enterprise,
 /// cadre, primary); `actor_id` is `None` for the command line. Nothing when none ended.
-pub fn pairings_ended(actor_id: Option<i64>, cause: &'static str, ended: &[Pairing]) {
+pub fn pairings_ended(actor_id: Option<UserId>, cause: &'static str, ended: &[Pairing]) {
     if ended.is_empty() {
         return;
     }
     let pairings: Vec<(i64, i64, bool)> = ended
         .iter()
-        .map(|p| (p.enterprise_id, p.user_id, p.primary))
+        .map(|p| (p.enterprise_id.get(), p.user_id.get(), p.primary))
         .collect();
     tracing::info!(
         target: "audit",
         event = "pairings.ended",
-        actor_id,
+        actor_id = actor_id.map(UserId::get),
         cause,
         count = ended.len(),
         ?pairings,
@@ -104,11 +105,11 @@ pub fn pairings_ended(actor_id: Option<i64>, cause: &'static str, ended: &[Pairi
 
 /// A year of the working-day calendar replaced by `actor_id` (`None`: the `import calendar`
 /// command).
-pub fn calendar_replaced(actor_id: Option<i64>, year: i32, days: usize, working_days: i64) {
+pub fn calendar_replaced(actor_id: Option<UserId>, year: i32, days: usize, working_days: i64) {
     tracing::info!(
         target: "audit",
         event = "calendar.replaced",
-        actor_id,
+        actor_id = actor_id.map(UserId::get),
         year,
         days,
         working_days,

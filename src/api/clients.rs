@@ -31,7 +31,7 @@ impl From<ApiClientRow> for ApiClient {
             id: row.id,
             client_id: row.client_id,
             name: row.name,
-            enterprise_id: row.enterprise_id,
+            enterprise_id: row.enterprise_id.get(),
             created_at: row.created_at,
             revoked_at: row.revoked_at,
         }

@@ -33,7 +33,7 @@ pub struct Enterprise {
 impl From<EnterpriseRow> for Enterprise {
     fn from(row: EnterpriseRow) -> Enterprise {
         Enterprise {
-            id: row.id,
+            id: row.id.get(),
             name: row.name,
             uscc: row.uscc,
             county_code: row.county_code,

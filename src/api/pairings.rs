@@ -23,7 +23,7 @@ pub struct PairedCadre {
 impl From<PairedCadreRow> for PairedCadre {
     fn from(row: PairedCadreRow) -> PairedCadre {
         PairedCadre {
-            user_id: row.user_id,
+            user_id: row.user_id.get(),
             username: row.username,
             display_name: row.display_name,
             department: row.department,

@@ -24,8 +24,8 @@ impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Comment {
         Comment {
             id: row.id,
-            ticket_id: row.ticket_id,
-            author_id: row.author_id,
+            ticket_id: row.ticket_id.get(),
+            author_id: row.author_id.get(),
             body: row.body,
             internal: row.internal,
             created_at: row.created_at,
@@ -55,8 +55,8 @@ impl From<EventRow> for Event {
     fn from(row: EventRow) -> Event {
         Event {
             id: row.id,
-            ticket_id: row.ticket_id,
-            actor_id: row.actor_id,
+            ticket_id: row.ticket_id.get(),
+            actor_id: row.actor_id.map(i64::from),
             action: row.action,
             from_status: row.from_status,
             to_status: row.to_status,

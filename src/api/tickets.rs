@@ -66,8 +66,8 @@ pub struct Ticket {
 impl From<TicketRow> for Ticket {
     fn from(row: TicketRow) -> Ticket {
         Ticket {
-            id: row.id,
-            enterprise_id: row.enterprise_id,
+            id: row.id.get(),
+            enterprise_id: row.enterprise_id.get(),
             county_code: row.county_code,
             category: row.category,
             priority: row.priority,
@@ -75,8 +75,8 @@ impl From<TicketRow> for Ticket {
             description: row.description,
             status: row.status,
             level: row.level,
-            assignee_id: row.assignee_id,
-            filed_by: row.filed_by,
+            assignee_id: row.assignee_id.map(i64::from),
+            filed_by: row.filed_by.get(),
             response_due_at: row.response_due_at,
             due_at: row.due_at,
             first_response_at: row.first_response_at,

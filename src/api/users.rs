@@ -36,11 +36,11 @@ pub struct User {
 impl From<UserRow> for User {
     fn from(row: UserRow) -> User {
         User {
-            id: row.id,
+            id: row.id.get(),
             username: row.username,
             role: row.role,
             region_code: row.region_code,
-            enterprise_id: row.enterprise_id,
+            enterprise_id: row.enterprise_id.map(i64::from),
             department: row.department,
             display_name: row.display_name,
             active: row.active,

@@ -92,6 +92,7 @@ mod tests {
     use super::*;
     use crate::auth::revocation::{Revocation, Revoked};
     use crate::auth::token::Grant;
+    use crate::domain::ids::UserId;
     use actix_web::test::TestRequest;
     use chrono::{TimeDelta, Utc};
 
@@ -110,7 +111,7 @@ mod tests {
         let tokens = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 900).unwrap();
         let revocations = Revocations::new(TimeDelta::minutes(15));
         let now = Utc::now().naive_utc();
-        let admin = Principal::Admin { user_id: 3 };
+        let admin = Principal::Admin { user_id: UserId(3) };
         let grant = Grant {
             generation: 0,
             session: None,
@@ -123,7 +124,7 @@ mod tests {
         // Revoked since: a new request sees it, this one keeps the answer it was given.
         let revoked = Revocation {
             revoked: Revoked::User {
-                user_id: 3,
+                user_id: UserId(3),
                 generation: 1,
             },
             at: now,

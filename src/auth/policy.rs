@@ -11,6 +11,7 @@ use crate::domain::access::{
     EnterpriseFacts, EnterpriseScope, Principal, Refusal, RefusalKind, TicketFacts, TicketScope,
     UserFacts, UserScope,
 };
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::domain::ticket::Action;
@@ -293,7 +294,7 @@ pub fn sees_internal(p: &Principal) -> bool {
 }
 
 /// Only an enterprise (a person or an API client) files, and only for itself.
-pub fn file_ticket(p: &Principal) -> Result<i64, Refusal> {
+pub fn file_ticket(p: &Principal) -> Result<EnterpriseId, Refusal> {
     match p {
         Principal::Enterprise { enterprise_id, .. } => Ok(*enterprise_id),
         Principal::Admin { .. } | Principal::Supervisor { .. } | Principal::Cadre { .. } => {
@@ -303,7 +304,7 @@ pub fn file_ticket(p: &Principal) -> Result<i64, Refusal> {
 }
 
 /// Which tickets a list may show when it is filtered to the tickets of `assignee` (if any).
-pub fn list_tickets(p: &Principal, assignee: Option<i64>) -> TicketScope {
+pub fn list_tickets(p: &Principal, assignee: Option<UserId>) -> TicketScope {
     match p {
         Principal::Admin { .. } => TicketScope::All,
         Principal::Supervisor { region, .. } => TicketScope::CountyIn(region.subtree()),
@@ -316,7 +317,7 @@ pub fn list_tickets(p: &Principal, assignee: Option<i64>) -> TicketScope {
 /// A cadre listing their own queue needs no scope: the filter on the assignee keeps the list to
 /// tickets assigned to them, all of which they may see. Dropping the scope's "or paired"
 /// condition is for speed: the query runs straight down the assignee index.
-fn lists_own_queue(cadre: i64, assignee: Option<i64>) -> bool {
+fn lists_own_queue(cadre: UserId, assignee: Option<UserId>) -> bool {
     assignee == Some(cadre)
 }
 
@@ -367,20 +368,27 @@ mod tests {
     }
 
     fn principal(role: Role, region: Option<&str>, enterprise_id: Option<i64>) -> Principal {
-        Principal::new(1, role, region.map(code), enterprise_id, false).unwrap()
+        Principal::new(
+            UserId(1),
+            role,
+            region.map(code),
+            enterprise_id.map(EnterpriseId),
+            false,
+        )
+        .unwrap()
     }
 
     fn client_of(enterprise_id: i64) -> Principal {
         Principal::Enterprise {
-            user_id: 1,
-            enterprise_id,
+            user_id: UserId(1),
+            enterprise_id: EnterpriseId(enterprise_id),
             client: true,
         }
     }
 
     fn user(id: i64, role: Role, home: &str) -> UserFacts {
         UserFacts {
-            id,
+            id: UserId(id),
             role,
             home: Some(code(home)),
         }
@@ -388,7 +396,7 @@ mod tests {
 
     fn enterprise(id: i64, county: &str, paired_with_caller: bool) -> EnterpriseFacts {
         EnterpriseFacts {
-            id,
+            id: EnterpriseId(id),
             county: code(county),
             paired_with_caller,
         }
@@ -515,10 +523,10 @@ mod tests {
 
     fn ticket(level: Level, assignee: Option<i64>) -> TicketFacts {
         TicketFacts {
-            enterprise_id: 5,
+            enterprise_id: EnterpriseId(5),
             county: code("411602"),
             level,
-            assignee_id: assignee,
+            assignee_id: assignee.map(UserId),
             caller_paired: false,
         }
     }
@@ -606,7 +614,7 @@ mod tests {
         ));
         assert!(matches!(
             list_enterprises(&cadre),
-            EnterpriseScope::PairedWith(1)
+            EnterpriseScope::PairedWith(UserId(1))
         ));
     }
 
@@ -644,15 +652,21 @@ mod tests {
     #[test]
     fn a_cadre_listing_their_own_queue_needs_no_scope() {
         let cadre = principal(Role::Cadre, Some("411602"), None);
-        assert!(matches!(list_tickets(&cadre, Some(1)), TicketScope::All));
-        assert!(matches!(list_tickets(&cadre, None), TicketScope::Cadre(1)));
         assert!(matches!(
-            list_tickets(&cadre, Some(2)),
-            TicketScope::Cadre(1)
+            list_tickets(&cadre, Some(UserId(1))),
+            TicketScope::All
+        ));
+        assert!(matches!(
+            list_tickets(&cadre, None),
+            TicketScope::Cadre(UserId(1))
+        ));
+        assert!(matches!(
+            list_tickets(&cadre, Some(UserId(2))),
+            TicketScope::Cadre(UserId(1))
         ));
         let sup = principal(Role::Supervisor, Some("411600"), None);
         assert!(matches!(
-            list_tickets(&sup, Some(1)),
+            list_tickets(&sup, Some(UserId(1))),
             TicketScope::CountyIn(_)
         ));
     }
@@ -665,7 +679,7 @@ mod tests {
             Err(Refusal {
                 kind: RefusalKind::Forbidden,
                 reason: "your role may not manage categories".into(),
-                actor_id: 1,
+                actor_id: UserId(1),
                 actor_role: Role::Cadre,
             })
         );

@@ -4,6 +4,7 @@
 //! second (`services::revocations`). Only revocations younger than an access token's lifetime
 //! matter: every token they could end has expired after that, so older ones are forgotten.
 
+use crate::domain::ids::UserId;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -16,7 +17,7 @@ use super::token::Claims;
 pub enum Revoked {
     /// Every token of the user below this generation (deactivation, a change of role, region
     /// or enterprise, a new password, a revoked client, a deactivated enterprise).
-    User { user_id: i64, generation: i64 },
+    User { user_id: UserId, generation: i64 },
     /// Every token of one login session (a logout, or a refresh token used twice).
     Session { family_id: String },
 }
@@ -34,7 +35,7 @@ const MARGIN: TimeDelta = TimeDelta::minutes(1);
 #[derive(Default)]
 struct Known {
     /// The lowest generation still valid per user, and when it was set.
-    users: HashMap<i64, (i64, NaiveDateTime)>,
+    users: HashMap<UserId, (i64, NaiveDateTime)>,
     sessions: HashMap<String, NaiveDateTime>,
     /// The highest id read from the table.
     followed_up_to: i64,
@@ -55,7 +56,7 @@ impl Revocations {
     }
 
     /// Whether the token these claims come from has been revoked.
-    pub fn is_revoked(&self, claims: &Claims, user_id: i64) -> bool {
+    pub fn is_revoked(&self, claims: &Claims, user_id: UserId) -> bool {
         let known = self.known.read().unwrap_or_else(|e| e.into_inner());
         let below = known
             .users
@@ -156,7 +157,7 @@ mod tests {
     fn user(generation: i64, minutes: i64) -> Revocation {
         Revocation {
             revoked: Revoked::User {
-                user_id: 7,
+                user_id: UserId(7),
                 generation,
             },
             at: at(minutes),
@@ -166,14 +167,17 @@ mod tests {
     #[test]
     fn a_user_revocation_ends_older_generations_only() {
         let revocations = Revocations::new(TimeDelta::minutes(15));
-        assert!(!revocations.is_revoked(&claims(0, None), 7));
+        assert!(!revocations.is_revoked(&claims(0, None), UserId(7)));
         revocations.apply(&[user(2, 0)], at(0));
-        assert!(revocations.is_revoked(&claims(1, None), 7));
-        assert!(!revocations.is_revoked(&claims(2, None), 7));
-        assert!(!revocations.is_revoked(&claims(0, None), 8), "other users");
+        assert!(revocations.is_revoked(&claims(1, None), UserId(7)));
+        assert!(!revocations.is_revoked(&claims(2, None), UserId(7)));
+        assert!(
+            !revocations.is_revoked(&claims(0, None), UserId(8)),
+            "other users"
+        );
         // An older revocation read late does not lower the bar.
         revocations.apply(&[user(1, 0)], at(0));
-        assert!(revocations.is_revoked(&claims(1, None), 7));
+        assert!(revocations.is_revoked(&claims(1, None), UserId(7)));
     }
 
     #[test]
@@ -186,9 +190,9 @@ mod tests {
             at: at(0),
         };
         revocations.follow(&[logout], 41, at(0));
-        assert!(revocations.is_revoked(&claims(0, Some("a")), 7));
-        assert!(!revocations.is_revoked(&claims(0, Some("b")), 7));
-        assert!(!revocations.is_revoked(&claims(0, None), 7));
+        assert!(revocations.is_revoked(&claims(0, Some("a")), UserId(7)));
+        assert!(!revocations.is_revoked(&claims(0, Some("b")), UserId(7)));
+        assert!(!revocations.is_revoked(&claims(0, None), UserId(7)));
         assert_eq!(revocations.followed_up_to(), 41);
     }
 
@@ -198,14 +202,14 @@ mod tests {
         revocations.apply(&[user(1, 0)], at(0));
         revocations.forget_old(at(15));
         assert!(
-            revocations.is_revoked(&claims(0, None), 7),
+            revocations.is_revoked(&claims(0, None), UserId(7)),
             "within the margin"
         );
         revocations.forget_old(at(16));
-        assert!(!revocations.is_revoked(&claims(0, None), 7));
+        assert!(!revocations.is_revoked(&claims(0, None), UserId(7)));
         revocations.apply(&[user(1, 0)], at(16));
         assert!(
-            !revocations.is_revoked(&claims(0, None), 7),
+            !revocations.is_revoked(&claims(0, None), UserId(7)),
             "too old to apply"
         );
     }

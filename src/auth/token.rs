@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Principal;
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 
@@ -31,7 +32,7 @@ pub struct Claims {
     pub region: Option<RegionCode>,
     /// The enterprise of an enterprise user or API client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ent: Option<i64>,
+    pub ent: Option<EnterpriseId>,
     /// Set for an enterprise's API client rather than a person.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub client: bool,
@@ -63,7 +64,7 @@ impl Claims {
     /// The principal the claims name; `None` for a combination no account has.
     pub fn principal(&self) -> Option<Principal> {
         Principal::new(
-            self.sub.parse().ok()?,
+            UserId(self.sub.parse().ok()?),
             self.role,
             self.region.clone(),
             self.ent,
@@ -170,7 +171,7 @@ mod tests {
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
-    fn cadre(user_id: i64) -> Principal {
+    fn cadre(user_id: UserId) -> Principal {
         Principal::Cadre {
             user_id,
             region: RegionCode::parse("411602").unwrap(),
@@ -186,9 +187,9 @@ mod tests {
     fn issued_tokens_verify_until_they_expire() {
         let keys = TokenKeys::new(SECRET, 900).unwrap();
         let now = Utc::now().naive_utc();
-        let token = keys.issue(&cadre(7), GRANT, now);
+        let token = keys.issue(&cadre(UserId(7)), GRANT, now);
         let claims = keys.verify(&token, now).unwrap();
-        assert_eq!(claims.principal(), Some(cadre(7)));
+        assert_eq!(claims.principal(), Some(cadre(UserId(7))));
         assert_eq!((claims.r#gen, claims.sid.as_deref()), (3, Some("family")));
         assert!(keys.verify(&token, now + TimeDelta::seconds(899)).is_ok());
         assert_eq!(
@@ -204,7 +205,7 @@ mod tests {
         let now = Utc::now().naive_utc();
         let other = TokenKeys::new(b"another-secret-another-secret-xx", 900).unwrap();
         let keys = TokenKeys::new(SECRET, 900).unwrap();
-        let foreign = other.issue(&Principal::Admin { user_id: 1 }, GRANT, now);
+        let foreign = other.issue(&Principal::Admin { user_id: UserId(1) }, GRANT, now);
         assert_eq!(keys.verify(&foreign, now).unwrap_err(), Rejection::Invalid);
     }
 

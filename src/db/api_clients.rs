@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::schema::{api_clients, enterprises, users};
 use super::users::{self as user_rows, KIND_CLIENT, NewUser, User};
 use super::{DbConnection, DbError};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::role::Role;
 
 /// A client as listed: never its secret.
@@ -17,7 +18,7 @@ pub struct ApiClient {
     /// The public identifier, exchanged with the secret at `/auth/token`.
     pub client_id: String,
     pub name: String,
-    pub enterprise_id: i64,
+    pub enterprise_id: EnterpriseId,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
 }
@@ -26,8 +27,8 @@ pub struct NewClient {
     pub client_id: String,
     pub secret_hash: String,
     pub name: String,
-    pub enterprise_id: i64,
-    pub created_by: i64,
+    pub enterprise_id: EnterpriseId,
+    pub created_by: UserId,
     pub now: NaiveDateTime,
 }
 
@@ -63,7 +64,10 @@ pub fn insert(conn: &mut DbConnection, new: NewClient) -> Result<ApiClient, DbEr
         .get_result(c))?)
 }
 
-pub fn list(conn: &mut DbConnection, enterprise_id: i64) -> Result<Vec<ApiClient>, DbError> {
+pub fn list(
+    conn: &mut DbConnection,
+    enterprise_id: EnterpriseId,
+) -> Result<Vec<ApiClient>, DbError> {
     Ok(api_clients::table
         .filter(api_clients::enterprise_id.eq(enterprise_id))
         .select(ApiClient::as_select())
@@ -91,7 +95,10 @@ pub fn find_live(
 /// Whether the enterprise is active, holding its row until the commit on PostgreSQL, so that
 /// concurrent creations of its clients count one after the other (SQLite's write transaction
 /// holds the whole database already).
-pub fn lock_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<bool, DbError> {
+pub fn lock_enterprise(
+    conn: &mut DbConnection,
+    enterprise_id: EnterpriseId,
+) -> Result<bool, DbError> {
     let query = enterprises::table
         .find(enterprise_id)
         .select(enterprises::active);
@@ -102,7 +109,7 @@ pub fn lock_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<bo
 }
 
 /// How many unrevoked clients an enterprise has.
-pub fn count_live(conn: &mut DbConnection, enterprise_id: i64) -> Result<i64, DbError> {
+pub fn count_live(conn: &mut DbConnection, enterprise_id: EnterpriseId) -> Result<i64, DbError> {
     Ok(api_clients::table
         .filter(api_clients::enterprise_id.eq(enterprise_id))
         .filter(api_clients::revoked_at.is_null())
@@ -114,11 +121,11 @@ pub fn count_live(conn: &mut DbConnection, enterprise_id: i64) -> Result<i64, Db
 /// `NotFound` when no such live client exists.
 pub fn revoke(
     conn: &mut DbConnection,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     client_id: &str,
     now: NaiveDateTime,
-) -> Result<i64, DbError> {
-    let user_id: i64 = diesel::update(
+) -> Result<UserId, DbError> {
+    let user_id: UserId = diesel::update(
         api_clients::table
             .filter(api_clients::enterprise_id.eq(enterprise_id))
             .filter(api_clients::client_id.eq(client_id))

@@ -10,13 +10,14 @@ use super::search::{ESCAPE, contains_pattern, lower};
 use super::users::User;
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 use crate::domain::access::{EnterpriseFacts, EnterpriseScope};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = enterprises)]
 pub struct Enterprise {
-    pub id: i64,
+    pub id: EnterpriseId,
     pub name: String,
     /// Unified social credit code (GB 32100-2015).
     pub uscc: String,
@@ -79,7 +80,7 @@ pub struct EnterpriseFilter {
     pub industry: Option<String>,
     pub active: Option<bool>,
     /// Only the enterprises this cadre is paired with.
-    pub cadre: Option<i64>,
+    pub cadre: Option<UserId>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewEnterprise) -> Result<Enterprise, DbError> {
@@ -98,7 +99,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewEnterprise]) -> Result<()
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Enterprise, DbError> {
+pub fn find(conn: &mut DbConnection, id: EnterpriseId) -> Result<Enterprise, DbError> {
     Ok(enterprises::table
         .find(id)
         .select(Enterprise::as_select())
@@ -109,7 +110,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<Enterprise, DbError> {
 /// caller decides whether that cadre may still take its tickets).
 pub fn find_with_primary_cadre(
     conn: &mut DbConnection,
-    id: i64,
+    id: EnterpriseId,
 ) -> Result<(Enterprise, Option<User>), DbError> {
     use super::schema::users;
     let primary = enterprise_cadres::table.on(enterprise_cadres::enterprise_id
@@ -125,7 +126,10 @@ pub fn find_with_primary_cadre(
 }
 
 /// Which of these enterprises are deactivated (tickets say so).
-pub fn inactive_among(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i64>, DbError> {
+pub fn inactive_among(
+    conn: &mut DbConnection,
+    ids: &[EnterpriseId],
+) -> Result<HashSet<EnterpriseId>, DbError> {
     let mut inactive = HashSet::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         inactive.extend(
@@ -133,7 +137,7 @@ pub fn inactive_among(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i6
                 .filter(enterprises::id.eq_any(chunk))
                 .filter(enterprises::active.eq(false))
                 .select(enterprises::id)
-                .load::<i64>(conn)?,
+                .load::<EnterpriseId>(conn)?,
         );
     }
     Ok(inactive)
@@ -158,7 +162,7 @@ pub fn find_by_usccs(
 
 pub fn update(
     conn: &mut DbConnection,
-    id: i64,
+    id: EnterpriseId,
     changes: &EnterpriseChanges,
 ) -> Result<Enterprise, DbError> {
     let statement = diesel::update(enterprises::table.find(id)).set(changes);
@@ -179,7 +183,7 @@ pub fn list(
         .order(enterprises::id)
         .limit(page.fetch_limit())
         .into_boxed();
-    let paired_with = |cadre: i64| {
+    let paired_with = |cadre: UserId| {
         enterprise_cadres::table
             .filter(enterprise_cadres::user_id.eq(cadre))
             .select(enterprise_cadres::enterprise_id)

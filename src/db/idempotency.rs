@@ -1,5 +1,6 @@
 //! Idempotency keys of ticket filings, kept at least a day.
 
+use crate::domain::ids::{TicketId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,9 +10,9 @@ use super::{DbConnection, DbError};
 /// The request digest and ticket a key was first used for.
 pub fn find(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     key: &str,
-) -> Result<Option<(String, i64)>, DbError> {
+) -> Result<Option<(String, TicketId)>, DbError> {
     Ok(idempotency_keys::table
         .find((user_id, key))
         .select((idempotency_keys::request_hash, idempotency_keys::ticket_id))
@@ -22,10 +23,10 @@ pub fn find(
 /// Records the key; a concurrent filing with the same key fails here with `Duplicate`.
 pub fn insert(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     key: &str,
     request_hash: &str,
-    ticket_id: i64,
+    ticket_id: TicketId,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::insert_into(idempotency_keys::table)

@@ -7,14 +7,15 @@ use diesel::prelude::*;
 
 use super::schema::{enterprise_cadres, enterprises, users};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 
 /// Whether the cadre is paired with the enterprise (primary or not).
 pub fn is_paired(
     conn: &mut DbConnection,
-    enterprise_id: i64,
-    user_id: i64,
+    enterprise_id: EnterpriseId,
+    user_id: UserId,
 ) -> Result<bool, DbError> {
     Ok(diesel::select(diesel::dsl::exists(
         enterprise_cadres::table.find((enterprise_id, user_id)),
@@ -25,15 +26,15 @@ pub fn is_paired(
 /// One wanted pairing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pairing {
-    pub enterprise_id: i64,
-    pub user_id: i64,
+    pub enterprise_id: EnterpriseId,
+    pub user_id: UserId,
     pub primary: bool,
 }
 
 /// A cadre paired with an enterprise, as the pairing list shows them.
 #[derive(Debug, Queryable)]
 pub struct PairedCadre {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: Option<String>,
     pub department: Option<String>,
@@ -53,7 +54,7 @@ pub struct Changes {
 /// The enterprise's cadres, the primary first.
 pub fn list_for_enterprise(
     conn: &mut DbConnection,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
 ) -> Result<Vec<PairedCadre>, DbError> {
     Ok(enterprise_cadres::table
         .inner_join(users::table)
@@ -75,13 +76,13 @@ pub fn list_for_enterprise(
 /// transaction; `wanted` must already satisfy the one-primary rule.
 pub fn replace(
     conn: &mut DbConnection,
-    enterprise_ids: &[i64],
+    enterprise_ids: &[EnterpriseId],
     wanted: &[Pairing],
     now: NaiveDateTime,
 ) -> Result<Changes, DbError> {
-    let mut existing: HashMap<(i64, i64), bool> = HashMap::new();
+    let mut existing: HashMap<(EnterpriseId, UserId), bool> = HashMap::new();
     for chunk in enterprise_ids.chunks(ROWS_PER_STATEMENT) {
-        let rows: Vec<(i64, i64, bool)> = enterprise_cadres::table
+        let rows: Vec<(EnterpriseId, UserId, bool)> = enterprise_cadres::table
             .filter(enterprise_cadres::enterprise_id.eq_any(chunk))
             .select((
                 enterprise_cadres::enterprise_id,
@@ -91,7 +92,7 @@ pub fn replace(
             .load(conn)?;
         existing.extend(rows.into_iter().map(|(e, u, p)| ((e, u), p)));
     }
-    let wanted_keys: HashSet<(i64, i64)> = wanted
+    let wanted_keys: HashSet<(EnterpriseId, UserId)> = wanted
         .iter()
         .map(|p| (p.enterprise_id, p.user_id))
         .collect();
@@ -99,7 +100,7 @@ pub fn replace(
 
     // Removals and demotions first, so no enterprise holds two primaries at any moment (a
     // unique index allows one).
-    let mut stale: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut stale: BTreeMap<EnterpriseId, Vec<UserId>> = BTreeMap::new();
     for (enterprise_id, user_id) in existing.keys().filter(|k| !wanted_keys.contains(k)) {
         stale.entry(*enterprise_id).or_default().push(*user_id);
     }
@@ -143,8 +144,8 @@ pub fn replace(
 /// the enterprise's county.
 #[derive(Debug, Queryable)]
 pub struct HeldPairing {
-    pub enterprise_id: i64,
-    pub user_id: i64,
+    pub enterprise_id: EnterpriseId,
+    pub user_id: UserId,
     pub primary: bool,
     pub role: Role,
     pub active: bool,
@@ -155,8 +156,8 @@ pub struct HeldPairing {
 /// The pairings of any of these cadres or any of these enterprises.
 pub fn held_by(
     conn: &mut DbConnection,
-    cadre_ids: &[i64],
-    enterprise_ids: &[i64],
+    cadre_ids: &[UserId],
+    enterprise_ids: &[EnterpriseId],
 ) -> Result<Vec<HeldPairing>, DbError> {
     let query = || {
         enterprise_cadres::table
@@ -203,8 +204,8 @@ pub fn remove(conn: &mut DbConnection, pairings: &[Pairing]) -> Result<usize, Db
 #[derive(Debug, Insertable)]
 #[diesel(table_name = enterprise_cadres)]
 struct NewPairing {
-    enterprise_id: i64,
-    user_id: i64,
+    enterprise_id: EnterpriseId,
+    user_id: UserId,
     is_primary: bool,
     created_at: NaiveDateTime,
 }

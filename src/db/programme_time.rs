@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::counters::{self, CounterRow};
 use super::schema::{service_state, ticket_stats, tickets};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT, write_transaction};
+use crate::domain::ids::TicketId;
 use crate::domain::rollup::Month;
 use crate::domain::time::Tz;
 
@@ -101,7 +102,7 @@ pub fn key_in_programme_time(
 /// Gives every ticket its month of `tz` and rebuilds the period counters from the tickets:
 /// returns how many tickets changed month and how many keys were written.
 fn rekey(c: &mut DbConnection, tz: Tz) -> Result<(usize, usize), DbError> {
-    let mut moved: BTreeMap<Month, Vec<i64>> = BTreeMap::new();
+    let mut moved: BTreeMap<Month, Vec<TicketId>> = BTreeMap::new();
     let mut sums = BTreeMap::new();
     counters::each_ticket(c, |ticket| {
         let month = Month::of(ticket.created_at, tz);

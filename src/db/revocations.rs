@@ -1,6 +1,7 @@
 //! The append-only log of token revocations every instance follows, and the token generations
 //! of users it refers to.
 
+use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use super::{DbConnection, DbError};
 #[diesel(table_name = token_revocations)]
 pub struct StoredRevocation {
     pub id: i64,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub generation: Option<i64>,
     pub family_id: Option<String>,
     pub revoked_at: NaiveDateTime,
@@ -22,7 +23,7 @@ pub struct StoredRevocation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = token_revocations, treat_none_as_default_value = false)]
 pub struct NewRevocation {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub generation: Option<i64>,
     pub family_id: Option<String>,
     pub revoked_at: NaiveDateTime,
@@ -31,8 +32,8 @@ pub struct NewRevocation {
 /// Raises the token generation of these users by one; their new generations.
 pub fn bump_generations(
     conn: &mut DbConnection,
-    user_ids: &[i64],
-) -> Result<Vec<(i64, i64)>, DbError> {
+    user_ids: &[UserId],
+) -> Result<Vec<(UserId, i64)>, DbError> {
     let statement = diesel::update(users::table.filter(users::id.eq_any(user_ids)))
         .set(users::token_generation.eq(users::token_generation + 1));
     Ok(crate::on_backend!(conn, |c| statement

@@ -2,6 +2,7 @@
 //! throttle's counters (under digests the caller computes), both shared by every instance
 //! through the database.
 
+use crate::domain::ids::UserId;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
@@ -13,7 +14,7 @@ use super::{DbConnection, DbError};
 pub struct RefreshToken {
     pub id: i64,
     pub family_id: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
@@ -23,7 +24,7 @@ pub struct RefreshToken {
 pub struct NewRefreshToken<'a> {
     pub token_hash: &'a str,
     pub family_id: &'a str,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub now: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     /// When the family's first token was issued (the login).
@@ -90,7 +91,7 @@ pub fn revoke_family(
 /// Revokes every refresh token of these users: all their sessions end.
 pub fn revoke_user_tokens(
     conn: &mut DbConnection,
-    user_ids: &[i64],
+    user_ids: &[UserId],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(

@@ -1,4 +1,4 @@
-//! The domain's enumerations and region codes are stored as text; these impls read them
+//! The domain's enumerations and region codes are stored as text, its ids as big integers; these impls read them
 //! straight from a column, refusing a value the domain does not know, and write them straight
 //! into one, so no query spells a value out as a string. The domain knows nothing of diesel:
 //! its types get their column impls here.
@@ -6,9 +6,10 @@
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::{SingleValue, Text};
+use diesel::sql_types::{BigInt, SingleValue, Text};
 
 use crate::domain::calendar::DayKind;
+use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::rollup::Month;
@@ -86,3 +87,49 @@ to_text!(
     DayKind,
     RegionCode
 );
+
+/// Ids: a big-integer column read into and written from the id's type.
+macro_rules! big_integer {
+    ($($ty:ident),+) => {$(
+        impl<DB> FromSql<BigInt, DB> for $ty
+        where
+            DB: Backend,
+            i64: FromSql<BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                i64::from_sql(bytes).map($ty)
+            }
+        }
+
+        impl<DB, ST> Queryable<ST, DB> for $ty
+        where
+            DB: Backend,
+            ST: SingleValue,
+            $ty: FromSql<ST, DB>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+
+        impl<DB> ToSql<BigInt, DB> for $ty
+        where
+            DB: Backend,
+            i64: ToSql<BigInt, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.0.to_sql(out)
+            }
+        }
+
+        const _: () = {
+            #[derive(diesel::expression::AsExpression)]
+            #[diesel(foreign_derive, sql_type = BigInt)]
+            #[allow(dead_code)] // only its impls are used
+            struct Column($ty);
+        };
+    )+};
+}
+
+big_integer!(TicketId, UserId, EnterpriseId);

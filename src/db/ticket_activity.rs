@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use super::schema::{ticket_comments, ticket_events};
 use super::{DbConnection, DbError};
+use crate::domain::ids::{TicketId, UserId};
 use crate::domain::page::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ticket_comments)]
 pub struct Comment {
     pub id: i64,
-    pub ticket_id: i64,
-    pub author_id: i64,
+    pub ticket_id: TicketId,
+    pub author_id: UserId,
     pub body: String,
     /// Internal comments are never shown to the enterprise.
     pub internal: bool,
@@ -23,9 +24,9 @@ pub struct Comment {
 #[diesel(table_name = ticket_events)]
 pub struct Event {
     pub id: i64,
-    pub ticket_id: i64,
+    pub ticket_id: TicketId,
     /// Null when the service itself acted (auto-close).
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
@@ -36,8 +37,8 @@ pub struct Event {
 }
 
 pub struct NewEvent<'a> {
-    pub ticket_id: i64,
-    pub actor_id: Option<i64>,
+    pub ticket_id: TicketId,
+    pub actor_id: Option<UserId>,
     pub action: &'a str,
     pub from_status: Option<&'a str>,
     pub to_status: Option<&'a str>,
@@ -65,7 +66,7 @@ pub fn insert_event(conn: &mut DbConnection, event: NewEvent) -> Result<(), DbEr
 /// One page of a ticket's events, oldest first; internal ones only when asked for.
 pub fn list_events(
     conn: &mut DbConnection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     include_internal: bool,
     page: &PageRequest<i64>,
 ) -> Result<Vec<Event>, DbError> {
@@ -86,8 +87,8 @@ pub fn list_events(
 
 pub fn insert_comment(
     conn: &mut DbConnection,
-    ticket_id: i64,
-    author_id: i64,
+    ticket_id: TicketId,
+    author_id: UserId,
     body: &str,
     internal: bool,
     now: NaiveDateTime,
@@ -107,7 +108,7 @@ pub fn insert_comment(
 /// One page of a ticket's comments, oldest first; internal ones only when asked for.
 pub fn list_comments(
     conn: &mut DbConnection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     include_internal: bool,
     page: &PageRequest<i64>,
 ) -> Result<Vec<Comment>, DbError> {

@@ -11,6 +11,7 @@ use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, counters, idempotency, write_transaction};
 use crate::domain::access::{TicketFacts, TicketScope};
+use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{Counted, Deadlines, Warning};
@@ -20,8 +21,8 @@ use crate::domain::ticket::{Action, Level, Priority, Status};
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = tickets)]
 pub struct Ticket {
-    pub id: i64,
-    pub enterprise_id: i64,
+    pub id: TicketId,
+    pub enterprise_id: EnterpriseId,
     /// The enterprise's county, fixed at filing.
     pub county_code: RegionCode,
     pub category: String,
@@ -30,9 +31,9 @@ pub struct Ticket {
     pub description: String,
     pub status: Status,
     pub level: Level,
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// The user (or API client's principal) who filed it.
-    pub filed_by: i64,
+    pub filed_by: UserId,
     /// When the first response is due.
     pub response_due_at: NaiveDateTime,
     /// When the resolution is due (the SLA at filing).
@@ -100,7 +101,7 @@ impl Ticket {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = tickets)]
 pub struct NewTicket {
-    pub enterprise_id: i64,
+    pub enterprise_id: EnterpriseId,
     pub county_code: RegionCode,
     pub category: String,
     pub priority: Priority,
@@ -108,8 +109,8 @@ pub struct NewTicket {
     pub description: String,
     pub status: Status,
     pub level: Level,
-    pub assignee_id: Option<i64>,
-    pub filed_by: i64,
+    pub assignee_id: Option<UserId>,
+    pub filed_by: UserId,
     pub response_due_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
     pub yellow_at: NaiveDateTime,
@@ -127,7 +128,7 @@ pub struct NewTicket {
 pub struct TicketChanges {
     pub status: Option<Status>,
     pub level: Option<Level>,
-    pub assignee_id: Option<Option<i64>>,
+    pub assignee_id: Option<Option<UserId>>,
     pub first_response_at: Option<Option<NaiveDateTime>>,
     pub first_resolved_at: Option<Option<NaiveDateTime>>,
     pub resolved_at: Option<Option<NaiveDateTime>>,
@@ -311,7 +312,7 @@ fn file_in_one_statement(
     .get_result(pg)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Ticket, DbError> {
+pub fn find(conn: &mut DbConnection, id: TicketId) -> Result<Ticket, DbError> {
     Ok(tickets::table
         .find(id)
         .select(Ticket::as_select())
@@ -357,7 +358,7 @@ pub fn counts_expired(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<i64>, DbError> {
+) -> Result<Vec<TicketId>, DbError> {
     Ok(tickets::table
         .filter(tickets::counted_until.le(now))
         .order(tickets::counted_until)
@@ -395,7 +396,7 @@ pub fn resolved_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<i64>, DbError> {
+) -> Result<Vec<TicketId>, DbError> {
     Ok(tickets::table
         .filter(tickets::status.eq(Status::Resolved))
         .filter(tickets::resolved_at.lt(cutoff))
@@ -421,8 +422,8 @@ pub struct TicketFilter {
     pub category: Option<String>,
     pub priority: Option<Priority>,
     pub region: Option<CodeRange>,
-    pub assignee_id: Option<i64>,
-    pub enterprise_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
+    pub enterprise_id: Option<EnterpriseId>,
     pub warning: Option<(Warning, NaiveDateTime)>,
     pub filed_from: Option<NaiveDateTime>,
     pub filed_before: Option<NaiveDateTime>,
@@ -564,7 +565,7 @@ fn in_order(query: Listing, sort: Sort, after: Option<(NaiveDateTime, i64)>) -> 
 /// How many tickets an enterprise filed at or after `since`, and when the first of them was.
 pub fn filed_since(
     conn: &mut DbConnection,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     since: NaiveDateTime,
 ) -> Result<(i64, Option<NaiveDateTime>), DbError> {
     Ok(tickets::table

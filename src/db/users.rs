@@ -7,6 +7,7 @@ use super::schema::{enterprises, users};
 use super::search::{ESCAPE, contains_pattern, lower};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 use crate::domain::access::{Principal, UserFacts, UserScope};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
@@ -18,13 +19,13 @@ pub const KIND_CLIENT: &str = "client";
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     /// A supervisor's or cadre's region.
     pub region_code: Option<RegionCode>,
     /// An enterprise user's enterprise.
-    pub enterprise_id: Option<i64>,
+    pub enterprise_id: Option<EnterpriseId>,
     /// A cadre's department.
     pub department: Option<String>,
     pub display_name: Option<String>,
@@ -44,7 +45,7 @@ pub struct NewUser {
     pub role: Role,
     pub kind: String,
     pub region_code: Option<RegionCode>,
-    pub enterprise_id: Option<i64>,
+    pub enterprise_id: Option<EnterpriseId>,
     pub department: Option<String>,
     pub display_name: Option<String>,
     pub active: bool,
@@ -70,7 +71,7 @@ pub struct UserChanges {
 pub struct UserFilter {
     pub role: Option<Role>,
     pub region: Option<CodeRange>,
-    pub enterprise_id: Option<i64>,
+    pub enterprise_id: Option<EnterpriseId>,
     pub active: Option<bool>,
     /// Part of the department's name, ignoring the case of Latin letters.
     pub department: Option<String>,
@@ -121,7 +122,7 @@ fn with_facts((user, county): (User, Option<RegionCode>)) -> (User, UserFacts) {
 }
 
 /// A user of either kind (a person, or the principal behind an API client).
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<User, DbError> {
+pub fn find(conn: &mut DbConnection, id: UserId) -> Result<User, DbError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
@@ -129,7 +130,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<User, DbError> {
 }
 
 /// A person with the facts the policy needs (their home region).
-pub fn find_with_facts(conn: &mut DbConnection, id: i64) -> Result<(User, UserFacts), DbError> {
+pub fn find_with_facts(conn: &mut DbConnection, id: UserId) -> Result<(User, UserFacts), DbError> {
     let row = users::table
         .left_join(enterprises::table)
         .filter(users::id.eq(id))
@@ -153,7 +154,7 @@ pub fn find_credentials(
 }
 
 /// A user who may hold a session now: active, and of an active enterprise when they have one.
-pub fn find_usable(conn: &mut DbConnection, id: i64) -> Result<Option<User>, DbError> {
+pub fn find_usable(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, DbError> {
     let found: Option<(User, Option<bool>)> = users::table
         .left_join(enterprises::table)
         .filter(users::id.eq(id))
@@ -166,7 +167,10 @@ pub fn find_usable(conn: &mut DbConnection, id: i64) -> Result<Option<User>, DbE
 }
 
 /// The ids of an enterprise's users, people and API clients alike.
-pub fn ids_of_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<Vec<i64>, DbError> {
+pub fn ids_of_enterprise(
+    conn: &mut DbConnection,
+    enterprise_id: EnterpriseId,
+) -> Result<Vec<UserId>, DbError> {
     Ok(users::table
         .filter(users::enterprise_id.eq(enterprise_id))
         .select(users::id)
@@ -176,7 +180,7 @@ pub fn ids_of_enterprise(conn: &mut DbConnection, enterprise_id: i64) -> Result<
 /// A person and their password hash, by id.
 pub fn find_credentials_of(
     conn: &mut DbConnection,
-    id: i64,
+    id: UserId,
 ) -> Result<(User, Option<String>), DbError> {
     Ok(users::table
         .find(id)
@@ -185,7 +189,7 @@ pub fn find_credentials_of(
         .first(conn)?)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {
+pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> Result<User, DbError> {
     let statement = diesel::update(users::table.find(id)).set(changes);
     Ok(crate::on_backend!(conn, |c| statement
         .returning(User::as_returning())

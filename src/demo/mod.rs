@@ -18,6 +18,7 @@ use crate::auth::policy::ImportScope;
 use crate::db::pairings::Changes;
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::time::Tz;
@@ -115,7 +116,7 @@ fn staff_of(
     hash: &str,
 ) -> Result<Vec<people::PersonRow>, DbError> {
     let usccs: Vec<String> = staff.iter().map(|s| s.uscc.clone()).collect();
-    let ids: HashMap<String, i64> = crate::db::enterprises::find_by_usccs(conn, &usccs)?
+    let ids: HashMap<String, EnterpriseId> = crate::db::enterprises::find_by_usccs(conn, &usccs)?
         .into_iter()
         .map(|e| (e.uscc, e.id))
         .collect();
@@ -144,7 +145,7 @@ pub async fn fill_tickets(
     db.run(move |conn| {
         write_transaction(conn, |c| {
             use diesel::prelude::*;
-            let filer: i64 = crate::db::schema::users::table
+            let filer: UserId = crate::db::schema::users::table
                 .filter(crate::db::schema::users::username.eq(generate::ADMIN_USERNAME))
                 .select(crate::db::schema::users::id)
                 .first(c)

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::rng::Rng;
 use crate::db::categories::Category;
 use crate::db::schema::tickets;
+use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
 use crate::domain::sla::{self, Deadlines, Thresholds, Warning};
@@ -73,14 +74,14 @@ const DEMANDS: &[(&str, &str, &str)] = &[
 
 /// Who can be assigned where: each enterprise (id, county, primary cadre), and cadres by region.
 pub struct Cast {
-    pub enterprises: Vec<(i64, RegionCode, Option<i64>)>,
-    pub cadres_by_region: BTreeMap<RegionCode, Vec<i64>>,
+    pub enterprises: Vec<(EnterpriseId, RegionCode, Option<UserId>)>,
+    pub cadres_by_region: BTreeMap<RegionCode, Vec<UserId>>,
 }
 
 /// One event of a generated ticket.
 #[derive(Debug)]
 pub struct Step {
-    pub actor: Option<i64>,
+    pub actor: Option<UserId>,
     pub action: Action,
     /// `None` for the filing.
     pub from: Option<Status>,
@@ -97,8 +98,8 @@ pub struct Generated {
 #[derive(Insertable)]
 #[diesel(table_name = tickets)]
 pub struct TicketRow {
-    pub id: i64,
-    pub enterprise_id: i64,
+    pub id: TicketId,
+    pub enterprise_id: EnterpriseId,
     pub county_code: RegionCode,
     pub category: String,
     pub priority: Priority,
@@ -106,8 +107,8 @@ pub struct TicketRow {
     pub description: String,
     pub status: Status,
     pub level: Level,
-    pub assignee_id: Option<i64>,
-    pub filed_by: i64,
+    pub assignee_id: Option<UserId>,
+    pub filed_by: UserId,
     pub response_due_at: NaiveDateTime,
     pub due_at: NaiveDateTime,
     pub yellow_at: NaiveDateTime,
@@ -139,10 +140,10 @@ fn fraction(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
 
 /// A ticket's life so far: where it is, and what happened to it.
 struct Life<'a> {
-    id: i64,
+    id: TicketId,
     cast: &'a Cast,
     county: RegionCode,
-    filer: i64,
+    filer: UserId,
     now: NaiveDateTime,
     /// The SLA window in hours, which the time between moves is a share of.
     window: f64,
@@ -150,7 +151,7 @@ struct Life<'a> {
     clock: NaiveDateTime,
     status: Status,
     level: Level,
-    assignee: Option<i64>,
+    assignee: Option<UserId>,
     first_response: Option<NaiveDateTime>,
     resolved_at: Option<NaiveDateTime>,
     closed_at: Option<NaiveDateTime>,
@@ -168,15 +169,15 @@ impl Life<'_> {
     }
 
     /// A cadre of the government at the ticket's level, if it has any.
-    fn cadre(&self) -> Option<i64> {
+    fn cadre(&self) -> Option<UserId> {
         let region = self.county.ancestor_at(self.level);
         let ids = self.cast.cadres_by_region.get(&region)?;
-        Some(ids[(self.id as usize) % ids.len()])
+        Some(ids[(self.id.get() as usize) % ids.len()])
     }
 
     /// `action` by `actor` at `at`, as the state machine moves the ticket; nothing (`None`)
     /// when it allows no such move.
-    fn act(&mut self, action: Action, actor: Option<i64>, at: NaiveDateTime) -> Option<()> {
+    fn act(&mut self, action: Action, actor: Option<UserId>, at: NaiveDateTime) -> Option<()> {
         let (to, level) = transition(action, self.status, self.level, &self.county).ok()?;
         self.events.push(Step {
             actor,
@@ -267,9 +268,9 @@ impl Life<'_> {
 
 /// What a ticket is about when it is filed.
 struct Demand<'a> {
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     county: RegionCode,
-    primary: Option<i64>,
+    primary: Option<UserId>,
     category: &'a Category,
     title: &'static str,
     description: &'static str,
@@ -311,10 +312,10 @@ fn demand<'a>(
 /// Ticket `id`: filed by `filer` for a random enterprise of the cast, then lived until `now`.
 pub fn generate(
     rng: &mut Rng,
-    id: i64,
+    id: TicketId,
     cast: &Cast,
     categories: &[Category],
-    filer: i64,
+    filer: UserId,
     now: NaiveDateTime,
     tz: Tz,
 ) -> Generated {

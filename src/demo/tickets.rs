@@ -15,6 +15,7 @@ use crate::db::categories;
 use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
+use crate::domain::ids::{TicketId, UserId};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
@@ -40,8 +41,8 @@ fn cast(conn: &mut DbConnection, range: &CodeRange) -> Result<Cast, DbError> {
             enterprise_cadres::user_id.nullable(),
         ))
         .load(conn)?;
-    let mut cadres_by_region: BTreeMap<RegionCode, Vec<i64>> = BTreeMap::new();
-    let cadres: Vec<(i64, Option<RegionCode>)> = users::table
+    let mut cadres_by_region: BTreeMap<RegionCode, Vec<UserId>> = BTreeMap::new();
+    let cadres: Vec<(UserId, Option<RegionCode>)> = users::table
         .filter(users::role.eq(Role::Cadre))
         .filter(users::active.eq(true))
         .select((users::id, users::region_code))
@@ -111,7 +112,7 @@ pub fn fill(
     conn: &mut DbConnection,
     region: &RegionCode,
     count: usize,
-    filer: i64,
+    filer: UserId,
     seed: u64,
     now: NaiveDateTime,
     tz: Tz,
@@ -137,7 +138,7 @@ pub fn fill(
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
                 let id = first_id + i as i64;
-                generate(&mut rng, id, &cast, &categories, filer, now, tz)
+                generate(&mut rng, TicketId(id), &cast, &categories, filer, now, tz)
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));

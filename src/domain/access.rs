@@ -6,27 +6,28 @@
 use super::region::{CodeRange, RegionCode};
 use super::role::Role;
 use super::ticket::Level;
+use crate::domain::ids::{EnterpriseId, UserId};
 
 /// Who is calling, each role with exactly what it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     Admin {
-        user_id: i64,
+        user_id: UserId,
     },
     /// Watches and dispatches inside their region's subtree.
     Supervisor {
-        user_id: i64,
+        user_id: UserId,
         region: RegionCode,
     },
     /// Works tickets at their region's tier.
     Cadre {
-        user_id: i64,
+        user_id: UserId,
         region: RegionCode,
     },
     /// Acts for one enterprise: a person, or its API client (`client`), which has no password.
     Enterprise {
-        user_id: i64,
-        enterprise_id: i64,
+        user_id: UserId,
+        enterprise_id: EnterpriseId,
         client: bool,
     },
 }
@@ -36,10 +37,10 @@ impl Principal {
     /// combination no account can have (a cadre without a region, an administrator with an
     /// enterprise, an API client that is not an enterprise's).
     pub fn new(
-        user_id: i64,
+        user_id: UserId,
         role: Role,
         region: Option<RegionCode>,
-        enterprise_id: Option<i64>,
+        enterprise_id: Option<EnterpriseId>,
         client: bool,
     ) -> Option<Principal> {
         match (role, region, enterprise_id, client) {
@@ -57,7 +58,7 @@ impl Principal {
         }
     }
 
-    pub fn user_id(&self) -> i64 {
+    pub fn user_id(&self) -> UserId {
         match self {
             Principal::Admin { user_id }
             | Principal::Supervisor { user_id, .. }
@@ -79,7 +80,7 @@ impl Principal {
 /// What the policy needs to know about a user.
 #[derive(Debug, Clone)]
 pub struct UserFacts {
-    pub id: i64,
+    pub id: UserId,
     pub role: Role,
     /// A supervisor's or cadre's region; an enterprise user's enterprise county.
     pub home: Option<RegionCode>,
@@ -88,7 +89,7 @@ pub struct UserFacts {
 /// What the policy needs to know about an enterprise.
 #[derive(Debug, Clone)]
 pub struct EnterpriseFacts {
-    pub id: i64,
+    pub id: EnterpriseId,
     pub county: RegionCode,
     /// Whether the caller is one of its paired cadres (looked up only when the caller is a
     /// cadre, the one role it matters to).
@@ -98,10 +99,10 @@ pub struct EnterpriseFacts {
 /// What the policy needs to know about a ticket.
 #[derive(Debug, Clone)]
 pub struct TicketFacts {
-    pub enterprise_id: i64,
+    pub enterprise_id: EnterpriseId,
     pub county: RegionCode,
     pub level: Level,
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
     /// Whether the caller is a cadre paired with the ticket's enterprise.
     pub caller_paired: bool,
 }
@@ -119,9 +120,9 @@ pub enum UserScope {
 pub enum EnterpriseScope {
     All,
     CountyIn(CodeRange),
-    Only(i64),
+    Only(EnterpriseId),
     /// The enterprises this cadre is paired with.
-    PairedWith(i64),
+    PairedWith(UserId),
 }
 
 /// Which tickets a list may show.
@@ -130,8 +131,8 @@ pub enum TicketScope {
     All,
     CountyIn(CodeRange),
     /// Assigned to this cadre or filed by an enterprise paired with them.
-    Cadre(i64),
-    Enterprise(i64),
+    Cadre(UserId),
+    Enterprise(EnterpriseId),
 }
 
 /// A "no" from the policy: what the caller is told, and who was refused, for the audit log.
@@ -139,7 +140,7 @@ pub enum TicketScope {
 pub struct Refusal {
     pub kind: RefusalKind,
     pub reason: String,
-    pub actor_id: i64,
+    pub actor_id: UserId,
     pub actor_role: Role,
 }
 
@@ -174,23 +175,42 @@ mod tests {
     #[test]
     fn a_principal_holds_only_what_its_role_has() {
         let code = RegionCode::parse("411602").unwrap();
-        let cadre = Principal::new(7, Role::Cadre, Some(code.clone()), None, false).unwrap();
-        assert_eq!((cadre.user_id(), cadre.role()), (7, Role::Cadre));
+        let cadre =
+            Principal::new(UserId(7), Role::Cadre, Some(code.clone()), None, false).unwrap();
+        assert_eq!((cadre.user_id(), cadre.role()), (UserId(7), Role::Cadre));
         assert_eq!(
-            Principal::new(7, Role::Enterprise, None, Some(5), true),
+            Principal::new(
+                UserId(7),
+                Role::Enterprise,
+                None,
+                Some(EnterpriseId(5)),
+                true
+            ),
             Some(Principal::Enterprise {
-                user_id: 7,
-                enterprise_id: 5,
+                user_id: UserId(7),
+                enterprise_id: EnterpriseId(5),
                 client: true
             })
         );
         for impossible in [
-            Principal::new(7, Role::Cadre, None, None, false),
-            Principal::new(7, Role::Supervisor, Some(code.clone()), Some(5), false),
-            Principal::new(7, Role::Admin, Some(code.clone()), None, false),
-            Principal::new(7, Role::Admin, None, None, true),
-            Principal::new(7, Role::Enterprise, Some(code), Some(5), false),
-            Principal::new(7, Role::Enterprise, None, None, false),
+            Principal::new(UserId(7), Role::Cadre, None, None, false),
+            Principal::new(
+                UserId(7),
+                Role::Supervisor,
+                Some(code.clone()),
+                Some(EnterpriseId(5)),
+                false,
+            ),
+            Principal::new(UserId(7), Role::Admin, Some(code.clone()), None, false),
+            Principal::new(UserId(7), Role::Admin, None, None, true),
+            Principal::new(
+                UserId(7),
+                Role::Enterprise,
+                Some(code),
+                Some(EnterpriseId(5)),
+                false,
+            ),
+            Principal::new(UserId(7), Role::Enterprise, None, None, false),
         ] {
             assert_eq!(impossible, None);
         }

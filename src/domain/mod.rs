@@ -4,6 +4,7 @@ pub mod access;
 pub mod account;
 pub mod address;
 pub mod calendar;
+pub mod ids;
 pub mod page;
 pub mod pairing;
 pub mod region;

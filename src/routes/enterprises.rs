@@ -7,6 +7,7 @@ use crate::api::clients::{ApiClient, CreateClient, CreatedClient};
 use crate::api::enterprises::{CreateEnterprise, Enterprise, ListEnterprises, UpdateEnterprise};
 use crate::auth::Principal;
 use crate::db::enterprises::EnterpriseFilter;
+use crate::domain::ids::EnterpriseId;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::clients;
@@ -49,7 +50,7 @@ pub async fn create_enterprise(
 pub async fn get_enterprise(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
 ) -> Result<web::Json<Enterprise>, Error> {
     Ok(web::Json(
         enterprises::get_enterprise(&state, &caller, id.into_inner())
@@ -111,7 +112,7 @@ pub async fn list_enterprises(
 pub async fn update_enterprise(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
     Json(input): Json<UpdateEnterprise>,
 ) -> Result<web::Json<Enterprise>, Error> {
     Ok(web::Json(
@@ -140,7 +141,7 @@ pub async fn update_enterprise(
 pub async fn create_client(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
     Json(input): Json<CreateClient>,
 ) -> Result<HttpResponse, Error> {
     let client = clients::create_client(&state, &caller, id.into_inner(), input).await?;
@@ -162,7 +163,7 @@ pub async fn create_client(
 pub async fn list_clients(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
 ) -> Result<web::Json<Page<ApiClient>>, Error> {
     Ok(web::Json(
         clients::list_clients(&state, &caller, id.into_inner())
@@ -189,7 +190,7 @@ pub async fn list_clients(
 pub async fn revoke_client(
     state: web::Data<AppState>,
     caller: Principal,
-    path: web::Path<(i64, String)>,
+    path: web::Path<(EnterpriseId, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, client_id) = path.into_inner();
     clients::revoke_client(&state, &caller, id, client_id).await?;

@@ -66,7 +66,7 @@ pub async fn import(
     tracing::info!(
         target: "audit",
         event = "import.applied",
-        actor_id = caller.user_id(),
+        actor_id = caller.user_id().get(),
         ?kind,
         outcome = "success",
         "import by the API"

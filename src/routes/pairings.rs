@@ -8,6 +8,7 @@ use crate::api::PageParams;
 use crate::api::enterprises::Enterprise;
 use crate::api::pairings::{PairedCadres, SetCadres};
 use crate::auth::Principal;
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::pairings;
@@ -27,7 +28,7 @@ use crate::state::AppState;
 pub async fn list_cadres(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
 ) -> Result<web::Json<PairedCadres>, Error> {
     Ok(web::Json(
         pairings::list_cadres(&state, &caller, id.into_inner())
@@ -54,7 +55,7 @@ pub async fn list_cadres(
 pub async fn set_cadres(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<EnterpriseId>,
     Json(input): Json<SetCadres>,
 ) -> Result<web::Json<PairedCadres>, Error> {
     Ok(web::Json(
@@ -79,7 +80,7 @@ pub async fn set_cadres(
 pub async fn paired_enterprises(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     Query(query): Query<PageParams>,
 ) -> Result<web::Json<Page<Enterprise>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;

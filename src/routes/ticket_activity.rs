@@ -6,6 +6,7 @@ use super::extract::{Json, Query};
 use crate::api::PageParams;
 use crate::api::ticket_activity::{Comment, Event, NewComment};
 use crate::auth::Principal;
+use crate::domain::ids::TicketId;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::ticket_activity;
@@ -28,7 +29,7 @@ use crate::state::AppState;
 pub async fn add_comment(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     Json(input): Json<NewComment>,
 ) -> Result<HttpResponse, Error> {
     let comment = ticket_activity::add_comment(&state, &caller, id.into_inner(), input).await?;
@@ -49,7 +50,7 @@ pub async fn add_comment(
 pub async fn list_comments(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     Query(query): Query<PageParams>,
 ) -> Result<web::Json<Page<Comment>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
@@ -74,7 +75,7 @@ pub async fn list_comments(
 pub async fn list_events(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
     Query(query): Query<PageParams>,
 ) -> Result<web::Json<Page<Event>>, Error> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;

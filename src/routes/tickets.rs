@@ -11,6 +11,7 @@ use crate::api::tickets::{
 };
 use crate::auth::Principal;
 use crate::db::tickets::Sort;
+use crate::domain::ids::{TicketId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::ticket::Status;
 use crate::domain::time::Day;
@@ -105,7 +106,7 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
     let assignee = match query.assignee.as_deref() {
         None => None,
         Some("me") => Some(None),
-        Some(id) => Some(Some(id.parse().map_err(|_| {
+        Some(id) => Some(Some(id.parse().map(UserId).map_err(|_| {
             Error::BadRequest("invalid query parameter `assignee`: a user id or `me`".into())
         })?)),
     };
@@ -162,7 +163,7 @@ pub async fn list_tickets(
 pub async fn get_ticket(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<TicketId>,
 ) -> Result<HttpResponse, Error> {
     let ticket = tickets::get_ticket(&state, &caller, id.into_inner()).await?;
     Ok(ticket_response(StatusCode::OK, ticket))
@@ -172,7 +173,7 @@ async fn respond_move(
     state: &AppState,
     caller: &Principal,
     req: &HttpRequest,
-    id: i64,
+    id: TicketId,
     mv: ActionInput,
 ) -> Result<HttpResponse, Error> {
     let ticket = ticket_moves::move_ticket(state, caller, id, mv, precondition(req)).await?;
@@ -205,7 +206,7 @@ macro_rules! move_endpoint {
             state: web::Data<AppState>,
             caller: Principal,
             req: HttpRequest,
-            id: web::Path<i64>,
+            id: web::Path<TicketId>,
             Json($input): Json<$body>,
         ) -> Result<HttpResponse, Error> {
             respond_move(&state, &caller, &req, id.into_inner(), $to_move).await
@@ -219,7 +220,7 @@ move_endpoint!(
     "Dispatch the ticket to a cadre of the region at its level.",
     AssignTicket,
     |input| ActionInput::Assign {
-        assignee_id: input.assignee_id
+        assignee_id: UserId(input.assignee_id)
     }
 );
 move_endpoint!(

@@ -6,6 +6,7 @@ use super::extract::{Json, Query};
 use crate::api::users::{CreateUser, ListUsers, UpdateUser, User};
 use crate::auth::Principal;
 use crate::db::users::UserFilter;
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::users;
@@ -54,7 +55,7 @@ pub async fn list_users(
     let filter = UserFilter {
         role: query.role,
         region: query.region.map(|r| r.subtree()),
-        enterprise_id: query.enterprise_id,
+        enterprise_id: query.enterprise_id.map(EnterpriseId),
         active: query.active,
         department: query.department,
     };
@@ -79,7 +80,7 @@ pub async fn list_users(
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<User>, Error> {
     Ok(web::Json(
         users::get_user(&state, &caller, id.into_inner())
@@ -108,7 +109,7 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     Json(input): Json<UpdateUser>,
 ) -> Result<web::Json<User>, Error> {
     Ok(web::Json(
@@ -133,7 +134,7 @@ pub async fn update_user(
 pub async fn unlock_user(
     state: web::Data<AppState>,
     caller: Principal,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<HttpResponse, Error> {
     users::unlock_user(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,6 +4,7 @@ use crate::api::clients::{CreateClient, CreatedClient};
 use crate::auth::{Principal, policy, token};
 use crate::db::api_clients::{self, ApiClient, NewClient};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::ids::EnterpriseId;
 use crate::domain::page::Page;
 use crate::domain::text::Name;
 use crate::error::{DbOutcome, Error};
@@ -12,7 +13,11 @@ use crate::services::revocations::{self, revoke_users};
 use crate::state::AppState;
 
 /// Checks that the caller may manage the enterprise's clients (404 when it cannot see it).
-async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> Result<(), Error> {
+async fn authorize(
+    state: &AppState,
+    caller: &Principal,
+    enterprise_id: EnterpriseId,
+) -> Result<(), Error> {
     let caller = caller.clone();
     state
         .db
@@ -25,7 +30,7 @@ async fn authorize(state: &AppState, caller: &Principal, enterprise_id: i64) -> 
 }
 
 /// Whether the enterprise may have another client: active, and under the cap.
-fn check_room(conn: &mut DbConnection, enterprise_id: i64, cap: u32) -> Result<(), Error> {
+fn check_room(conn: &mut DbConnection, enterprise_id: EnterpriseId, cap: u32) -> Result<(), Error> {
     if !api_clients::lock_enterprise(conn, enterprise_id)? {
         return Err(deactivated());
     }
@@ -42,7 +47,7 @@ fn check_room(conn: &mut DbConnection, enterprise_id: i64, cap: u32) -> Result<(
 pub async fn create_client(
     state: &AppState,
     caller: &Principal,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     input: CreateClient,
 ) -> Result<CreatedClient, Error> {
     authorize(state, caller, enterprise_id).await?;
@@ -72,13 +77,13 @@ pub async fn create_client(
             })
         })
         .await?;
-    tracing::info!(actor = caller.user_id(), enterprise_id, client = %client.client_id, "API client created");
+    tracing::info!(actor = caller.user_id().get(), enterprise_id = enterprise_id.get(), client = %client.client_id, "API client created");
     Ok(CreatedClient {
         id: client.id,
         client_id: client.client_id,
         client_secret,
         name: client.name,
-        enterprise_id: client.enterprise_id,
+        enterprise_id: client.enterprise_id.get(),
         created_at: client.created_at,
         revoked_at: client.revoked_at,
     })
@@ -87,7 +92,7 @@ pub async fn create_client(
 pub async fn list_clients(
     state: &AppState,
     caller: &Principal,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
 ) -> Result<Page<ApiClient>, Error> {
     authorize(state, caller, enterprise_id).await?;
     let items = state
@@ -103,7 +108,7 @@ pub async fn list_clients(
 pub async fn revoke_client(
     state: &AppState,
     caller: &Principal,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     client_id: String,
 ) -> Result<(), Error> {
     authorize(state, caller, enterprise_id).await?;
@@ -120,6 +125,6 @@ pub async fn revoke_client(
         .await
         .or_not_found("no such API client")?;
     revocations::take_effect(state, &ended);
-    tracing::info!(actor = caller.user_id(), enterprise_id, client = %client_id, "API client revoked");
+    tracing::info!(actor = caller.user_id().get(), enterprise_id = enterprise_id.get(), client = %client_id, "API client revoked");
     Ok(())
 }

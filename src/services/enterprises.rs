@@ -11,6 +11,7 @@ use crate::db::{
     DbConnection, DbError, enterprises, pairings, regions, sessions, users, write_transaction,
 };
 use crate::domain::access::EnterpriseFacts;
+use crate::domain::ids::EnterpriseId;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -98,7 +99,7 @@ pub async fn create_enterprise(
 pub async fn get_enterprise(
     state: &AppState,
     caller: &Principal,
-    id: i64,
+    id: EnterpriseId,
 ) -> Result<Enterprise, Error> {
     let caller = caller.clone();
     state
@@ -127,7 +128,7 @@ pub async fn list_enterprises(
 pub async fn update_enterprise(
     state: &AppState,
     caller: &Principal,
-    id: i64,
+    id: EnterpriseId,
     input: UpdateEnterprise,
 ) -> Result<Enterprise, Error> {
     let mut errors = FieldErrors::default();
@@ -189,8 +190,8 @@ pub async fn update_enterprise(
     tracing::info!(
         target: "audit",
         event = "enterprise.changed",
-        actor_id = actor,
-        target_id = enterprise.id,
+        actor_id = actor.get(),
+        target_id = enterprise.id.get(),
         active = enterprise.active,
         outcome = "success",
         "enterprise changed"
@@ -203,7 +204,7 @@ pub async fn update_enterprise(
 /// last in the transaction.
 fn end_sessions_of(
     conn: &mut DbConnection,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     now: NaiveDateTime,
 ) -> Result<Vec<Revocation>, DbError> {
     let people = users::ids_of_enterprise(conn, enterprise_id)?;
@@ -232,7 +233,7 @@ pub fn facts_for(
 fn find_with_facts(
     conn: &mut DbConnection,
     caller: &Principal,
-    id: i64,
+    id: EnterpriseId,
 ) -> Result<(Enterprise, EnterpriseFacts), Error> {
     let enterprise = enterprises::find(conn, id).or_not_found("no such enterprise")?;
     let facts = facts_for(conn, caller, &enterprise)?;
@@ -243,7 +244,7 @@ fn find_with_facts(
 pub fn managed_enterprise(
     conn: &mut DbConnection,
     caller: &Principal,
-    id: i64,
+    id: EnterpriseId,
 ) -> Result<Enterprise, Error> {
     let (enterprise, facts) = find_with_facts(conn, caller, id)?;
     policy::manage_enterprise(caller, &facts)?;
@@ -254,7 +255,7 @@ pub fn managed_enterprise(
 pub fn visible_enterprise(
     conn: &mut DbConnection,
     caller: &Principal,
-    id: i64,
+    id: EnterpriseId,
 ) -> Result<Enterprise, Error> {
     let (enterprise, facts) = find_with_facts(conn, caller, id)?;
     policy::read_enterprise(caller, &facts)?;

@@ -9,6 +9,7 @@ use crate::db::enterprises::{Enterprise, EnterpriseFilter};
 use crate::db::pairings::{PairedCadre, Pairing};
 use crate::db::users::User;
 use crate::db::{DbConnection, DbError, Optional, enterprises, pairings, users, write_transaction};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::pairing::{assist_rule, check_primaries, may_assist};
 use crate::domain::region::RegionCode;
@@ -28,8 +29,8 @@ pub fn can_assist(user: &User, county: &RegionCode) -> bool {
 /// Returns the ended pairings, for the caller to audit once the transaction commits.
 pub fn end_broken(
     conn: &mut DbConnection,
-    cadre_ids: &[i64],
-    enterprise_ids: &[i64],
+    cadre_ids: &[UserId],
+    enterprise_ids: &[EnterpriseId],
 ) -> Result<Vec<Pairing>, DbError> {
     let mut broken: Vec<Pairing> = pairings::held_by(conn, cadre_ids, enterprise_ids)?
         .into_iter()
@@ -56,7 +57,7 @@ pub fn end_broken(
 pub async fn list_cadres(
     state: &AppState,
     caller: &Principal,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
 ) -> Result<Vec<PairedCadre>, Error> {
     let caller = caller.clone();
     state
@@ -71,7 +72,7 @@ pub async fn list_cadres(
 pub async fn set_cadres(
     state: &AppState,
     caller: &Principal,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     input: SetCadres,
 ) -> Result<Vec<PairedCadre>, Error> {
     let now = state.clock.now();
@@ -90,7 +91,7 @@ pub async fn set_cadres(
                         errors.add(&field, "listed twice");
                         continue;
                     }
-                    let user = users::find(c, choice.user_id).optional()?;
+                    let user = users::find(c, UserId(choice.user_id)).optional()?;
                     if !user.is_some_and(|u| can_assist(&u, &county)) {
                         errors.add(&field, assist_rule(&county));
                     }
@@ -103,7 +104,7 @@ pub async fn set_cadres(
                     .iter()
                     .map(|choice| Pairing {
                         enterprise_id,
-                        user_id: choice.user_id,
+                        user_id: UserId(choice.user_id),
                         primary: choice.primary,
                     })
                     .collect();
@@ -116,8 +117,8 @@ pub async fn set_cadres(
     tracing::info!(
         target: "audit",
         event = "pairings.set",
-        actor_id = actor,
-        target_id = enterprise_id,
+        actor_id = actor.get(),
+        target_id = enterprise_id.get(),
         ?changes,
         outcome = "success",
         "pairings set"
@@ -129,7 +130,7 @@ pub async fn set_cadres(
 pub async fn paired_enterprises(
     state: &AppState,
     caller: &Principal,
-    cadre_id: i64,
+    cadre_id: UserId,
     page: PageRequest<i64>,
 ) -> Result<Page<Enterprise>, Error> {
     let caller = caller.clone();

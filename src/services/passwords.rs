@@ -46,7 +46,7 @@ pub async fn change_own_password(
             .db
             .run(move |conn| write_transaction(conn, |c| attempt.failed(c, now)))
             .await?;
-        tracing::warn!(target: "audit", event = "user.password_change", actor_id = id, outcome = "failure", "wrong current password");
+        tracing::warn!(target: "audit", event = "user.password_change", actor_id = id.get(), outcome = "failure", "wrong current password");
         return Err(Error::invalid(
             "current_password",
             "is not your current password",
@@ -79,6 +79,6 @@ pub async fn change_own_password(
             session.user.token_generation = generation;
         }
     }
-    tracing::info!(target: "audit", event = "user.password_change", actor_id = id, outcome = "success", "password changed; other sessions ended");
+    tracing::info!(target: "audit", event = "user.password_change", actor_id = id.get(), outcome = "success", "password changed; other sessions ended");
     session.into_response(state)
 }

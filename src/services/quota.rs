@@ -11,6 +11,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::config::LimitSettings;
 use crate::db::{DbConnection, tickets};
+use crate::domain::ids::EnterpriseId;
 use crate::error::Error;
 
 /// Refuses a filing (429, with the wait until a filing leaves the window) when the enterprise
@@ -18,7 +19,7 @@ use crate::error::Error;
 pub fn check_filing(
     conn: &mut DbConnection,
     limits: &LimitSettings,
-    enterprise_id: i64,
+    enterprise_id: EnterpriseId,
     now: NaiveDateTime,
 ) -> Result<(), Error> {
     let quotas = [

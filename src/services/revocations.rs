@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 use crate::auth::revocation::{Revocation, Revocations, Revoked};
 use crate::db::revocations::{self, NewRevocation, StoredRevocation};
 use crate::db::{Database, DbConnection, DbError};
+use crate::domain::ids::UserId;
 use crate::state::AppState;
 
 /// How often each instance reads the revocations of the others.
@@ -56,7 +57,7 @@ fn read(row: &StoredRevocation) -> Option<Revocation> {
 /// change (see [`revocations::append`]), then [`take_effect`] after the commit.
 pub fn revoke_users(
     conn: &mut DbConnection,
-    user_ids: &[i64],
+    user_ids: &[UserId],
     now: NaiveDateTime,
 ) -> Result<Vec<Revocation>, DbError> {
     let ended: Vec<Revocation> = revocations::bump_generations(conn, user_ids)?

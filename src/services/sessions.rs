@@ -15,6 +15,7 @@ use crate::db::users::User;
 use crate::db::{DbConnection, DbError, api_clients, sessions, users, write_transaction};
 use crate::domain::account::normalize_username;
 use crate::domain::address::ClientAddress;
+use crate::domain::ids::UserId;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -171,7 +172,7 @@ pub async fn login(
         tracing::warn!(target: "audit", event = "auth.login", username = ?username, outcome = "failure", "login failed");
         return Err(invalid_login());
     };
-    tracing::info!(target: "audit", event = "auth.login", actor_id = session.user.id, outcome = "success", "logged in");
+    tracing::info!(target: "audit", event = "auth.login", actor_id = session.user.id.get(), outcome = "success", "logged in");
     session.into_response(state)
 }
 
@@ -179,7 +180,7 @@ enum Rotation {
     Rotated(Session),
     Rejected,
     /// A spent token presented again: its family is revoked, access tokens included.
-    Reused(i64, Revocation),
+    Reused(UserId, Revocation),
 }
 
 /// The next pair of the family of `presented`, inside a write transaction.
@@ -228,12 +229,12 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
         .await?;
     match outcome {
         Rotation::Rotated(session) => {
-            tracing::info!(target: "audit", event = "auth.refresh", actor_id = session.user.id, outcome = "success", "tokens refreshed");
+            tracing::info!(target: "audit", event = "auth.refresh", actor_id = session.user.id.get(), outcome = "success", "tokens refreshed");
             session.into_response(state)
         }
         Rotation::Reused(user_id, ended) => {
             revocations::take_effect(state, &[ended]);
-            tracing::warn!(target: "audit", event = "auth.refresh_reuse", actor_id = user_id, outcome = "family_revoked", "refresh token reused; family revoked");
+            tracing::warn!(target: "audit", event = "auth.refresh_reuse", actor_id = user_id.get(), outcome = "family_revoked", "refresh token reused; family revoked");
             Err(invalid_refresh())
         }
         Rotation::Rejected => {
@@ -262,7 +263,7 @@ pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), Error
         .await?;
     if let Some((user_id, ended)) = ended {
         revocations::take_effect(state, &[ended]);
-        tracing::info!(target: "audit", event = "auth.logout", actor_id = user_id, outcome = "success", "logged out");
+        tracing::info!(target: "audit", event = "auth.logout", actor_id = user_id.get(), outcome = "success", "logged out");
     }
     Ok(())
 }
@@ -285,7 +286,7 @@ pub async fn client_token(
     let verified = state.hashing.verify(input.client_secret, hash).await?;
     match user.filter(|_| verified) {
         Some(user) => {
-            tracing::info!(target: "audit", event = "auth.client_token", actor_id = user.id, outcome = "success", "client token issued");
+            tracing::info!(target: "audit", event = "auth.client_token", actor_id = user.id.get(), outcome = "success", "client token issued");
             let grant = Grant {
                 generation: user.token_generation,
                 session: None,

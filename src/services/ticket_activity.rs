@@ -5,6 +5,7 @@ use crate::api::ticket_activity::NewComment;
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, Comment, Event, NewEvent};
 use crate::db::{DbConnection, DbError, write_transaction};
+use crate::domain::ids::TicketId;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::LongText;
 use crate::domain::ticket::Action;
@@ -15,7 +16,7 @@ use crate::state::AppState;
 pub async fn add_comment(
     state: &AppState,
     caller: &Principal,
-    ticket_id: i64,
+    ticket_id: TicketId,
     input: NewComment,
 ) -> Result<Comment, Error> {
     let body = LongText::parse(&input.body).map_err(|why| Error::invalid("body", why))?;
@@ -48,14 +49,15 @@ pub async fn add_comment(
 }
 
 /// How a ticket's comments or events are read: ticket, whether internal ones are included, page.
-type Reader<T> = fn(&mut DbConnection, i64, bool, &PageRequest<i64>) -> Result<Vec<T>, DbError>;
+type Reader<T> =
+    fn(&mut DbConnection, TicketId, bool, &PageRequest<i64>) -> Result<Vec<T>, DbError>;
 
 /// One page of a ticket's comments or events, for a caller who may see the ticket; internal
 /// ones only for the government side.
 async fn list<T: Send + 'static>(
     state: &AppState,
     caller: &Principal,
-    ticket_id: i64,
+    ticket_id: TicketId,
     page: PageRequest<i64>,
     read: Reader<T>,
     id: fn(&T) -> i64,
@@ -76,7 +78,7 @@ async fn list<T: Send + 'static>(
 pub async fn list_comments(
     state: &AppState,
     caller: &Principal,
-    ticket_id: i64,
+    ticket_id: TicketId,
     page: PageRequest<i64>,
 ) -> Result<Page<Comment>, Error> {
     list(
@@ -93,7 +95,7 @@ pub async fn list_comments(
 pub async fn list_events(
     state: &AppState,
     caller: &Principal,
-    ticket_id: i64,
+    ticket_id: TicketId,
     page: PageRequest<i64>,
 ) -> Result<Page<Event>, Error> {
     list(

@@ -7,6 +7,7 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, counters, write_transaction};
+use crate::domain::ids::{TicketId, UserId};
 use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
 use crate::domain::text::{LongText, ShortText};
@@ -19,7 +20,7 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub enum ActionInput {
     Assign {
-        assignee_id: i64,
+        assignee_id: UserId,
     },
     Accept,
     Escalate {
@@ -172,7 +173,7 @@ pub enum Precondition {
 pub fn apply(
     conn: &mut DbConnection,
     actor: Option<&Principal>,
-    id: i64,
+    id: TicketId,
     mv: &ActionInput,
     precondition: Precondition,
     now: NaiveDateTime,
@@ -195,7 +196,7 @@ pub fn apply(
 fn attempt(
     c: &mut DbConnection,
     actor: Option<&Principal>,
-    id: i64,
+    id: TicketId,
     mv: &ActionInput,
     precondition: Precondition,
     now: NaiveDateTime,
@@ -263,7 +264,7 @@ fn attempt(
 pub async fn move_ticket(
     state: &AppState,
     caller: &Principal,
-    id: i64,
+    id: TicketId,
     mv: ActionInput,
     precondition: Precondition,
 ) -> Result<TicketNow, Error> {

@@ -12,6 +12,7 @@ use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::access::TicketFacts;
+use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -128,8 +129,8 @@ impl ValidFileTicket {
 /// Who files, when, and under which settings.
 #[derive(Clone)]
 struct Filer {
-    enterprise_id: i64,
-    user_id: i64,
+    enterprise_id: EnterpriseId,
+    user_id: UserId,
     now: NaiveDateTime,
     /// The programme-time month of filing.
     month: Month,
@@ -232,7 +233,7 @@ fn new_ticket(
 pub fn visible_ticket(
     conn: &mut DbConnection,
     caller: &Principal,
-    id: i64,
+    id: TicketId,
 ) -> Result<(Ticket, TicketFacts), Error> {
     let ticket = tickets::find(conn, id).or_not_found("no such ticket")?;
     // Only a cadre who is not the assignee needs the pairing looked up.
@@ -244,7 +245,11 @@ pub fn visible_ticket(
     Ok((ticket, facts))
 }
 
-pub async fn get_ticket(state: &AppState, caller: &Principal, id: i64) -> Result<TicketNow, Error> {
+pub async fn get_ticket(
+    state: &AppState,
+    caller: &Principal,
+    id: TicketId,
+) -> Result<TicketNow, Error> {
     let caller = caller.clone();
     let (ticket, active) = state
         .db
@@ -265,7 +270,7 @@ pub struct ListQuery {
     pub priority: Option<Priority>,
     pub region: Option<RegionCode>,
     /// `Some(None)` for `me`.
-    pub assignee: Option<Option<i64>>,
+    pub assignee: Option<Option<UserId>>,
     pub warning: Option<Warning>,
     pub filed_from: Option<NaiveDate>,
     pub filed_to: Option<NaiveDate>,
@@ -318,7 +323,7 @@ pub async fn list_tickets(
         .db
         .run(move |conn| {
             let rows = tickets::list(conn, &scope, &filter, sort, after, limit)?;
-            let ids: Vec<i64> = rows.iter().map(|t| t.enterprise_id).collect();
+            let ids: Vec<EnterpriseId> = rows.iter().map(|t| t.enterprise_id).collect();
             let inactive = enterprises::inactive_among(conn, &ids)?;
             Ok::<_, DbError>((rows, inactive))
         })
@@ -340,7 +345,7 @@ pub async fn list_tickets(
 pub fn check_assignee(
     conn: &mut DbConnection,
     ticket: &Ticket,
-    assignee_id: i64,
+    assignee_id: UserId,
 ) -> Result<(), Error> {
     let bad = || {
         Error::invalid(

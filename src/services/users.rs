@@ -13,6 +13,7 @@ use crate::db::{
 };
 use crate::domain::access::UserScope;
 use crate::domain::account::{check_password, normalize_username};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -104,7 +105,7 @@ fn resolve_home(
                 errors.add("enterprise_id", "enterprise users need an enterprise");
                 return Ok(None);
             };
-            let visible = match enterprises::find(conn, id).optional()? {
+            let visible = match enterprises::find(conn, EnterpriseId(id)).optional()? {
                 Some(e) => {
                     let facts = facts_for(conn, caller, &e)?;
                     policy::read_enterprise(caller, &facts)
@@ -155,7 +156,7 @@ pub async fn create_user(
         kind: users::KIND_PERSON.to_owned(),
         // An enterprise user's home is their enterprise's county, not a region of theirs.
         region_code: home.filter(|_| input.role.has_region()),
-        enterprise_id: input.enterprise_id,
+        enterprise_id: input.enterprise_id.map(EnterpriseId),
         department: department.flatten(),
         display_name: display_name.flatten(),
         active: true,
@@ -203,7 +204,7 @@ pub async fn create_admin(
     Ok(admin)
 }
 
-pub async fn get_user(state: &AppState, caller: &Principal, id: i64) -> Result<User, Error> {
+pub async fn get_user(state: &AppState, caller: &Principal, id: UserId) -> Result<User, Error> {
     let caller = caller.clone();
     state
         .db
@@ -246,7 +247,7 @@ pub async fn list_users(
 pub async fn update_user(
     state: &AppState,
     caller: &Principal,
-    id: i64,
+    id: UserId,
     input: UpdateUser,
 ) -> Result<User, Error> {
     let mut errors = FieldErrors::default();
@@ -326,7 +327,7 @@ fn claims_changed(before: &User, after: &User) -> bool {
 
 /// Forgets every failed login of a user, from every address: administrators for anyone,
 /// supervisors for the cadres and enterprise staff they manage (as they may set a password).
-pub async fn unlock_user(state: &AppState, caller: &Principal, id: i64) -> Result<(), Error> {
+pub async fn unlock_user(state: &AppState, caller: &Principal, id: UserId) -> Result<(), Error> {
     let caller = caller.clone();
     let actor = caller.user_id();
     let cleared = state
@@ -339,6 +340,6 @@ pub async fn unlock_user(state: &AppState, caller: &Principal, id: i64) -> Resul
             })?)
         })
         .await?;
-    tracing::info!(target: "audit", event = "user.unlocked", actor_id = actor, target_id = id, counters = cleared, outcome = "success", "user unlocked");
+    tracing::info!(target: "audit", event = "user.unlocked", actor_id = actor.get(), target_id = id.get(), counters = cleared, outcome = "success", "user unlocked");
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use enterprise_assist::domain::ids::TicketId;
 use enterprise_assist::domain::region::RegionCode;
 use enterprise_assist::domain::rollup::{CountedFacts, Counters, Month, PeriodFigures};
 use enterprise_assist::domain::ticket::Status;
@@ -421,7 +422,7 @@ async fn a_move_racing_the_job_counts_from_what_the_job_left(app: &TestApp) {
     let job = tokio::spawn(async move {
         db.run(move |conn| {
             write_transaction(conn, |c| {
-                let read = tickets::find(c, ticket_id)?;
+                let read = tickets::find(c, TicketId(ticket_id))?;
                 let counted = sla::counted(true, now, &read.deadlines());
                 assert!(tickets::recount_warning(c, &read, counted)?);
                 let change = WarningCounts::change(read.counted_warning, counted.warning);

@@ -9,6 +9,7 @@ use super::columns::{narrow, periods};
 use super::upsert::{self, Addition, CounterTable};
 use crate::db::schema::ticket_stats;
 use crate::db::{DbConnection, DbError};
+use crate::domain::ids::TicketId;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{Counters, Month, Period};
 
@@ -114,7 +115,7 @@ impl CounterRow {
 /// [`Key::all_of`]); nothing when the change moves no count.
 pub fn record(
     conn: &mut DbConnection,
-    ticket_id: i64,
+    ticket_id: TicketId,
     keys: [Key; 4],
     change: Counters,
 ) -> Result<(), DbError> {
@@ -122,7 +123,7 @@ pub fn record(
         return Ok(());
     }
     // Always in the order of `Key::all_of`, in the ticket's one slot: no deadlocks.
-    let slot = narrow(ticket_id % slots(conn));
+    let slot = narrow(ticket_id.get() % slots(conn));
     let rows = keys.map(|key| CounterRow::new(key, slot, change));
     add(conn, rows.into())
 }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::periods::{ALL_CATEGORIES, Key};
 use crate::db::schema::tickets;
 use crate::db::{DbConnection, DbError};
+use crate::domain::ids::TicketId;
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::{self, Deadlines, Warning};
@@ -20,7 +21,7 @@ use crate::domain::time::Tz;
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = tickets)]
 pub struct CountedTicket {
-    pub id: i64,
+    pub id: TicketId,
     pub county_code: RegionCode,
     pub category: String,
     status: Status,
@@ -115,7 +116,7 @@ pub fn each_ticket(
     conn: &mut DbConnection,
     mut visit: impl FnMut(&CountedTicket),
 ) -> Result<(), DbError> {
-    let mut after = 0i64;
+    let mut after = TicketId(0);
     loop {
         let batch: Vec<CountedTicket> = tickets::table
             .filter(tickets::id.gt(after))

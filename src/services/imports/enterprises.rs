@@ -12,6 +12,7 @@ use crate::api::enterprises::CreateEnterprise;
 use crate::auth::policy::ImportScope;
 use crate::db::enterprises::{Enterprise, EnterpriseChanges, NewEnterprise};
 use crate::db::{DbConnection, enterprises, regions};
+use crate::domain::ids::EnterpriseId;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::enterprises::USCC_TAKEN;
 use crate::services::enterprises::checked_new;
@@ -73,7 +74,7 @@ pub fn apply(
         }
     }
     errors.into_result()?;
-    let moved: Vec<i64> = plan
+    let moved: Vec<EnterpriseId> = plan
         .changed
         .iter()
         .filter(|(_, change)| change.county_code.is_some())

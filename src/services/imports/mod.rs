@@ -24,6 +24,7 @@ use crate::db::pairings::{Changes, Pairing};
 use crate::db::users::{self as user_rows, User};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::domain::access::UserFacts;
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::error::{Error, FieldErrors};
 use crate::services::pairings::end_broken;
 use crate::services::revocations::revoke_users;
@@ -45,7 +46,7 @@ pub fn scope_for(caller: &Principal) -> Result<ImportScope, Error> {
 /// to [`take_effect`](crate::services::revocations::take_effect) on its instance.
 pub async fn import(
     db: &Database,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     scope: ImportScope,
     kind: ImportKind,
     text: String,
@@ -122,13 +123,13 @@ const NOT_AVAILABLE: &str = "not available";
 
 /// What applying a file will write: the new rows, the changes to stored ones (by id), and how
 /// many rows already match what is stored.
-struct Plan<New, Change> {
+struct Plan<Id, New, Change> {
     new: Vec<New>,
-    changed: Vec<(i64, Change)>,
+    changed: Vec<(Id, Change)>,
     unchanged: usize,
 }
 
-impl<New, Change> Plan<New, Change> {
+impl<Id: Copy, New, Change> Plan<Id, New, Change> {
     fn new() -> Self {
         Plan {
             new: Vec::new(),
@@ -138,7 +139,7 @@ impl<New, Change> Plan<New, Change> {
     }
 
     /// A row matching stored row `id`, and the change it needs to match it, if any.
-    fn compare(&mut self, id: i64, change: Option<Change>) {
+    fn compare(&mut self, id: Id, change: Option<Change>) {
         match change {
             Some(change) => self.changed.push((id, change)),
             None => self.unchanged += 1,
@@ -150,7 +151,7 @@ impl<New, Change> Plan<New, Change> {
         self,
         conn: &mut DbConnection,
         insert_many: fn(&mut DbConnection, &[New]) -> Result<(), DbError>,
-        update: fn(&mut DbConnection, i64, &Change) -> Result<T, DbError>,
+        update: fn(&mut DbConnection, Id, &Change) -> Result<T, DbError>,
     ) -> Result<Changes, DbError> {
         insert_many(conn, &self.new)?;
         for (id, change) in &self.changed {
@@ -180,8 +181,8 @@ impl Applied {
     fn with_moves(
         conn: &mut DbConnection,
         mut changes: Changes,
-        moved_cadres: &[i64],
-        moved_enterprises: &[i64],
+        moved_cadres: &[UserId],
+        moved_enterprises: &[EnterpriseId],
         now: NaiveDateTime,
     ) -> Result<Applied, DbError> {
         let ended = end_broken(conn, moved_cadres, moved_enterprises)?;

@@ -13,6 +13,7 @@ use crate::auth::policy::ImportScope;
 use crate::db::DbConnection;
 use crate::db::pairings::{self as pairing_rows, Pairing};
 use crate::domain::account::normalize_username;
+use crate::domain::ids::EnterpriseId;
 use crate::domain::pairing::{assist_rule, check_primaries};
 use crate::domain::uscc;
 use crate::error::{Error, FieldErrors};
@@ -90,7 +91,7 @@ pub fn apply(
     let cadres = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
 
     // Per enterprise: the line it first appears on, and its wanted pairings.
-    let mut wanted: BTreeMap<i64, (u64, Vec<Pairing>)> = BTreeMap::new();
+    let mut wanted: BTreeMap<EnterpriseId, (u64, Vec<Pairing>)> = BTreeMap::new();
     for Lined { line, row } in rows {
         let Some(enterprise) = found
             .get(&row.uscc)
@@ -124,7 +125,7 @@ pub fn apply(
         }
     }
     errors.into_result()?;
-    let enterprise_ids: Vec<i64> = wanted.keys().copied().collect();
+    let enterprise_ids: Vec<EnterpriseId> = wanted.keys().copied().collect();
     let all: Vec<Pairing> = wanted.into_values().flat_map(|(_, p)| p).collect();
     let changes = pairing_rows::replace(conn, &enterprise_ids, &all, now)?;
     Ok(Applied {

@@ -23,6 +23,7 @@ use crate::auth::policy::ImportScope;
 use crate::db::users::{self, NewUser, User, UserChanges};
 use crate::db::{Database, DbConnection, regions};
 use crate::domain::account::{check_password, normalize_username};
+use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::error::{DbOutcome, Error, FieldErrors};
@@ -43,7 +44,7 @@ pub struct PersonRow {
     pub department: Option<String>,
     pub display_name: Option<String>,
     /// An enterprise user's enterprise (the demo's staff accounts; files hold cadres only).
-    pub enterprise_id: Option<i64>,
+    pub enterprise_id: Option<EnterpriseId>,
     /// Used only when the account is new.
     pub password_hash: Option<String>,
 }
@@ -175,7 +176,7 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<Applied, Error> {
     let plan = plan(conn, scope, rows, errors, now)?;
-    let moved: Vec<i64> = plan
+    let moved: Vec<UserId> = plan
         .changed
         .iter()
         .filter(|(_, change)| change.region_code.is_some())
@@ -194,7 +195,7 @@ fn plan(
     rows: &[Lined<PersonRow>],
     mut errors: FieldErrors,
     now: NaiveDateTime,
-) -> Result<Plan<NewUser, UserChanges>, Error> {
+) -> Result<Plan<UserId, NewUser, UserChanges>, Error> {
     let codes = distinct(
         rows.iter()
             .filter_map(|r| r.row.region.clone().map(String::from)),
