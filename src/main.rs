@@ -196,7 +196,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_demo(&summary);
             let started = std::time::Instant::now();
             let tz = cli.settings.timezone;
-            let filed = demo::fill_tickets(&db, region, tickets, seed, now, tz)
+            let filed = demo::fill_tickets(&db, region, tickets, seed, now, tz, cli.settings.tickets.work_hours.clone())
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             db.run(enterprise_assist::db::checkpoint).await?;

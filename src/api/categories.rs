@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::categories::Category as CategoryRow;
+use crate::domain::sla::Sla;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Category {
@@ -11,11 +12,16 @@ pub struct Category {
     pub code: String,
     #[schema(example = "用地保障")]
     pub name: String,
-    /// Hours to the first response, normal priority.
+    /// The accept, feedback and resolve clocks per priority.
+    pub sla: Sla,
+    /// Part 1's reading of `sla.normal.accept` in hours: a working day counts 24, a working
+    /// hour 1 (so the defaults read 24 / 360 / 4 / 72 as before).
     pub normal_response_hours: i32,
-    /// Hours to resolution, normal priority.
+    /// Part 1's reading of `sla.normal.resolve` in hours.
     pub normal_resolution_hours: i32,
+    /// Part 1's reading of `sla.urgent.accept` in hours.
     pub urgent_response_hours: i32,
+    /// Part 1's reading of `sla.urgent.resolve` in hours.
     pub urgent_resolution_hours: i32,
     /// Inactive categories take no new tickets.
     pub active: bool,
@@ -23,13 +29,15 @@ pub struct Category {
 
 impl From<CategoryRow> for Category {
     fn from(row: CategoryRow) -> Category {
+        let sla = row.sla();
         Category {
             code: row.code,
             name: row.name,
-            normal_response_hours: row.normal_response_hours,
-            normal_resolution_hours: row.normal_resolution_hours,
-            urgent_response_hours: row.urgent_response_hours,
-            urgent_resolution_hours: row.urgent_resolution_hours,
+            normal_response_hours: sla.normal.accept.nominal_hours(),
+            normal_resolution_hours: sla.normal.resolve.nominal_hours(),
+            urgent_response_hours: sla.urgent.accept.nominal_hours(),
+            urgent_resolution_hours: sla.urgent.resolve.nominal_hours(),
+            sla,
             active: row.active,
         }
     }

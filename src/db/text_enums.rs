@@ -14,6 +14,7 @@ use crate::domain::role::Role;
 use crate::domain::rollup::Month;
 use crate::domain::sla::Warning;
 use crate::domain::ticket::{Priority, Status};
+use crate::domain::working_time::{Duration, DurationUnit};
 
 /// Reading: a text column into the type, through its `TryFrom<String>`.
 macro_rules! from_text {
@@ -75,7 +76,9 @@ from_text!(
     Warning,
     Month,
     DayKind,
-    RegionCode
+    RegionCode,
+    Duration,
+    DurationUnit
 );
 to_text!(
     Status,
@@ -84,5 +87,6 @@ to_text!(
     Role,
     Warning,
     DayKind,
-    RegionCode
+    RegionCode,
+    DurationUnit
 );

@@ -21,6 +21,7 @@ use crate::db::{Database, DbConnection, DbError, write_transaction};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::time::Tz;
+use crate::domain::work_hours::WorkHours;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
@@ -132,7 +133,7 @@ fn staff_of(
 /// Adds `count` tickets spread over the past year to the region's enterprises, in every state
 /// of the lifecycle, filed on their behalf by the demo administrator; nothing when the region
 /// already has tickets (so a rerun changes nothing), counted in the months of programme time
-/// `tz`. Returns how many were written.
+/// `tz`, with deadlines in the working hours `work_hours`. Returns how many were written.
 pub async fn fill_tickets(
     db: &Database,
     region: RegionCode,
@@ -140,6 +141,7 @@ pub async fn fill_tickets(
     seed: u64,
     now: NaiveDateTime,
     tz: Tz,
+    work_hours: WorkHours,
 ) -> Result<usize, Error> {
     db.run(move |conn| {
         write_transaction(conn, |c| {
@@ -149,7 +151,16 @@ pub async fn fill_tickets(
                 .select(crate::db::schema::users::id)
                 .first(c)
                 .map_err(DbError::from)?;
-            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now, tz)?)
+            Ok::<_, Error>(tickets::fill(
+                c,
+                &region,
+                count,
+                filer,
+                seed,
+                now,
+                tz,
+                &work_hours,
+            )?)
         })
     })
     .await

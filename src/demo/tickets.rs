@@ -11,7 +11,10 @@ use diesel::prelude::*;
 
 use super::rng::Rng;
 use super::ticket_life::{Cast, Generated, generate};
-use crate::db::categories;
+use crate::db::{calendar, categories};
+use crate::domain::calendar::Calendar;
+use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
@@ -115,6 +118,7 @@ pub fn fill(
     seed: u64,
     now: NaiveDateTime,
     tz: Tz,
+    work_hours: &WorkHours,
 ) -> Result<usize, DbError> {
     let range = region.subtree();
     let existing: i64 = tickets::table
@@ -126,6 +130,10 @@ pub fn fill(
         return Ok(0);
     }
     let categories = categories::list(conn)?;
+    // Deadlines are reckoned as the service reckons them, on the stored calendar.
+    let (version, years) = calendar::load(conn)?;
+    let calendar = Calendar::new(version, years);
+    let reckoner = WorkingTime::new(&calendar, work_hours, tz);
     let first_id = tickets::table
         .select(diesel::dsl::max(tickets::id))
         .first::<Option<i64>>(conn)?
@@ -137,7 +145,7 @@ pub fn fill(
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
                 let id = first_id + i as i64;
-                generate(&mut rng, id, &cast, &categories, filer, now, tz)
+                generate(&mut rng, id, &cast, &categories, filer, now, tz, &reckoner)
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));
