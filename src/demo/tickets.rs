@@ -11,18 +11,18 @@ use diesel::prelude::*;
 
 use super::rng::Rng;
 use super::ticket_life::{Cast, Generated, generate};
-use crate::db::{calendar, categories};
-use crate::domain::calendar::Calendar;
-use crate::domain::work_hours::WorkHours;
-use crate::domain::working_time::WorkingTime;
 use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
+use crate::db::{calendar, categories};
+use crate::domain::calendar::Calendar;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::Warning;
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
+use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
 const BATCH: usize = 1_000;

@@ -157,7 +157,9 @@ pub fn deadlines(
         if unit.is_working() {
             reckoner.add_working(filed_at, part)
         } else {
-            filed_at.checked_add_signed(part).unwrap_or(NaiveDateTime::MAX)
+            filed_at
+                .checked_add_signed(part)
+                .unwrap_or(NaiveDateTime::MAX)
         }
     };
     Deadlines {
@@ -245,7 +247,12 @@ mod tests {
     #[test]
     fn colours_start_exactly_at_the_thresholds() {
         // 72 hours: yellow at 54 h, orange at 72 h, red at 108 h.
-        let d = deadlines(filed(), &in_hours(4, 72), &reckoner(), Thresholds::default());
+        let d = deadlines(
+            filed(),
+            &in_hours(4, 72),
+            &reckoner(),
+            Thresholds::default(),
+        );
         let at = |h: i64, m: i64| filed() + TimeDelta::hours(h) + TimeDelta::minutes(m);
         assert_eq!(d.due_at, at(72, 0));
         assert_eq!(d.response_due_at, at(4, 0));
@@ -260,7 +267,12 @@ mod tests {
 
     #[test]
     fn a_count_holds_until_the_next_colour_starts() {
-        let d = deadlines(filed(), &in_hours(4, 72), &reckoner(), Thresholds::default());
+        let d = deadlines(
+            filed(),
+            &in_hours(4, 72),
+            &reckoner(),
+            Thresholds::default(),
+        );
         let at = |h: i64| filed() + TimeDelta::hours(h);
         let counted_at = |h| counted(true, at(h), &d);
         assert_eq!(
@@ -323,12 +335,22 @@ mod tests {
         // Filed Friday 13 Feb 2026 10:00: 14 Feb is a make-up Saturday, 15–23 Feb the Spring
         // Festival; urgent resolve is 3 working days, accept 4 working hours.
         let urgent = Sla::default().clocks(Priority::Urgent);
-        let d = deadlines(cst("2026-02-13 10:00"), &urgent, &reckoner(), Thresholds::default());
+        let d = deadlines(
+            cst("2026-02-13 10:00"),
+            &urgent,
+            &reckoner(),
+            Thresholds::default(),
+        );
         assert_eq!(d.due_at, cst("2026-02-25 17:30"));
         assert_eq!(d.orange_at, d.due_at);
         assert_eq!(d.response_due_at, cst("2026-02-13 15:30"));
         let normal = Sla::default().clocks(Priority::Normal);
-        let d = deadlines(cst("2026-02-13 10:00"), &normal, &reckoner(), Thresholds::default());
+        let d = deadlines(
+            cst("2026-02-13 10:00"),
+            &normal,
+            &reckoner(),
+            Thresholds::default(),
+        );
         assert_eq!(d.response_due_at, cst("2026-02-14 17:30"));
     }
 
@@ -357,7 +379,12 @@ mod tests {
 
     #[test]
     fn hour_clocks_keep_counting_plain_time() {
-        let d = deadlines(cst("2026-02-13 10:00"), &in_hours(4, 72), &reckoner(), Thresholds::default());
+        let d = deadlines(
+            cst("2026-02-13 10:00"),
+            &in_hours(4, 72),
+            &reckoner(),
+            Thresholds::default(),
+        );
         assert_eq!(d.due_at, cst("2026-02-16 10:00"));
         assert_eq!(d.yellow_at, cst("2026-02-15 16:00"));
     }

@@ -86,7 +86,11 @@ struct HourFields {
 
 /// The clocks `sla` and part 1's hour fields set; a clock set both ways is refused, naming
 /// the hour field.
-fn clock_changes(errors: &mut FieldErrors, sla: Option<SlaInput>, hours: HourFields) -> ClockChanges {
+fn clock_changes(
+    errors: &mut FieldErrors,
+    sla: Option<SlaInput>,
+    hours: HourFields,
+) -> ClockChanges {
     let sla = sla.unwrap_or_default();
     let given = |c: Option<ClocksInput>| {
         let c = c.unwrap_or_default();
@@ -97,10 +101,34 @@ fn clock_changes(errors: &mut FieldErrors, sla: Option<SlaInput>, hours: HourFie
         urgent: given(sla.urgent),
     };
     let fields = [
-        ("normal_response_hours", hours.normal_response, "sla.normal.accept", 0, false),
-        ("normal_resolution_hours", hours.normal_resolution, "sla.normal.resolve", 2, false),
-        ("urgent_response_hours", hours.urgent_response, "sla.urgent.accept", 0, true),
-        ("urgent_resolution_hours", hours.urgent_resolution, "sla.urgent.resolve", 2, true),
+        (
+            "normal_response_hours",
+            hours.normal_response,
+            "sla.normal.accept",
+            0,
+            false,
+        ),
+        (
+            "normal_resolution_hours",
+            hours.normal_resolution,
+            "sla.normal.resolve",
+            2,
+            false,
+        ),
+        (
+            "urgent_response_hours",
+            hours.urgent_response,
+            "sla.urgent.accept",
+            0,
+            true,
+        ),
+        (
+            "urgent_resolution_hours",
+            hours.urgent_resolution,
+            "sla.urgent.resolve",
+            2,
+            true,
+        ),
     ];
     for (field, value, clock, index, urgent) in fields {
         let Some(value) = value else { continue };
@@ -115,7 +143,10 @@ fn clock_changes(errors: &mut FieldErrors, sla: Option<SlaInput>, hours: HourFie
         match in_hours {
             _ if slot.is_some() => errors.add(field, format!("give {clock} or {field}, not both")),
             Some(duration) => *slot = Some(duration),
-            None => errors.add(field, format!("hours from 1 to {}", DurationUnit::Hours.max())),
+            None => errors.add(
+                field,
+                format!("hours from 1 to {}", DurationUnit::Hours.max()),
+            ),
         }
     }
     changes

@@ -137,6 +137,9 @@ pub async fn clocks_in_plain_hours(app: &TestApp) {
             .json(part_one.clone())
             .expect(200)
             .await;
-        assert_eq!(changed["sla"]["urgent"]["resolve"], json!({"value": 72, "unit": "hours"}));
+        assert_eq!(
+            changed["sla"]["urgent"]["resolve"],
+            json!({"value": 72, "unit": "hours"})
+        );
     }
 }

@@ -134,7 +134,15 @@ mod tests {
                 assert_eq!(Duration::try_from(d.to_string()), Ok(d));
             }
         }
-        for bad in ["", "3", "3 days", "0 hours", "-1 hours", "366 working_days", "3  hours"] {
+        for bad in [
+            "",
+            "3",
+            "3 days",
+            "0 hours",
+            "-1 hours",
+            "366 working_days",
+            "3  hours",
+        ] {
             assert!(Duration::try_from(bad.to_owned()).is_err(), "{bad}");
         }
     }
