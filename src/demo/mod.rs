@@ -18,10 +18,12 @@ use crate::auth::policy::ImportScope;
 use crate::db::pairings::Changes;
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
+use crate::domain::calendar::Calendar;
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::time::Tz;
 use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
@@ -151,15 +153,12 @@ pub async fn fill_tickets(
                 .select(crate::db::schema::users::id)
                 .first(c)
                 .map_err(DbError::from)?;
+            // Deadlines are reckoned as the service reckons them, on the stored calendar.
+            let (version, years) = crate::db::calendar::load(c)?;
+            let calendar = Calendar::new(version, years);
+            let reckoner = WorkingTime::new(&calendar, &work_hours, tz);
             Ok::<_, Error>(tickets::fill(
-                c,
-                &region,
-                count,
-                filer,
-                seed,
-                now,
-                tz,
-                &work_hours,
+                c, &region, count, filer, seed, now, &reckoner,
             )?)
         })
     })

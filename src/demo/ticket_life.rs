@@ -319,9 +319,9 @@ pub fn generate(
     categories: &[Category],
     filer: i64,
     now: NaiveDateTime,
-    tz: Tz,
     reckoner: &WorkingTime,
 ) -> Generated {
+    let tz = reckoner.tz();
     let demand = demand(rng, cast, categories, now);
     let created = demand.created;
     let clocks = demand.category.sla().clocks(demand.priority);

@@ -11,17 +11,15 @@ use diesel::prelude::*;
 
 use super::rng::Rng;
 use super::ticket_life::{Cast, Generated, generate};
+use crate::db::categories;
 use crate::db::counters::{self, CounterRow, WarningRow};
 use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
 use crate::db::{DbConnection, DbError};
-use crate::db::{calendar, categories};
-use crate::domain::calendar::Calendar;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::sla::Warning;
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
-use crate::domain::work_hours::WorkHours;
 use crate::domain::working_time::WorkingTime;
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
@@ -117,9 +115,9 @@ pub fn fill(
     filer: i64,
     seed: u64,
     now: NaiveDateTime,
-    tz: Tz,
-    work_hours: &WorkHours,
+    reckoner: &WorkingTime,
 ) -> Result<usize, DbError> {
+    let tz = reckoner.tz();
     let range = region.subtree();
     let existing: i64 = tickets::table
         .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
@@ -130,10 +128,6 @@ pub fn fill(
         return Ok(0);
     }
     let categories = categories::list(conn)?;
-    // Deadlines are reckoned as the service reckons them, on the stored calendar.
-    let (version, years) = calendar::load(conn)?;
-    let calendar = Calendar::new(version, years);
-    let reckoner = WorkingTime::new(&calendar, work_hours, tz);
     let first_id = tickets::table
         .select(diesel::dsl::max(tickets::id))
         .first::<Option<i64>>(conn)?
@@ -145,7 +139,7 @@ pub fn fill(
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
                 let id = first_id + i as i64;
-                generate(&mut rng, id, &cast, &categories, filer, now, tz, &reckoner)
+                generate(&mut rng, id, &cast, &categories, filer, now, reckoner)
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));

@@ -118,6 +118,25 @@ impl Duration {
     }
 }
 
+/// The stored form, `"3 working_days"` (as [`fmt::Display`] writes it).
+impl TryFrom<String> for Duration {
+    type Error = String;
+    fn try_from(text: String) -> Result<Duration, String> {
+        text.split_once(' ')
+            .and_then(|(value, unit)| {
+                let value = value.parse().ok()?;
+                Duration::new(value, DurationUnit::parse(unit)?)
+            })
+            .ok_or_else(|| format!("{text:?} is not a duration"))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, self.unit.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,24 +173,5 @@ mod tests {
         assert_eq!(d(15, DurationUnit::WorkingDays), 360);
         assert_eq!(d(4, DurationUnit::WorkingHours), 4);
         assert_eq!(d(72, DurationUnit::Hours), 72);
-    }
-}
-
-/// The stored form, `"3 working_days"` (as [`fmt::Display`] writes it).
-impl TryFrom<String> for Duration {
-    type Error = String;
-    fn try_from(text: String) -> Result<Duration, String> {
-        text.split_once(' ')
-            .and_then(|(value, unit)| {
-                let value = value.parse().ok()?;
-                Duration::new(value, DurationUnit::parse(unit)?)
-            })
-            .ok_or_else(|| format!("{text:?} is not a duration"))
-    }
-}
-
-impl fmt::Display for Duration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.value, self.unit.as_str())
     }
 }
