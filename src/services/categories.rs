@@ -69,13 +69,6 @@ pub struct UpdateCategory {
     pub active: Option<bool>,
 }
 
-/// The clocks a request sets, one per column; `None` where it sets none.
-#[derive(Debug, Default)]
-struct ClockChanges {
-    normal: [Option<Duration>; 3],
-    urgent: [Option<Duration>; 3],
-}
-
 /// Part 1's hour fields for the accept and resolve clocks of each priority.
 struct HourFields {
     normal_response: Option<i32>,
@@ -84,59 +77,40 @@ struct HourFields {
     urgent_resolution: Option<i32>,
 }
 
-/// The clocks `sla` and part 1's hour fields set; a clock set both ways is refused, naming
-/// the hour field.
-fn clock_changes(
-    errors: &mut FieldErrors,
-    sla: Option<SlaInput>,
-    hours: HourFields,
-) -> ClockChanges {
+/// The clocks `sla` and part 1's hour fields set, per priority; a clock set both ways is
+/// refused, naming the hour field.
+fn clock_changes(errors: &mut FieldErrors, sla: Option<SlaInput>, hours: HourFields) -> SlaInput {
     let sla = sla.unwrap_or_default();
-    let given = |c: Option<ClocksInput>| {
-        let c = c.unwrap_or_default();
-        [c.accept, c.feedback, c.resolve]
-    };
-    let mut changes = ClockChanges {
-        normal: given(sla.normal),
-        urgent: given(sla.urgent),
-    };
+    let mut normal = sla.normal.unwrap_or_default();
+    let mut urgent = sla.urgent.unwrap_or_default();
     let fields = [
         (
             "normal_response_hours",
             hours.normal_response,
             "sla.normal.accept",
-            0,
-            false,
+            &mut normal.accept,
         ),
         (
             "normal_resolution_hours",
             hours.normal_resolution,
             "sla.normal.resolve",
-            2,
-            false,
+            &mut normal.resolve,
         ),
         (
             "urgent_response_hours",
             hours.urgent_response,
             "sla.urgent.accept",
-            0,
-            true,
+            &mut urgent.accept,
         ),
         (
             "urgent_resolution_hours",
             hours.urgent_resolution,
             "sla.urgent.resolve",
-            2,
-            true,
+            &mut urgent.resolve,
         ),
     ];
-    for (field, value, clock, index, urgent) in fields {
+    for (field, value, clock, slot) in fields {
         let Some(value) = value else { continue };
-        let slot = if urgent {
-            &mut changes.urgent[index]
-        } else {
-            &mut changes.normal[index]
-        };
         let in_hours = u32::try_from(value)
             .ok()
             .and_then(|v| Duration::new(v, DurationUnit::Hours));
@@ -149,20 +123,30 @@ fn clock_changes(
             ),
         }
     }
-    changes
+    SlaInput {
+        normal: Some(normal),
+        urgent: Some(urgent),
+    }
 }
 
-impl ClockChanges {
-    /// `sla` with these changes made.
+impl ClocksInput {
+    /// `clocks` with the ones given here in their place.
+    fn applied_to(&self, clocks: Clocks) -> Clocks {
+        Clocks {
+            accept: self.accept.unwrap_or(clocks.accept),
+            feedback: self.feedback.unwrap_or(clocks.feedback),
+            resolve: self.resolve.unwrap_or(clocks.resolve),
+        }
+    }
+}
+
+impl SlaInput {
+    /// `sla` with the clocks given here in their place.
     fn applied_to(&self, sla: Sla) -> Sla {
-        let apply = |clocks: Clocks, changes: &[Option<Duration>; 3]| Clocks {
-            accept: changes[0].unwrap_or(clocks.accept),
-            feedback: changes[1].unwrap_or(clocks.feedback),
-            resolve: changes[2].unwrap_or(clocks.resolve),
-        };
+        let none = ClocksInput::default();
         Sla {
-            normal: apply(sla.normal, &self.normal),
-            urgent: apply(sla.urgent, &self.urgent),
+            normal: self.normal.as_ref().unwrap_or(&none).applied_to(sla.normal),
+            urgent: self.urgent.as_ref().unwrap_or(&none).applied_to(sla.urgent),
         }
     }
 }
@@ -234,17 +218,19 @@ pub async fn update(
             urgent_resolution: input.urgent_resolution_hours,
         },
     );
-    let [normal_accept, normal_feedback, normal_resolve] = clocks.normal;
-    let [urgent_accept, urgent_feedback, urgent_resolve] = clocks.urgent;
+    let (normal, urgent) = (
+        clocks.normal.unwrap_or_default(),
+        clocks.urgent.unwrap_or_default(),
+    );
     let changes = CategoryChanges {
         name,
         active: input.active,
-        normal_accept,
-        normal_feedback,
-        normal_resolve,
-        urgent_accept,
-        urgent_feedback,
-        urgent_resolve,
+        normal_accept: normal.accept,
+        normal_feedback: normal.feedback,
+        normal_resolve: normal.resolve,
+        urgent_accept: urgent.accept,
+        urgent_feedback: urgent.feedback,
+        urgent_resolve: urgent.resolve,
     };
     errors.into_result()?;
     state
@@ -255,4 +241,64 @@ pub async fn update(
             DbError::NotFound => Error::not_found("no such category"),
             other => other.into(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hours(normal_response: Option<i32>, urgent_resolution: Option<i32>) -> HourFields {
+        HourFields {
+            normal_response,
+            normal_resolution: None,
+            urgent_response: None,
+            urgent_resolution,
+        }
+    }
+
+    fn duration(value: u32, unit: DurationUnit) -> Duration {
+        Duration::new(value, unit).unwrap()
+    }
+
+    #[test]
+    fn part_one_hours_set_clocks_in_hours_and_the_rest_stay() {
+        let mut errors = FieldErrors::default();
+        let sla = SlaInput {
+            normal: Some(ClocksInput {
+                feedback: Some(duration(5, DurationUnit::WorkingDays)),
+                ..ClocksInput::default()
+            }),
+            urgent: None,
+        };
+        let changes = clock_changes(&mut errors, Some(sla), hours(Some(48), Some(100)));
+        assert!(errors.into_result().is_ok());
+        let applied = changes.applied_to(Sla::default());
+        assert_eq!(applied.normal.accept, duration(48, DurationUnit::Hours));
+        assert_eq!(
+            applied.normal.feedback,
+            duration(5, DurationUnit::WorkingDays)
+        );
+        assert_eq!(applied.normal.resolve, Sla::default().normal.resolve);
+        assert_eq!(applied.urgent.resolve, duration(100, DurationUnit::Hours));
+        assert_eq!(applied.urgent.accept, Sla::default().urgent.accept);
+    }
+
+    #[test]
+    fn hours_out_of_range_or_given_twice_are_refused() {
+        for value in [0, -1, 8785] {
+            let mut errors = FieldErrors::default();
+            clock_changes(&mut errors, None, hours(Some(value), None));
+            assert!(errors.into_result().is_err(), "{value}");
+        }
+        let mut errors = FieldErrors::default();
+        let sla = SlaInput {
+            normal: Some(ClocksInput {
+                accept: Some(duration(2, DurationUnit::WorkingDays)),
+                ..ClocksInput::default()
+            }),
+            urgent: None,
+        };
+        clock_changes(&mut errors, Some(sla), hours(Some(10), None));
+        assert!(errors.into_result().is_err());
+    }
 }
