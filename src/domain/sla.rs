@@ -388,4 +388,23 @@ mod tests {
         assert_eq!(d.due_at, cst("2026-02-16 10:00"));
         assert_eq!(d.yellow_at, cst("2026-02-15 16:00"));
     }
+
+    #[test]
+    #[ignore = "a measurement, not a check; run it in release"]
+    fn a_filing_s_deadlines_cost_microseconds() {
+        let rounds = 200_000u32;
+        let start = cst("2026-01-05 08:00");
+        for priority in [Priority::Normal, Priority::Urgent] {
+            let clocks = Sla::default().clocks(priority);
+            let began = std::time::Instant::now();
+            let mut sink = start;
+            for i in 0..rounds {
+                let filed = start + TimeDelta::minutes(i64::from(i % 500_000));
+                let d = deadlines(filed, &clocks, &reckoner(), Thresholds::default());
+                sink = sink.max(d.red_at);
+            }
+            let each = began.elapsed() / rounds;
+            println!("{priority:?}: {each:?} per filing's deadlines (latest {sink})");
+        }
+    }
 }
