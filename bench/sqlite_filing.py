@@ -39,8 +39,9 @@ while time.monotonic() < end:
         (enterprise,),
     ).fetchone()
     db.execute(
-        "SELECT categories.code, categories.name, categories.normal_response_hours, categories.normal_resolution_hours, "
-        "categories.urgent_response_hours, categories.urgent_resolution_hours, categories.active FROM categories "
+        "SELECT categories.code, categories.name, categories.active, categories.normal_accept, "
+        "categories.normal_feedback, categories.normal_resolve, categories.urgent_accept, categories.urgent_feedback, "
+        "categories.urgent_resolve FROM categories "
         "WHERE (categories.code = ?) LIMIT 1",
         (category,),
     ).fetchone()
@@ -51,9 +52,9 @@ while time.monotonic() < end:
     row = db.execute(
         "INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status, level, "
         "assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at, created_at, updated_at, "
-        "counted_until, filed_month) "
+        "counted_until, feedback_sla, resolve_unit, filed_month) "
         "SELECT id, county_code, ?, 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'submitted', 'county', NULL, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
+        "?, ?, ?, ?, ?, ?, ?, ?, '3 working_days', 'working_days', ? FROM enterprises WHERE id = ? RETURNING id, county_code",
         (category, filer, response_due, due, yellow, orange, red, now, now, yellow, month, enterprise),
     ).fetchone()
     # Its month and its year, its category and all categories (one slot on SQLite), in one

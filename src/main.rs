@@ -197,9 +197,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_demo(&summary);
             let started = std::time::Instant::now();
             let tz = cli.settings.timezone;
-            let filed = demo::fill_tickets(&db, region, tickets, seed, now, tz)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+            let filed = demo::fill_tickets(
+                &db,
+                region,
+                tickets,
+                seed,
+                now,
+                tz,
+                cli.settings.tickets.work_hours.clone(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
             db.run(enterprise_assist::db::checkpoint).await?;
             println!(
                 "  {:<12} {filed} created in {:.1} s",

@@ -3,14 +3,14 @@
 \set enterprise random(1, :enterprises)
 \set category random(1, 4)
 SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, users.department, users.display_name, users.active, users.created_at, users.updated_at FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) WHERE (enterprises.id = :enterprise) LIMIT 1;
-SELECT categories.code, categories.name, categories.normal_response_hours, categories.normal_resolution_hours, categories.urgent_response_hours, categories.urgent_resolution_hours, categories.active FROM categories WHERE (categories.code = (ARRAY['policy','land','energy','finance'])[:category]) LIMIT 1;
+SELECT categories.code, categories.name, categories.active, categories.normal_accept, categories.normal_feedback, categories.normal_resolve, categories.urgent_accept, categories.urgent_feedback, categories.urgent_resolve FROM categories WHERE (categories.code = (ARRAY['policy','land','energy','finance'])[:category]) LIMIT 1;
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until, filed_month)
+        created_at, updated_at, counted_until, feedback_sla, resolve_unit, filed_month)
     SELECT e.id, e.county_code, (ARRAY['policy','land','energy','finance'])[:category], 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'assigned',
         'county', NULL, :filer, now() + interval '24 hours', now() + interval '360 hours', now() + interval '270 hours', now() + interval '360 hours', now() + interval '540 hours', now(), now(), now() + interval '270 hours',
-        to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')
+        '3 working_days', 'working_days', to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')
     FROM enterprises e WHERE e.id = :enterprise
     RETURNING *
 ), event AS (

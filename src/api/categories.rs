@@ -1,9 +1,12 @@
-//! A category as the API shows it.
+//! A category as the API shows it, and the requests that create and change one.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::categories::Category as CategoryRow;
+use crate::domain::sla::Sla;
+// Named apart: the OpenAPI derive takes any type spelt `Duration` for a string.
+use crate::domain::working_time::Duration as ClockDuration;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Category {
@@ -11,11 +14,16 @@ pub struct Category {
     pub code: String,
     #[schema(example = "用地保障")]
     pub name: String,
-    /// Hours to the first response, normal priority.
+    /// The accept, feedback and resolve clocks per priority.
+    pub sla: Sla,
+    /// Part 1's reading of `sla.normal.accept` in hours: a working day counts 24, a working
+    /// hour 1 (so the defaults read 24 / 360 / 4 / 72 as before).
     pub normal_response_hours: i32,
-    /// Hours to resolution, normal priority.
+    /// Part 1's reading of `sla.normal.resolve` in hours.
     pub normal_resolution_hours: i32,
+    /// Part 1's reading of `sla.urgent.accept` in hours.
     pub urgent_response_hours: i32,
+    /// Part 1's reading of `sla.urgent.resolve` in hours.
     pub urgent_resolution_hours: i32,
     /// Inactive categories take no new tickets.
     pub active: bool,
@@ -23,16 +31,35 @@ pub struct Category {
 
 impl From<CategoryRow> for Category {
     fn from(row: CategoryRow) -> Category {
+        let sla = row.sla();
         Category {
             code: row.code,
             name: row.name,
-            normal_response_hours: row.normal_response_hours,
-            normal_resolution_hours: row.normal_resolution_hours,
-            urgent_response_hours: row.urgent_response_hours,
-            urgent_resolution_hours: row.urgent_resolution_hours,
+            normal_response_hours: sla.normal.accept.nominal_hours(),
+            normal_resolution_hours: sla.normal.resolve.nominal_hours(),
+            urgent_response_hours: sla.urgent.accept.nominal_hours(),
+            urgent_resolution_hours: sla.urgent.resolve.nominal_hours(),
+            sla,
             active: row.active,
         }
     }
+}
+
+/// Some of one priority's clocks; absent ones stay (or take the default, for a new category).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClocksInput {
+    pub accept: Option<ClockDuration>,
+    pub feedback: Option<ClockDuration>,
+    pub resolve: Option<ClockDuration>,
+}
+
+/// Some of a category's clocks, per priority.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaInput {
+    pub normal: Option<ClocksInput>,
+    pub urgent: Option<ClocksInput>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,10 +69,17 @@ pub struct CreateCategory {
     pub code: String,
     #[schema(example = "税费服务")]
     pub name: String,
-    /// Defaults: 24 / 360 / 4 / 72 hours.
+    /// The clocks; those not given take the defaults (normal: accept 1, feedback 3, resolve 15
+    /// working days; urgent: accept 4 working hours, feedback 1, resolve 3 working days).
+    pub sla: Option<SlaInput>,
+    /// Part 1's field: the normal accept clock in plain hours (as `sla.normal.accept`
+    /// `{"value": N, "unit": "hours"}`).
     pub normal_response_hours: Option<i32>,
+    /// Part 1's field: the normal resolve clock in plain hours.
     pub normal_resolution_hours: Option<i32>,
+    /// Part 1's field: the urgent accept clock in plain hours.
     pub urgent_response_hours: Option<i32>,
+    /// Part 1's field: the urgent resolve clock in plain hours.
     pub urgent_resolution_hours: Option<i32>,
 }
 
@@ -54,9 +88,15 @@ pub struct CreateCategory {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategory {
     pub name: Option<String>,
+    /// The clocks to change; those not given stay.
+    pub sla: Option<SlaInput>,
+    /// Part 1's field: the normal accept clock in plain hours.
     pub normal_response_hours: Option<i32>,
+    /// Part 1's field: the normal resolve clock in plain hours.
     pub normal_resolution_hours: Option<i32>,
+    /// Part 1's field: the urgent accept clock in plain hours.
     pub urgent_response_hours: Option<i32>,
+    /// Part 1's field: the urgent resolve clock in plain hours.
     pub urgent_resolution_hours: Option<i32>,
     pub active: Option<bool>,
 }

@@ -4,48 +4,113 @@ use diesel::prelude::*;
 
 use super::schema::categories;
 use super::{DbConnection, DbError};
-use crate::domain::sla::SlaHours;
-use crate::domain::ticket::Priority;
+use crate::domain::sla::{Clocks, Sla};
+use crate::domain::working_time::Duration;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A category as stored: its clocks one column each, as `'<value> <unit>'`.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = categories)]
 pub struct Category {
     pub code: String,
     pub name: String,
-    /// Hours to the first response, normal priority.
-    pub normal_response_hours: i32,
-    /// Hours to resolution, normal priority.
-    pub normal_resolution_hours: i32,
-    pub urgent_response_hours: i32,
-    pub urgent_resolution_hours: i32,
     /// Inactive categories take no new tickets.
     pub active: bool,
+    pub normal_accept: Duration,
+    pub normal_feedback: Duration,
+    pub normal_resolve: Duration,
+    pub urgent_accept: Duration,
+    pub urgent_feedback: Duration,
+    pub urgent_resolve: Duration,
 }
 
 impl Category {
-    pub fn sla(&self, priority: Priority) -> SlaHours {
-        match priority {
-            Priority::Normal => SlaHours {
-                response: self.normal_response_hours,
-                resolution: self.normal_resolution_hours,
+    pub fn new(code: String, name: String, sla: Sla) -> Category {
+        Category {
+            code,
+            name,
+            active: true,
+            normal_accept: sla.normal.accept,
+            normal_feedback: sla.normal.feedback,
+            normal_resolve: sla.normal.resolve,
+            urgent_accept: sla.urgent.accept,
+            urgent_feedback: sla.urgent.feedback,
+            urgent_resolve: sla.urgent.resolve,
+        }
+    }
+
+    pub fn sla(&self) -> Sla {
+        Sla {
+            normal: Clocks {
+                accept: self.normal_accept,
+                feedback: self.normal_feedback,
+                resolve: self.normal_resolve,
             },
-            Priority::Urgent => SlaHours {
-                response: self.urgent_response_hours,
-                resolution: self.urgent_resolution_hours,
+            urgent: Clocks {
+                accept: self.urgent_accept,
+                feedback: self.urgent_feedback,
+                resolve: self.urgent_resolve,
             },
         }
     }
 }
 
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = categories)]
+/// A clock written as its stored text.
+fn text(duration: Option<Duration>) -> Option<String> {
+    duration.map(|d| d.to_string())
+}
+
+/// A change of a category; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone)]
 pub struct CategoryChanges {
     pub name: Option<String>,
-    pub normal_response_hours: Option<i32>,
-    pub normal_resolution_hours: Option<i32>,
-    pub urgent_response_hours: Option<i32>,
-    pub urgent_resolution_hours: Option<i32>,
     pub active: Option<bool>,
+    pub normal_accept: Option<Duration>,
+    pub normal_feedback: Option<Duration>,
+    pub normal_resolve: Option<Duration>,
+    pub urgent_accept: Option<Duration>,
+    pub urgent_feedback: Option<Duration>,
+    pub urgent_resolve: Option<Duration>,
+}
+
+/// [`CategoryChanges`] as columns.
+#[derive(AsChangeset)]
+#[diesel(table_name = categories)]
+struct ChangedColumns {
+    name: Option<String>,
+    active: Option<bool>,
+    normal_accept: Option<String>,
+    normal_feedback: Option<String>,
+    normal_resolve: Option<String>,
+    urgent_accept: Option<String>,
+    urgent_feedback: Option<String>,
+    urgent_resolve: Option<String>,
+}
+
+impl CategoryChanges {
+    fn columns(&self) -> ChangedColumns {
+        ChangedColumns {
+            name: self.name.clone(),
+            active: self.active,
+            normal_accept: text(self.normal_accept),
+            normal_feedback: text(self.normal_feedback),
+            normal_resolve: text(self.normal_resolve),
+            urgent_accept: text(self.urgent_accept),
+            urgent_feedback: text(self.urgent_feedback),
+            urgent_resolve: text(self.urgent_resolve),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        let c = self.columns();
+        c.name.is_none()
+            && c.active.is_none()
+            && c.normal_accept.is_none()
+            && c.normal_feedback.is_none()
+            && c.normal_resolve.is_none()
+            && c.urgent_accept.is_none()
+            && c.urgent_feedback.is_none()
+            && c.urgent_resolve.is_none()
+    }
 }
 
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Category>, DbError> {
@@ -64,21 +129,22 @@ pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<Category>, DbE
 }
 
 pub fn insert(conn: &mut DbConnection, category: &Category) -> Result<(), DbError> {
+    let c = category;
+    let d = |d: Duration| d.to_string();
     diesel::insert_into(categories::table)
-        .values(category.clone())
+        .values((
+            categories::code.eq(&c.code),
+            categories::name.eq(&c.name),
+            categories::active.eq(c.active),
+            categories::normal_accept.eq(d(c.normal_accept)),
+            categories::normal_feedback.eq(d(c.normal_feedback)),
+            categories::normal_resolve.eq(d(c.normal_resolve)),
+            categories::urgent_accept.eq(d(c.urgent_accept)),
+            categories::urgent_feedback.eq(d(c.urgent_feedback)),
+            categories::urgent_resolve.eq(d(c.urgent_resolve)),
+        ))
         .execute(conn)?;
     Ok(())
-}
-
-impl CategoryChanges {
-    fn is_empty(&self) -> bool {
-        self.name.is_none()
-            && self.normal_response_hours.is_none()
-            && self.normal_resolution_hours.is_none()
-            && self.urgent_response_hours.is_none()
-            && self.urgent_resolution_hours.is_none()
-            && self.active.is_none()
-    }
 }
 
 pub fn update(
@@ -89,7 +155,7 @@ pub fn update(
     // An empty change is no statement at all (diesel refuses an empty SET).
     if !changes.is_empty() {
         diesel::update(categories::table.find(code))
-            .set(changes)
+            .set(changes.columns())
             .execute(conn)?;
     }
     find(conn, code)?.ok_or(DbError::NotFound)

@@ -102,11 +102,13 @@ diesel::table! {
     categories (code) {
         code -> Text,
         name -> Text,
-        normal_response_hours -> Integer,
-        normal_resolution_hours -> Integer,
-        urgent_response_hours -> Integer,
-        urgent_resolution_hours -> Integer,
         active -> Bool,
+        normal_accept -> Text,
+        normal_feedback -> Text,
+        normal_resolve -> Text,
+        urgent_accept -> Text,
+        urgent_feedback -> Text,
+        urgent_resolve -> Text,
     }
 }
 
@@ -141,6 +143,8 @@ diesel::table! {
         counted_warning -> Nullable<Text>,
         counted_until -> Nullable<Timestamp>,
         filed_month -> Text,
+        feedback_sla -> Text,
+        resolve_unit -> Text,
     }
 }
 

@@ -15,6 +15,7 @@ use crate::domain::role::Role;
 use crate::domain::rollup::Month;
 use crate::domain::sla::Warning;
 use crate::domain::ticket::{Priority, Status};
+use crate::domain::working_time::{Duration, DurationUnit};
 
 /// Reading: a text column into the type, through its `TryFrom<String>`.
 macro_rules! from_text {
@@ -76,7 +77,9 @@ from_text!(
     Warning,
     Month,
     DayKind,
-    RegionCode
+    RegionCode,
+    Duration,
+    DurationUnit
 );
 to_text!(
     Status,
@@ -85,7 +88,8 @@ to_text!(
     Role,
     Warning,
     DayKind,
-    RegionCode
+    RegionCode,
+    DurationUnit
 );
 
 /// Ids: a big-integer column read into and written from the id's type.

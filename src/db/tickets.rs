@@ -16,6 +16,7 @@ use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{Counted, Deadlines, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status};
+use crate::domain::working_time::{Duration, DurationUnit};
 
 /// A ticket as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
@@ -59,6 +60,10 @@ pub struct Ticket {
     pub counted_until: Option<NaiveDateTime>,
     /// The programme-time month it was filed in, which its statistics counters are keyed by.
     pub filed_month: Month,
+    /// The feedback clock of its category and priority at filing.
+    pub feedback_sla: Duration,
+    /// The unit of its resolve clock at filing, which its colours are measured in.
+    pub resolve_unit: DurationUnit,
 }
 
 impl Ticket {
@@ -120,6 +125,9 @@ pub struct NewTicket {
     pub updated_at: NaiveDateTime,
     /// A new ticket has no colour yet (it is counted under none): when its first one starts.
     pub counted_until: NaiveDateTime,
+    /// The feedback clock, as stored (`"3 working_days"`).
+    pub feedback_sla: String,
+    pub resolve_unit: DurationUnit,
 }
 
 /// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
@@ -200,8 +208,8 @@ static FILING_SQL: LazyLock<String> = LazyLock::new(|| {
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until, filed_month)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_at, updated_at, counted_until, feedback_sla, resolve_unit, filed_month)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -275,6 +283,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FilingStatement<'_
             Timestamp => &n.created_at,
             Timestamp => &n.updated_at,
             Timestamp => &n.counted_until,
+            Text => &n.feedback_sla,
+            Text => &n.resolve_unit,
             Text => &self.month,
             Text => &self.details,
             BigInt => &counters::POSTGRES_SLOTS,

@@ -18,10 +18,13 @@ use crate::auth::policy::ImportScope;
 use crate::db::pairings::Changes;
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, DbError, write_transaction};
+use crate::domain::calendar::Calendar;
 use crate::domain::ids::{EnterpriseId, UserId};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::time::Tz;
+use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::imports::{Lined, enterprises, pairings, people};
 use generate::{County, Geography, Place};
@@ -133,7 +136,7 @@ fn staff_of(
 /// Adds `count` tickets spread over the past year to the region's enterprises, in every state
 /// of the lifecycle, filed on their behalf by the demo administrator; nothing when the region
 /// already has tickets (so a rerun changes nothing), counted in the months of programme time
-/// `tz`. Returns how many were written.
+/// `tz`, with deadlines in the working hours `work_hours`. Returns how many were written.
 pub async fn fill_tickets(
     db: &Database,
     region: RegionCode,
@@ -141,6 +144,7 @@ pub async fn fill_tickets(
     seed: u64,
     now: NaiveDateTime,
     tz: Tz,
+    work_hours: WorkHours,
 ) -> Result<usize, Error> {
     db.run(move |conn| {
         write_transaction(conn, |c| {
@@ -150,7 +154,13 @@ pub async fn fill_tickets(
                 .select(crate::db::schema::users::id)
                 .first(c)
                 .map_err(DbError::from)?;
-            Ok::<_, Error>(tickets::fill(c, &region, count, filer, seed, now, tz)?)
+            // Deadlines are reckoned as the service reckons them, on the stored calendar.
+            let (version, years) = crate::db::calendar::load(c)?;
+            let calendar = Calendar::new(version, years);
+            let reckoner = WorkingTime::new(&calendar, &work_hours, tz);
+            Ok::<_, Error>(tickets::fill(
+                c, &region, count, filer, seed, now, &reckoner,
+            )?)
         })
     })
     .await

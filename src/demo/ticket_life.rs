@@ -14,9 +14,10 @@ use crate::db::schema::tickets;
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
-use crate::domain::sla::{self, Deadlines, Thresholds, Warning};
+use crate::domain::sla::{self, Clocks, Deadlines, Thresholds, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status, transition};
 use crate::domain::time::Tz;
+use crate::domain::working_time::WorkingTime;
 
 /// A title per category, with the details an enterprise would give.
 const DEMANDS: &[(&str, &str, &str)] = &[
@@ -127,6 +128,8 @@ pub struct TicketRow {
     pub counted_warning: Option<Warning>,
     pub counted_until: Option<NaiveDateTime>,
     pub filed_month: String,
+    pub feedback_sla: String,
+    pub resolve_unit: String,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -317,15 +320,13 @@ pub fn generate(
     categories: &[Category],
     filer: UserId,
     now: NaiveDateTime,
-    tz: Tz,
+    reckoner: &WorkingTime,
 ) -> Generated {
+    let tz = reckoner.tz();
     let demand = demand(rng, cast, categories, now);
     let created = demand.created;
-    let deadlines = sla::deadlines(
-        created,
-        demand.category.sla(demand.priority),
-        Thresholds::default(),
-    );
+    let clocks = demand.category.sla().clocks(demand.priority);
+    let deadlines = sla::deadlines(created, &clocks, reckoner, Thresholds::default());
     // Filed to the primary cadre when there is one, as the service files.
     let status = if demand.primary.is_some() {
         Status::Assigned
@@ -363,13 +364,13 @@ pub fn generate(
     let stalls = created > now - TimeDelta::days(30) && rng.chance(12);
     life.live(rng, withdraws, escalates, stalls);
     Generated {
-        row: row(&life, &demand, &deadlines, tz),
+        row: row(&life, &demand, (&deadlines, &clocks), tz),
         events: life.events,
     }
 }
 
 /// The stored row of a ticket filed for `demand` as it is at the end of its `life`.
-fn row(life: &Life, demand: &Demand, d: &Deadlines, tz: Tz) -> TicketRow {
+fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz) -> TicketRow {
     let created = demand.created;
     let counted = sla::counted(life.status.is_open(), life.now, d);
     TicketRow {
@@ -402,5 +403,7 @@ fn row(life: &Life, demand: &Demand, d: &Deadlines, tz: Tz) -> TicketRow {
         counted_warning: counted.warning,
         counted_until: counted.until,
         filed_month: Month::of(created, tz).to_string(),
+        feedback_sla: clocks.feedback.to_string(),
+        resolve_unit: clocks.resolve.unit().as_str().to_owned(),
     }
 }

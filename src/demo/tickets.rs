@@ -21,6 +21,7 @@ use crate::domain::role::Role;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
 use crate::domain::ticket::Status;
 use crate::domain::time::Tz;
+use crate::domain::working_time::WorkingTime;
 
 /// Rows per multi-row insert: well under SQLite's and PostgreSQL's bind-parameter limits.
 const BATCH: usize = 1_000;
@@ -115,8 +116,9 @@ pub fn fill(
     filer: UserId,
     seed: u64,
     now: NaiveDateTime,
-    tz: Tz,
+    reckoner: &WorkingTime,
 ) -> Result<usize, DbError> {
+    let tz = reckoner.tz();
     let range = region.subtree();
     let existing: i64 = tickets::table
         .filter(tickets::county_code.between(range.first.clone(), range.last.clone()))
@@ -138,7 +140,7 @@ pub fn fill(
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
                 let id = first_id + i as i64;
-                generate(&mut rng, TicketId(id), &cast, &categories, filer, now, tz)
+                generate(&mut rng, TicketId(id), &cast, &categories, filer, now, reckoner)
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));

@@ -1,5 +1,7 @@
 //! FilingRecords, reading and listing tickets.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
@@ -12,6 +14,7 @@ use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::access::TicketFacts;
+use crate::domain::calendar::Calendar;
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
@@ -20,7 +23,9 @@ use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{self, Thresholds, Warning};
 use crate::domain::text::{LongText, Title};
 use crate::domain::ticket::{Level, Priority, Status};
-use crate::domain::time;
+use crate::domain::time::{self, Tz};
+use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::pairings::can_assist;
 use crate::state::AppState;
@@ -74,6 +79,9 @@ pub async fn file_ticket(
         month: Month::of(now, state.timezone),
         thresholds: state.thresholds,
         limits: state.limits.clone(),
+        calendar: state.calendar.loaded()?,
+        work_hours: state.work_hours.clone(),
+        timezone: state.timezone,
     };
     let filing = move |c: &mut DbConnection| write(c, &context, &request);
     // Two filings racing with one key: the loser's key insert fails as a duplicate once the
@@ -136,6 +144,11 @@ struct Filer {
     month: Month,
     thresholds: Thresholds,
     limits: LimitSettings,
+    /// What the deadlines are reckoned with: this instance's copy of the calendar (no read of
+    /// the stored one on the filing path), the working hours and programme time.
+    calendar: Arc<Calendar>,
+    work_hours: WorkHours,
+    timezone: Tz,
 }
 
 /// The filing itself: reads first, then every write in one go (see `tickets::file`). Returns
@@ -190,7 +203,9 @@ fn new_ticket(
         .filter(|cat| cat.active)
         .ok_or_else(|| Error::invalid("category", "no such active category"))?;
     let priority = request.input.priority.unwrap_or(Priority::Normal);
-    let deadlines = sla::deadlines(now, category.sla(priority), context.thresholds);
+    let clocks = category.sla().clocks(priority);
+    let reckoner = WorkingTime::new(&context.calendar, &context.work_hours, context.timezone);
+    let deadlines = sla::deadlines(now, &clocks, &reckoner, context.thresholds);
     let status = if assignee.is_some() {
         Status::Assigned
     } else {
@@ -225,6 +240,8 @@ fn new_ticket(
         created_at: now,
         updated_at: now,
         counted_until: deadlines.yellow_at,
+        feedback_sla: clocks.feedback.to_string(),
+        resolve_unit: clocks.resolve.unit(),
     };
     Ok((new, counters))
 }

@@ -112,14 +112,30 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
     demo::run(&app.db, zhoukou.clone(), 200, 40, 3, now)
         .await
         .unwrap();
-    let filed = demo::fill_tickets(&app.db, zhoukou.clone(), 3000, 3, now, app.timezone)
-        .await
-        .unwrap();
+    let filed = demo::fill_tickets(
+        &app.db,
+        zhoukou.clone(),
+        3000,
+        3,
+        now,
+        app.timezone,
+        Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(filed, 3000);
     assert_eq!(
-        demo::fill_tickets(&app.db, zhoukou, 3000, 3, now, app.timezone)
-            .await
-            .unwrap(),
+        demo::fill_tickets(
+            &app.db,
+            zhoukou,
+            3000,
+            3,
+            now,
+            app.timezone,
+            Default::default()
+        )
+        .await
+        .unwrap(),
         0,
         "a rerun adds nothing"
     );

@@ -233,6 +233,7 @@ async fn leave_at_city(app: &TestApp, ticket: &Value, status: &str) {
 /// province's dispatch; their counts and colours stay right, and nothing else moves.
 async fn the_migration_moves_tickets_stuck_at_a_heading_to_the_province(app: &TestApp) {
     let admin = app.admin_token().await;
+    crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let waiting = assigned_ticket(app, &admin, 1, "419001").await;
     let assigned = assigned_ticket(app, &admin, 2, "419001").await;
     let working = assigned_ticket(app, &admin, 3, "110101").await;

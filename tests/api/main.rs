@@ -33,6 +33,7 @@ mod readme;
 mod regions;
 mod revocation;
 mod security;
+mod sla;
 mod stats;
 mod text;
 mod ticket_fixtures;

@@ -109,3 +109,70 @@ fn postgres_migrations_revert_and_run_again() {
         POSTGRES_SCHEMA
     ));
 }
+
+#[derive(QueryableByName, Debug, PartialEq, Eq)]
+struct Clocks {
+    #[diesel(sql_type = Text)]
+    normal_accept: String,
+    #[diesel(sql_type = Text)]
+    normal_resolve: String,
+    #[diesel(sql_type = Text)]
+    urgent_accept: String,
+    #[diesel(sql_type = Text)]
+    urgent_resolve: String,
+}
+
+/// The clocks migration, run on categories as part 1 left them: one an administrator set to
+/// other hours, one still on part 1's defaults.
+macro_rules! clocks_from_part_one_hours {
+    ($conn:expr, $migrations:expr) => {{
+        let conn = $conn;
+        conn.run_pending_migrations($migrations).unwrap();
+        // Back to just before the clocks (and whatever came after them).
+        while conn.revert_last_migration($migrations).unwrap().to_string() != "20261203001502" {}
+        diesel::sql_query(
+            "UPDATE categories SET normal_resolution_hours = 100, urgent_response_hours = 2 \
+             WHERE code = 'legal'",
+        )
+        .execute(conn)
+        .unwrap();
+        conn.run_pending_migrations($migrations).unwrap();
+        let mut read = |code: &str| {
+            diesel::sql_query(format!(
+                "SELECT normal_accept, normal_resolve, urgent_accept, urgent_resolve \
+                 FROM categories WHERE code = '{code}'"
+            ))
+            .get_result::<Clocks>(conn)
+            .unwrap()
+        };
+        let chosen = Clocks {
+            normal_accept: "1 working_days".into(),
+            normal_resolve: "100 hours".into(),
+            urgent_accept: "2 hours".into(),
+            urgent_resolve: "3 working_days".into(),
+        };
+        let defaults = Clocks {
+            normal_accept: "1 working_days".into(),
+            normal_resolve: "15 working_days".into(),
+            urgent_accept: "4 working_hours".into(),
+            urgent_resolve: "3 working_days".into(),
+        };
+        (read("legal"), chosen, read("land"), defaults)
+    }};
+}
+
+#[test]
+fn the_clocks_migration_keeps_chosen_hours_and_moves_defaults_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clocks.db");
+    let mut lite = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    lite.batch_execute("PRAGMA foreign_keys = ON").unwrap();
+    let (legal, chosen, land, defaults) = clocks_from_part_one_hours!(&mut lite, SQLITE);
+    assert_eq!(legal, chosen);
+    assert_eq!(land, defaults);
+    let database = TestPostgres::create();
+    let mut pg = PgConnection::establish(&database.url).unwrap();
+    let (legal, chosen, land, defaults) = clocks_from_part_one_hours!(&mut pg, POSTGRES);
+    assert_eq!(legal, chosen);
+    assert_eq!(land, defaults);
+}

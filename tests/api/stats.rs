@@ -301,6 +301,7 @@ async fn run_jobs(app: &TestApp) -> usize {
 /// 108 h; normal ones (360 h) yellow at 270 h.
 async fn the_warning_snapshot_follows_time_and_moves(app: &TestApp) {
     let d = Desk::build(app).await;
+    crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let staff = &d.world.staff1.token;
     let urgent = json!({"priority": "urgent"});
     let a = d.file(app, staff, urgent.clone()).await;
@@ -510,6 +511,7 @@ fn assert_figures(served: &Value, counts: Counters, what: &str) {
 /// the stored counters equal the recount, and every figure of every region equals the recount.
 async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     let d = Desk::build(app).await;
+    crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let admin = &d.world.admin;
     let mut filers = vec![
         d.world.staff1.token.clone(),

@@ -117,3 +117,29 @@ pub async fn events(app: &TestApp, token: &str, ticket: &Value) -> Vec<(String, 
         })
         .collect()
 }
+
+/// Puts every category on part 1's clocks in plain hours (accept 24 h / 4 h, resolve 360 h /
+/// 72 h), written through part 1's `*_hours` fields, which mean `hours`: for the tests of the
+/// colours' arithmetic and the counters, which count elapsed hours on a clock that starts at
+/// whatever day the test runs.
+pub async fn clocks_in_plain_hours(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let categories = app.get("/api/v1/categories").as_(&admin).expect(200).await;
+    let part_one = json!({
+        "normal_response_hours": 24, "normal_resolution_hours": 360,
+        "urgent_response_hours": 4, "urgent_resolution_hours": 72,
+    });
+    for category in categories["items"].as_array().unwrap() {
+        let code = category["code"].as_str().unwrap();
+        let changed = app
+            .patch(&format!("/api/v1/categories/{code}"))
+            .as_(&admin)
+            .json(part_one.clone())
+            .expect(200)
+            .await;
+        assert_eq!(
+            changed["sla"]["urgent"]["resolve"],
+            json!({"value": 72, "unit": "hours"})
+        );
+    }
+}

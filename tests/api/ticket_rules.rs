@@ -183,6 +183,7 @@ async fn internal_comments_never_reach_the_enterprise(app: &TestApp) {
 
 async fn warnings_turn_at_the_thresholds(app: &TestApp) {
     let d = Desk::build(app).await;
+    crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let urgent = d
         .file(app, &d.staff3.token, json!({"priority": "urgent"}))
         .await;

@@ -19,6 +19,7 @@ fn assert_state(ticket: &Value, status: &str, level: &str) {
 
 async fn filing_assigns_the_primary_cadre_or_waits_for_dispatch(app: &TestApp) {
     let d = Desk::build(app).await;
+    crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let paired = d.file(app, &d.world.staff1.token, json!({})).await;
     assert_state(&paired, "assigned", "county");
     assert_eq!(paired["assignee_id"], d.world.cadre.user["id"]);

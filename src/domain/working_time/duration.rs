@@ -34,6 +34,27 @@ impl DurationUnit {
             DurationUnit::Hours => "hours",
         }
     }
+
+    pub fn parse(text: &str) -> Option<DurationUnit> {
+        match text {
+            "working_days" => Some(DurationUnit::WorkingDays),
+            "working_hours" => Some(DurationUnit::WorkingHours),
+            "hours" => Some(DurationUnit::Hours),
+            _ => None,
+        }
+    }
+
+    /// Whether the unit counts only working time.
+    pub fn is_working(self) -> bool {
+        self != DurationUnit::Hours
+    }
+}
+
+impl TryFrom<String> for DurationUnit {
+    type Error = String;
+    fn try_from(text: String) -> Result<DurationUnit, String> {
+        DurationUnit::parse(&text).ok_or_else(|| format!("unknown duration unit {text:?}"))
+    }
 }
 
 /// A length of time on an SLA clock.
@@ -85,10 +106,72 @@ impl Duration {
     pub fn unit(self) -> DurationUnit {
         self.unit
     }
+
+    /// The duration in whole hours as part 1's `*_hours` fields show it: a working hour counts
+    /// one hour and a working day 24 (so the defaults read as part 1's 24 / 360 / 4 / 72).
+    pub fn nominal_hours(self) -> i32 {
+        let hours = match self.unit {
+            DurationUnit::WorkingDays => self.value * 24,
+            DurationUnit::WorkingHours | DurationUnit::Hours => self.value,
+        };
+        i32::try_from(hours).unwrap_or(i32::MAX)
+    }
+}
+
+/// The stored form, `"3 working_days"` (as [`fmt::Display`] writes it).
+impl TryFrom<String> for Duration {
+    type Error = String;
+    fn try_from(text: String) -> Result<Duration, String> {
+        text.split_once(' ')
+            .and_then(|(value, unit)| {
+                let value = value.parse().ok()?;
+                Duration::new(value, DurationUnit::parse(unit)?)
+            })
+            .ok_or_else(|| format!("{text:?} is not a duration"))
+    }
 }
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.value, self.unit.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stored_form_reads_back() {
+        for unit in [
+            DurationUnit::WorkingDays,
+            DurationUnit::WorkingHours,
+            DurationUnit::Hours,
+        ] {
+            for value in [1, 7, unit.max()] {
+                let d = Duration::new(value, unit).unwrap();
+                assert_eq!(Duration::try_from(d.to_string()), Ok(d));
+            }
+        }
+        for bad in [
+            "",
+            "3",
+            "3 days",
+            "0 hours",
+            "-1 hours",
+            "366 working_days",
+            "3  hours",
+        ] {
+            assert!(Duration::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn nominal_hours_read_as_part_one_did() {
+        let d = |v, u| Duration::new(v, u).unwrap().nominal_hours();
+        assert_eq!(d(1, DurationUnit::WorkingDays), 24);
+        assert_eq!(d(15, DurationUnit::WorkingDays), 360);
+        assert_eq!(d(4, DurationUnit::WorkingHours), 4);
+        assert_eq!(d(72, DurationUnit::Hours), 72);
     }
 }

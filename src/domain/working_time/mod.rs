@@ -38,6 +38,11 @@ impl<'a> WorkingTime<'a> {
         }
     }
 
+    /// Programme time.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
     /// When `duration` from `from` ends.
     pub fn due(&self, from: NaiveDateTime, duration: Duration) -> NaiveDateTime {
         let value = duration.value();

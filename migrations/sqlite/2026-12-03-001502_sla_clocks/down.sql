@@ -1,0 +1,16 @@
+ALTER TABLE tickets DROP COLUMN feedback_sla;
+ALTER TABLE tickets DROP COLUMN resolve_unit;
+ALTER TABLE categories ADD COLUMN normal_response_hours INTEGER NOT NULL DEFAULT 24 CHECK (normal_response_hours > 0);
+ALTER TABLE categories ADD COLUMN normal_resolution_hours INTEGER NOT NULL DEFAULT 360 CHECK (normal_resolution_hours > 0);
+ALTER TABLE categories ADD COLUMN urgent_response_hours INTEGER NOT NULL DEFAULT 4 CHECK (urgent_response_hours > 0);
+ALTER TABLE categories ADD COLUMN urgent_resolution_hours INTEGER NOT NULL DEFAULT 72 CHECK (urgent_resolution_hours > 0);
+UPDATE categories SET normal_response_hours = CAST(substr(normal_accept, 1, instr(normal_accept, ' ') - 1) AS INTEGER) WHERE normal_accept GLOB '* hours' AND normal_accept NOT GLOB '*working*';
+UPDATE categories SET normal_resolution_hours = CAST(substr(normal_resolve, 1, instr(normal_resolve, ' ') - 1) AS INTEGER) WHERE normal_resolve GLOB '* hours' AND normal_resolve NOT GLOB '*working*';
+UPDATE categories SET urgent_response_hours = CAST(substr(urgent_accept, 1, instr(urgent_accept, ' ') - 1) AS INTEGER) WHERE urgent_accept GLOB '* hours' AND urgent_accept NOT GLOB '*working*';
+UPDATE categories SET urgent_resolution_hours = CAST(substr(urgent_resolve, 1, instr(urgent_resolve, ' ') - 1) AS INTEGER) WHERE urgent_resolve GLOB '* hours' AND urgent_resolve NOT GLOB '*working*';
+ALTER TABLE categories DROP COLUMN normal_accept;
+ALTER TABLE categories DROP COLUMN normal_feedback;
+ALTER TABLE categories DROP COLUMN normal_resolve;
+ALTER TABLE categories DROP COLUMN urgent_accept;
+ALTER TABLE categories DROP COLUMN urgent_feedback;
+ALTER TABLE categories DROP COLUMN urgent_resolve;
