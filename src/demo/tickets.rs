@@ -140,7 +140,15 @@ pub fn fill(
         let batch: Vec<Generated> = (start..count.min(start + BATCH))
             .map(|i| {
                 let id = first_id + i as i64;
-                generate(&mut rng, TicketId(id), &cast, &categories, filer, now, reckoner)
+                generate(
+                    &mut rng,
+                    TicketId(id),
+                    &cast,
+                    &categories,
+                    filer,
+                    now,
+                    reckoner,
+                )
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));
