@@ -17,7 +17,7 @@ use crate::domain::rollup::Month;
 use crate::domain::sla::{self, Clocks, Deadlines, Thresholds, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status, transition};
 use crate::domain::time::Tz;
-use crate::domain::working_time::WorkingTime;
+use crate::domain::working_time::{DurationUnit, WorkingTime};
 
 /// A title per category, with the details an enterprise would give.
 const DEMANDS: &[(&str, &str, &str)] = &[
@@ -129,7 +129,7 @@ pub struct TicketRow {
     pub counted_until: Option<NaiveDateTime>,
     pub filed_month: String,
     pub feedback_sla: String,
-    pub resolve_unit: String,
+    pub resolve_unit: DurationUnit,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -404,6 +404,6 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
         counted_until: counted.until,
         filed_month: Month::of(created, tz).to_string(),
         feedback_sla: clocks.feedback.to_string(),
-        resolve_unit: clocks.resolve.unit().as_str().to_owned(),
+        resolve_unit: clocks.resolve.unit(),
     }
 }

@@ -1,4 +1,4 @@
-//! FilingRecords, reading and listing tickets.
+//! Filing, reading and listing tickets.
 
 use std::sync::Arc;
 
