@@ -1,5 +1,5 @@
 //! Periodic work inside `serve`: closing tickets left resolved past the confirmation window,
-//! moving the warning counts on for tickets that changed colour, folding the statistics
+//! recording clocks that ran out (each once, see `services::breaches`), moving the warning counts on for tickets that changed colour, folding the statistics
 //! counters' slots, and forgetting old idempotency keys, failed-login counters and token
 //! revocations. Safe with many instances on one
 //! database: every close is a versioned move, so a ticket is closed (and its event written)
@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::db::{Database, counters, idempotency, revocations, write_transaction};
+use crate::db::{counters, idempotency, revocations, write_transaction};
 use crate::error::Error;
-use crate::services::{login_throttle, ticket_moves, warnings};
+use crate::services::ticket_moves::Moment;
+use crate::services::{breaches, login_throttle, ticket_moves, warnings};
 use crate::state::AppState;
 
 /// Idempotency keys are promised for 24 hours; they are kept twice that.
@@ -25,6 +26,7 @@ const REVOCATION_RETENTION: TimeDelta = TimeDelta::days(2);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct JobReport {
     pub auto_closed: usize,
+    pub breaches_recorded: usize,
     pub warnings_advanced: usize,
     pub counter_keys_folded: usize,
     pub keys_purged: usize,
@@ -33,32 +35,38 @@ pub struct JobReport {
 }
 
 /// One round of the periodic work, as of `now`.
-pub async fn run_once(
-    db: &Database,
-    now: NaiveDateTime,
-    confirmation_window: TimeDelta,
-) -> Result<JobReport, Error> {
-    db.run(move |conn| {
-        let auto_closed = ticket_moves::auto_close(conn, now, confirmation_window)?;
-        let warnings_advanced = warnings::advance(conn, now)?;
-        let counter_keys_folded = counters::fold_slots(conn)?;
-        let keys_purged = write_transaction(conn, |c| {
-            idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
-        })?;
-        let login_counters_purged = write_transaction(conn, |c| login_throttle::purge(c, now))?;
-        let revocations_purged = write_transaction(conn, |c| {
-            revocations::purge_before(c, now - REVOCATION_RETENTION)
-        })?;
-        Ok(JobReport {
-            auto_closed,
-            warnings_advanced,
-            counter_keys_folded,
-            keys_purged,
-            login_counters_purged,
-            revocations_purged,
+pub async fn run_once(state: &AppState, now: NaiveDateTime) -> Result<JobReport, Error> {
+    let reckoning = state.reckoning()?;
+    let confirmation_window = state.confirmation_window;
+    state
+        .db
+        .run(move |conn| {
+            let at = Moment {
+                now,
+                reckon: &reckoning.working_time(),
+            };
+            let auto_closed = ticket_moves::auto_close(conn, at, confirmation_window)?;
+            let breaches_recorded = breaches::record_due(conn, at)?;
+            let warnings_advanced = warnings::advance(conn, now)?;
+            let counter_keys_folded = counters::fold_slots(conn)?;
+            let keys_purged = write_transaction(conn, |c| {
+                idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
+            })?;
+            let login_counters_purged = write_transaction(conn, |c| login_throttle::purge(c, now))?;
+            let revocations_purged = write_transaction(conn, |c| {
+                revocations::purge_before(c, now - REVOCATION_RETENTION)
+            })?;
+            Ok(JobReport {
+                auto_closed,
+                breaches_recorded,
+                warnings_advanced,
+                counter_keys_folded,
+                keys_purged,
+                login_counters_purged,
+                revocations_purged,
+            })
         })
-    })
-    .await
+        .await
 }
 
 /// Runs [`run_once`] every `interval` until the task is dropped; failures are logged and retried
@@ -68,7 +76,7 @@ pub async fn run_periodically(state: actix_web::web::Data<AppState>, interval: D
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match run_once(&state.db, state.clock.now(), state.confirmation_window).await {
+        match run_once(&state, state.clock.now()).await {
             Ok(report) if report != JobReport::default() => {
                 tracing::info!(?report, "periodic work done")
             }

@@ -144,6 +144,11 @@ impl Application {
         self.db.clone()
     }
 
+    /// What the handlers and the periodic work share (for running that work from tests).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

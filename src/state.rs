@@ -15,6 +15,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::sla::Thresholds;
 use crate::domain::time::Tz;
 use crate::domain::work_hours::WorkHours;
+use crate::domain::working_time::WorkingTime;
 use crate::error::Error;
 
 pub struct AppState {
@@ -40,6 +41,32 @@ pub struct AppState {
     pub calendar: CalendarCache,
     /// Working hours of a working day (`WORK_HOURS`).
     pub work_hours: WorkHours,
+}
+
+impl AppState {
+    /// What working time is reckoned with now: 503 until the calendar has been read once.
+    pub fn reckoning(&self) -> Result<Reckoning, Error> {
+        Ok(Reckoning {
+            calendar: self.calendar.loaded()?,
+            work_hours: self.work_hours.clone(),
+            timezone: self.timezone,
+        })
+    }
+}
+
+/// This instance's copy of the calendar, the working hours and programme time: what deadlines
+/// are reckoned with, without a read of the stored calendar.
+#[derive(Clone)]
+pub struct Reckoning {
+    calendar: Arc<Calendar>,
+    work_hours: WorkHours,
+    timezone: Tz,
+}
+
+impl Reckoning {
+    pub fn working_time(&self) -> WorkingTime<'_> {
+        WorkingTime::new(&self.calendar, &self.work_hours, self.timezone)
+    }
 }
 
 /// This instance's copy of the calendar; readers take a cheap handle to the current one.

@@ -37,13 +37,14 @@ impl From<CommentRow> for Comment {
 pub struct Event {
     pub id: i64,
     pub ticket_id: i64,
-    /// Null when the service itself acted (auto-close).
+    /// Null when the service itself acted (auto-close, a missed clock).
     pub actor_id: Option<i64>,
     #[schema(example = "escalate")]
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
-    /// What the action carried: a reason, a resolution, a rating, an assignee, a level.
+    /// What the action carried: a reason, a resolution, a rating, an assignee, a level; for
+    /// `sla_breached`, the `clock` missed and its `due_at`.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
     #[serde(serialize_with = "crate::domain::time::utc")]

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use chrono::NaiveDateTime;
 
 use crate::db::tickets::Ticket as TicketRow;
+use crate::domain::breach::Clock;
 use crate::domain::region::RegionCode;
 use crate::domain::sla::Warning;
 use crate::domain::ticket::{Level, Priority, Status};
@@ -61,6 +62,33 @@ pub struct Ticket {
     #[serde(serialize_with = "crate::domain::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
+    /// When the assignee next owes the enterprise a public progress comment; null when none is
+    /// owed (only while in progress). A missed one counts in `breaches.feedback`, and the next
+    /// falls due one feedback period after the missed moment.
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub feedback_due_at: Option<NaiveDateTime>,
+    pub breaches: Breaches,
+    /// When the current wait for the enterprise (`awaiting_enterprise`) began; null otherwise.
+    #[serde(serialize_with = "crate::domain::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub paused_at: Option<NaiveDateTime>,
+    /// The time waited for the enterprise in all, in the resolve clock's unit (working hours
+    /// for a clock in working days or hours), by which `due_at` and `feedback_due_at` moved;
+    /// the current wait counts once it ends.
+    pub paused_hours: f64,
+}
+
+/// The clocks it missed, each recorded once (an `sla_breached` event each) at most one job
+/// interval after the moment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Breaches {
+    /// Not accepted by `response_due_at`.
+    pub accept: bool,
+    /// Progress feedback periods missed.
+    pub feedback: i32,
+    /// Not resolved by `due_at`.
+    pub resolve: bool,
 }
 
 impl From<TicketRow> for Ticket {
@@ -88,6 +116,15 @@ impl From<TicketRow> for Ticket {
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            feedback_due_at: row.feedback_due_at,
+            breaches: Breaches {
+                accept: row.accept_breached,
+                feedback: row.feedback_breaches,
+                resolve: row.resolve_breached,
+            },
+            paused_at: row.paused_at,
+            // To the hundredth of an hour (36 s).
+            paused_hours: (row.paused_seconds as f64 / 36.0).round() / 100.0,
         }
     }
 }
@@ -128,6 +165,22 @@ pub struct AssignTicket {
 pub struct Reason {
     #[schema(example = "需市自然资源和规划局协调用地指标")]
     pub reason: String,
+}
+
+/// The assignee's question to the enterprise (also a public comment).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInfo {
+    #[schema(example = "请补充提供2025年度用电量明细。")]
+    pub question: String,
+}
+
+/// The enterprise's answer (also a public comment).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvideInfo {
+    #[schema(example = "已上传2025年度用电量明细，请查收。")]
+    pub answer: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -195,6 +248,8 @@ pub struct ListTickets {
     /// `false`: only tickets of deactivated enterprises (their open ones stay open); `true`:
     /// only those of active ones.
     pub enterprise_active: Option<bool>,
+    /// Only tickets that missed this clock at least once.
+    pub breached: Option<Clock>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     pub limit: Option<i64>,

@@ -257,10 +257,12 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
     read_ticket(p, t)?;
     let allowed = match action {
         Action::Assign => is_admin(p) || covers(p, t),
-        Action::Accept | Action::Resolve => assigned_to_caller(p, t),
+        Action::Accept | Action::Resolve | Action::RequestInfo => assigned_to_caller(p, t),
         Action::Escalate => assigned_to_caller(p, t) || covers(p, t),
-        Action::Confirm | Action::Reopen | Action::Withdraw => own_enterprise(p, t),
-        Action::File | Action::AutoClose | Action::Comment => false,
+        Action::Confirm | Action::Reopen | Action::Withdraw | Action::ProvideInfo => {
+            own_enterprise(p, t)
+        }
+        Action::File | Action::AutoClose | Action::Comment | Action::SlaBreached => false,
     };
     allowed
         .then_some(())

@@ -145,6 +145,13 @@ diesel::table! {
         filed_month -> Text,
         feedback_sla -> Text,
         resolve_unit -> Text,
+        feedback_due_at -> Nullable<Timestamp>,
+        accept_breached -> Bool,
+        feedback_breaches -> Integer,
+        resolve_breached -> Bool,
+        next_breach_at -> Timestamp,
+        paused_at -> Nullable<Timestamp>,
+        paused_seconds -> BigInt,
     }
 }
 

@@ -11,6 +11,7 @@ use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
 use super::{DbConnection, DbError, counters, idempotency, write_transaction};
 use crate::domain::access::{TicketFacts, TicketScope};
+use crate::domain::breach::{Breaches, Clock, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month};
@@ -64,9 +65,47 @@ pub struct Ticket {
     pub feedback_sla: Duration,
     /// The unit of its resolve clock at filing, which its colours are measured in.
     pub resolve_unit: DurationUnit,
+    /// When the next progress feedback is owed (see `domain::breach`).
+    pub feedback_due_at: Option<NaiveDateTime>,
+    pub accept_breached: bool,
+    pub feedback_breaches: i32,
+    pub resolve_breached: bool,
+    /// When the next clock not yet recorded as missed runs out ([`NEVER`] when none is owed).
+    pub next_breach_at: NaiveDateTime,
+    /// When the current wait for the enterprise began; null when not waiting.
+    pub paused_at: Option<NaiveDateTime>,
+    /// The time waited for the enterprise in all, in the resolve clock's unit.
+    pub paused_seconds: i64,
+}
+
+/// `next_breach_at` of a ticket that owes no clock: a date no deadline reaches, so the column
+/// is never null and a write can be made against the value it read with one comparison.
+pub const NEVER: NaiveDateTime = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day.and_time(chrono::NaiveTime::MIN),
+    None => unreachable!(),
+};
+
+/// The stored form of [`ClockState::next_breach_at`].
+pub fn next_breach_column(clocks: &ClockState) -> NaiveDateTime {
+    clocks.next_breach_at().unwrap_or(NEVER)
 }
 
 impl Ticket {
+    pub fn clock_state(&self) -> ClockState {
+        ClockState {
+            status: self.status,
+            response_due_at: self.response_due_at,
+            first_response_at: self.first_response_at,
+            due_at: self.due_at,
+            feedback_due_at: self.feedback_due_at,
+            breaches: Breaches {
+                accept: self.accept_breached,
+                feedback: self.feedback_breaches,
+                resolve: self.resolve_breached,
+            },
+        }
+    }
+
     pub fn deadlines(&self) -> Deadlines {
         Deadlines {
             response_due_at: self.response_due_at,
@@ -128,6 +167,7 @@ pub struct NewTicket {
     /// The feedback clock, as stored (`"3 working_days"`).
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
+    pub next_breach_at: NaiveDateTime,
 }
 
 /// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
@@ -147,6 +187,38 @@ pub struct TicketChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub counted_warning: Option<Option<Warning>>,
     pub counted_until: Option<Option<NaiveDateTime>>,
+    pub feedback_due_at: Option<Option<NaiveDateTime>>,
+    pub accept_breached: Option<bool>,
+    pub feedback_breaches: Option<i32>,
+    pub resolve_breached: Option<bool>,
+    pub next_breach_at: Option<NaiveDateTime>,
+    pub due_at: Option<NaiveDateTime>,
+    pub yellow_at: Option<NaiveDateTime>,
+    pub orange_at: Option<NaiveDateTime>,
+    pub red_at: Option<NaiveDateTime>,
+    pub paused_at: Option<Option<NaiveDateTime>>,
+    pub paused_seconds: Option<i64>,
+}
+
+impl TicketChanges {
+    /// Sets the resolve deadline and the colours to `d` (acceptance is due once, at filing).
+    pub fn deadlines(mut self, d: &Deadlines) -> TicketChanges {
+        self.due_at = Some(d.due_at);
+        self.yellow_at = Some(d.yellow_at);
+        self.orange_at = Some(d.orange_at);
+        self.red_at = Some(d.red_at);
+        self
+    }
+
+    /// Sets the clock columns to `clocks`.
+    pub fn clocks(mut self, clocks: &ClockState) -> TicketChanges {
+        self.feedback_due_at = Some(clocks.feedback_due_at);
+        self.accept_breached = Some(clocks.breaches.accept);
+        self.feedback_breaches = Some(clocks.breaches.feedback);
+        self.resolve_breached = Some(clocks.breaches.resolve);
+        self.next_breach_at = Some(next_breach_column(clocks));
+        self
+    }
 }
 
 /// What is written with a new ticket besides the ticket itself.
@@ -208,8 +280,9 @@ static FILING_SQL: LazyLock<String> = LazyLock::new(|| {
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until, feedback_sla, resolve_unit, filed_month)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_at, updated_at, counted_until, feedback_sla, resolve_unit, next_breach_at,
+        filed_month)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -285,6 +358,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FilingStatement<'_
             Timestamp => &n.counted_until,
             Text => &n.feedback_sla,
             Text => &n.resolve_unit,
+            Timestamp => &n.next_breach_at,
             Text => &self.month,
             Text => &self.details,
             BigInt => &counters::POSTGRES_SLOTS,
@@ -330,8 +404,8 @@ pub fn find(conn: &mut DbConnection, id: TicketId) -> Result<Ticket, DbError> {
 }
 
 /// Applies a move to the ticket as it was `read`, if nothing changed it since: not another
-/// move (its version) and not the periodic job moving its warning count on (`counted_until`).
-/// `None` otherwise.
+/// move (its version) and not the periodic job moving its warning count on (`counted_until`)
+/// or recording a missed clock (`next_breach_at`). `None` otherwise.
 pub fn update_as_read(
     conn: &mut DbConnection,
     read: &Ticket,
@@ -339,7 +413,8 @@ pub fn update_as_read(
 ) -> Result<Option<Ticket>, DbError> {
     let as_read = tickets::table
         .filter(tickets::id.eq(read.id))
-        .filter(tickets::version.eq(read.version));
+        .filter(tickets::version.eq(read.version))
+        .filter(tickets::next_breach_at.eq(read.next_breach_at));
     let set = (changes, tickets::version.eq(read.version + 1));
     let updated = match read.counted_until {
         Some(until) => {
@@ -401,6 +476,38 @@ pub fn recount_warning(
     Ok(crate::on_backend!(conn, |c| statement.execute(c))? == 1)
 }
 
+/// Ids of tickets with a clock run out by `now` and not recorded yet, the longest overdue first.
+pub fn breaches_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<TicketId>, DbError> {
+    Ok(tickets::table
+        .filter(tickets::next_breach_at.le(now))
+        .order(tickets::next_breach_at)
+        .select(tickets::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Records the clocks of a ticket `read` as `clocks` (missed ones marked), unless a move or
+/// another instance changed the ticket since. Not a change of the ticket itself: its version
+/// and `updated_at` stay.
+pub fn record_clocks(
+    conn: &mut DbConnection,
+    read: &Ticket,
+    clocks: &ClockState,
+) -> Result<bool, DbError> {
+    let statement = diesel::update(
+        tickets::table
+            .filter(tickets::id.eq(read.id))
+            .filter(tickets::version.eq(read.version))
+            .filter(tickets::next_breach_at.eq(read.next_breach_at)),
+    )
+    .set(TicketChanges::default().clocks(clocks));
+    Ok(crate::on_backend!(conn, |c| statement.execute(c))? == 1)
+}
+
 /// Ids of tickets resolved before `cutoff`, oldest first: candidates for auto-close.
 pub fn resolved_before(
     conn: &mut DbConnection,
@@ -439,6 +546,8 @@ pub struct TicketFilter {
     pub filed_before: Option<NaiveDateTime>,
     /// Tickets of active (`true`) or deactivated (`false`) enterprises.
     pub enterprise_active: Option<bool>,
+    /// Tickets that missed this clock at least once.
+    pub breached: Option<Clock>,
 }
 
 /// One page of tickets in `scope`, `filter`ed, in `sort` order after the keyset `after`
@@ -531,6 +640,12 @@ fn filtered(mut query: Listing, filter: &TicketFilter) -> Listing {
     if let Some((warning, now)) = filter.warning {
         query = with_colour(query, warning, now);
     }
+    query = match filter.breached {
+        Some(Clock::Accept) => query.filter(tickets::accept_breached.eq(true)),
+        Some(Clock::Feedback) => query.filter(tickets::feedback_breaches.gt(0)),
+        Some(Clock::Resolve) => query.filter(tickets::resolve_breached.eq(true)),
+        None => query,
+    };
     query
 }
 

@@ -11,6 +11,8 @@ use diesel::prelude::*;
 use super::rng::Rng;
 use crate::db::categories::Category;
 use crate::db::schema::tickets;
+use crate::db::tickets::next_breach_column;
+use crate::domain::breach::{Breaches, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
@@ -130,6 +132,7 @@ pub struct TicketRow {
     pub filed_month: String,
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
+    pub next_breach_at: NaiveDateTime,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -372,7 +375,7 @@ pub fn generate(
 /// The stored row of a ticket filed for `demand` as it is at the end of its `life`.
 fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz) -> TicketRow {
     let created = demand.created;
-    let counted = sla::counted(life.status.is_open(), life.now, d);
+    let counted = sla::counted(life.status.clocks_run(), life.now, d);
     TicketRow {
         id: life.id,
         enterprise_id: demand.enterprise_id,
@@ -405,5 +408,14 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
         filed_month: Month::of(created, tz).to_string(),
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
+        // Clocks it missed are left for the periodic job to record.
+        next_breach_at: next_breach_column(&ClockState {
+            status: life.status,
+            response_due_at: d.response_due_at,
+            first_response_at: life.first_response,
+            due_at: d.due_at,
+            feedback_due_at: None,
+            breaches: Breaches::default(),
+        }),
     }
 }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod account;
 pub mod address;
+pub mod breach;
 pub mod calendar;
 pub mod ids;
 pub mod page;

@@ -153,14 +153,11 @@ pub fn deadlines(
     let window = reckoner.elapsed(filed_at, due_at, unit);
     let at = |fraction: f64| {
         let micros = window.num_microseconds().unwrap_or(i64::MAX) as f64 * fraction;
-        let part = TimeDelta::microseconds(micros.round() as i64);
-        if unit.is_working() {
-            reckoner.add_working(filed_at, part)
-        } else {
-            filed_at
-                .checked_add_signed(part)
-                .unwrap_or(NaiveDateTime::MAX)
-        }
+        reckoner.later(
+            filed_at,
+            TimeDelta::microseconds(micros.round() as i64),
+            unit,
+        )
     };
     Deadlines {
         response_due_at: reckoner.due(filed_at, clocks.accept),
@@ -171,7 +168,30 @@ pub fn deadlines(
     }
 }
 
-/// The colour of a ticket now; closed, resolved and withdrawn tickets have none.
+/// A wait for the enterprise from `since` to `now` is over: the time waited in the resolve
+/// clock's `unit`, and the deadlines with the resolve deadline and the colours moved later by
+/// it (acceptance was due before any wait).
+pub fn after_wait(
+    d: &Deadlines,
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+    unit: DurationUnit,
+    reckoner: &WorkingTime,
+) -> (Deadlines, TimeDelta) {
+    let waited = reckoner.elapsed(since, now, unit).max(TimeDelta::zero());
+    let later = |at| reckoner.later(at, waited, unit);
+    let moved = Deadlines {
+        response_due_at: d.response_due_at,
+        due_at: later(d.due_at),
+        yellow_at: later(d.yellow_at),
+        orange_at: later(d.orange_at),
+        red_at: later(d.red_at),
+    };
+    (moved, waited)
+}
+
+/// The colour of a ticket now; tickets whose clocks stand (resolved, closed, withdrawn, or waiting
+/// for the enterprise) have none.
 pub fn warning(open: bool, now: NaiveDateTime, d: &Deadlines) -> Option<Warning> {
     if !open {
         None

@@ -47,6 +47,8 @@ text_enum!(
         Submitted = "submitted",
         Assigned = "assigned",
         InProgress = "in_progress",
+        // Waiting for the enterprise to answer a question; its clocks stand still.
+        AwaitingEnterprise = "awaiting_enterprise",
         Resolved = "resolved",
         Closed = "closed",
         Withdrawn = "withdrawn",
@@ -73,12 +75,22 @@ text_enum!(
         Withdraw = "withdraw",
         AutoClose = "auto_close",
         Comment = "comment",
+        // A clock ran out (SPEC section 9), recorded by the service.
+        SlaBreached = "sla_breached",
+        RequestInfo = "request_info",
+        ProvideInfo = "provide_info",
     }
 );
 
 impl Status {
-    /// Open tickets are the ones still waiting for the government: they carry warnings.
+    /// Open tickets are the ones not settled yet: the statistics count them as open.
     pub fn is_open(self) -> bool {
+        self.clocks_run() || self == Status::AwaitingEnterprise
+    }
+
+    /// Tickets waiting for the government: their clocks run and they carry warnings. A ticket
+    /// waiting for the enterprise is open but paused.
+    pub fn clocks_run(self) -> bool {
         matches!(
             self,
             Status::Submitted | Status::Assigned | Status::InProgress
@@ -110,7 +122,7 @@ pub fn transition(
     let to = match (action, status) {
         (Action::Assign, Submitted | Assigned | InProgress) => Assigned,
         (Action::Accept, Assigned) => InProgress,
-        (Action::Escalate, Assigned | InProgress) => {
+        (Action::Escalate, Assigned | InProgress | AwaitingEnterprise) => {
             let up = county
                 .tier_above(level)
                 .ok_or(TransitionError::NoLevelAbove)?;
@@ -119,7 +131,9 @@ pub fn transition(
         (Action::Resolve, InProgress) => Resolved,
         (Action::Confirm | Action::AutoClose, Resolved) => Closed,
         (Action::Reopen, Resolved) => InProgress,
-        (Action::Withdraw, Submitted | Assigned | InProgress) => Withdrawn,
+        (Action::Withdraw, Submitted | Assigned | InProgress | AwaitingEnterprise) => Withdrawn,
+        (Action::RequestInfo, InProgress) => AwaitingEnterprise,
+        (Action::ProvideInfo, AwaitingEnterprise) => InProgress,
         _ => {
             return Err(TransitionError::WrongState {
                 action: action.as_str(),
@@ -144,7 +158,11 @@ mod tests {
         (Action::Accept, &[Status::Assigned], Status::InProgress),
         (
             Action::Escalate,
-            &[Status::Assigned, Status::InProgress],
+            &[
+                Status::Assigned,
+                Status::InProgress,
+                Status::AwaitingEnterprise,
+            ],
             Status::Submitted,
         ),
         (Action::Resolve, &[Status::InProgress], Status::Resolved),
@@ -152,10 +170,25 @@ mod tests {
         (Action::Reopen, &[Status::Resolved], Status::InProgress),
         (
             Action::Withdraw,
-            &[Status::Submitted, Status::Assigned, Status::InProgress],
+            &[
+                Status::Submitted,
+                Status::Assigned,
+                Status::InProgress,
+                Status::AwaitingEnterprise,
+            ],
             Status::Withdrawn,
         ),
         (Action::AutoClose, &[Status::Resolved], Status::Closed),
+        (
+            Action::RequestInfo,
+            &[Status::InProgress],
+            Status::AwaitingEnterprise,
+        ),
+        (
+            Action::ProvideInfo,
+            &[Status::AwaitingEnterprise],
+            Status::InProgress,
+        ),
     ];
 
     fn code(text: &str) -> RegionCode {

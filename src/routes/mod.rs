@@ -63,6 +63,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tickets::confirm)
                 .service(tickets::reopen)
                 .service(tickets::withdraw)
+                .service(tickets::request_info)
+                .service(tickets::provide_info)
                 .service(ticket_activity::add_comment)
                 .service(ticket_activity::list_comments)
                 .service(ticket_activity::list_events)

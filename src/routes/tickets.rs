@@ -6,8 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::extract::{Json, Query};
 use crate::api::tickets::{
-    AssignTicket, ConfirmTicket, FileTicket, ListTickets, NoFields, Reason, ResolveTicket,
-    SortParam, TicketView,
+    AssignTicket, ConfirmTicket, FileTicket, ListTickets, NoFields, ProvideInfo, Reason,
+    RequestInfo, ResolveTicket, SortParam, TicketView,
 };
 use crate::auth::Principal;
 use crate::db::tickets::Sort;
@@ -124,6 +124,7 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
             SortParam::Due => Sort::Due,
         }),
         enterprise_active: query.enterprise_active,
+        breached: query.breached,
     })
 }
 
@@ -265,6 +266,24 @@ move_endpoint!(
     Reason,
     |input| ActionInput::Reopen {
         reason: input.reason
+    }
+);
+move_endpoint!(
+    request_info,
+    "/tickets/{id}/request-info",
+    "Ask the enterprise for information (the assignee, in progress); the ticket waits for the answer and its clocks stand still.",
+    RequestInfo,
+    |input| ActionInput::RequestInfo {
+        question: input.question
+    }
+);
+move_endpoint!(
+    provide_info,
+    "/tickets/{id}/provide-info",
+    "Answer the assignee's question (the ticket's enterprise); work resumes with its deadlines moved later by the time waited.",
+    ProvideInfo,
+    |input| ActionInput::ProvideInfo {
+        answer: input.answer
     }
 );
 move_endpoint!(

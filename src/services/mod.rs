@@ -1,6 +1,7 @@
 //! Use cases: each validates its input, asks the policy, and runs its writes in one transaction.
 //! Handlers call these; these call `auth::policy`, `domain` and `db`.
 
+pub mod breaches;
 pub mod calendar;
 pub mod categories;
 pub mod clients;

@@ -10,6 +10,8 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::LongText;
 use crate::domain::ticket::Action;
 use crate::error::Error;
+use crate::services::breaches;
+use crate::services::ticket_moves::Moment;
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
 
@@ -21,6 +23,7 @@ pub async fn add_comment(
 ) -> Result<Comment, Error> {
     let body = LongText::parse(&input.body).map_err(|why| Error::invalid("body", why))?;
     let now = state.clock.now();
+    let reckoning = state.reckoning()?;
     let caller = caller.clone();
     state
         .db
@@ -42,6 +45,11 @@ pub async fn add_comment(
                         now,
                     },
                 )?;
+                // The assignee's public word to the enterprise is the progress feedback owed.
+                if !input.internal && ticket.assignee_id == Some(caller.user_id()) {
+                    let at = Moment { now, reckon: &reckoning.working_time() };
+                    breaches::pay_feedback(c, ticket.id, at)?;
+                }
                 Ok::<_, Error>(comment)
             })
         })

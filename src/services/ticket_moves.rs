@@ -7,12 +7,15 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, counters, write_transaction};
+use crate::domain::breach::Breach;
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
 use crate::domain::text::{LongText, ShortText};
 use crate::domain::ticket::{self as lifecycle, Action, Status};
+use crate::domain::working_time::WorkingTime;
 use crate::error::{Error, FieldErrors};
+use crate::services::breaches;
 use crate::services::tickets::{TicketNow, check_assignee, visible_ticket};
 use crate::state::AppState;
 
@@ -40,6 +43,13 @@ pub enum ActionInput {
         reason: String,
     },
     AutoClose,
+    /// The assignee asks the enterprise; the ticket waits for the answer.
+    RequestInfo {
+        question: String,
+    },
+    ProvideInfo {
+        answer: String,
+    },
 }
 
 impl ActionInput {
@@ -53,6 +63,8 @@ impl ActionInput {
             ActionInput::Reopen { .. } => Action::Reopen,
             ActionInput::Withdraw { .. } => Action::Withdraw,
             ActionInput::AutoClose => Action::AutoClose,
+            ActionInput::RequestInfo { .. } => Action::RequestInfo,
+            ActionInput::ProvideInfo { .. } => Action::ProvideInfo,
         }
     }
 
@@ -79,6 +91,16 @@ impl ActionInput {
                 .check("resolution", LongText::parse(&resolution))
                 .map(|resolution| ActionInput::Resolve {
                     resolution: resolution.into(),
+                }),
+            ActionInput::RequestInfo { question } => errors
+                .check("question", LongText::parse(&question))
+                .map(|question| ActionInput::RequestInfo {
+                    question: question.into(),
+                }),
+            ActionInput::ProvideInfo { answer } => errors
+                .check("answer", LongText::parse(&answer))
+                .map(|answer| ActionInput::ProvideInfo {
+                    answer: answer.into(),
                 }),
             ActionInput::Confirm { rating, comment } => {
                 if !(1..=5).contains(&rating) {
@@ -112,26 +134,34 @@ impl ActionInput {
             ActionInput::Reopen { reason } | ActionInput::Withdraw { reason } => {
                 json!({ "reason": reason })
             }
+            ActionInput::RequestInfo { question } => json!({ "question": question }),
+            ActionInput::ProvideInfo { answer } => json!({ "answer": answer }),
             ActionInput::Accept | ActionInput::AutoClose => json!({}),
         }
     }
 
-    /// The columns the move sets besides version: status, level, the warning count as of the
-    /// move, and what the move itself carries.
+    /// The public comment the move also is: the question, or the answer.
+    fn comment(&self) -> Option<&str> {
+        match self {
+            ActionInput::RequestInfo { question } => Some(question),
+            ActionInput::ProvideInfo { answer } => Some(answer),
+            _ => None,
+        }
+    }
+
+    /// The columns the move sets besides version and the clocks: status, level, and what the
+    /// move itself carries.
     fn changes(
         &self,
         ticket: &Ticket,
         status: Status,
         level: lifecycle::Level,
-        counted: sla::Counted,
         now: NaiveDateTime,
     ) -> TicketChanges {
         let mut changes = TicketChanges {
             status: Some(status),
             level: Some(level),
             updated_at: Some(now),
-            counted_warning: Some(counted.warning),
-            counted_until: Some(counted.until),
             ..TicketChanges::default()
         };
         let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
@@ -154,7 +184,8 @@ impl ActionInput {
                 changes.resolved_at = Some(None);
                 changes.reopen_count = Some(ticket.reopen_count + 1);
             }
-            ActionInput::Withdraw { .. } => {}
+            ActionInput::RequestInfo { .. } => changes.paused_at = Some(Some(now)),
+            ActionInput::Withdraw { .. } | ActionInput::ProvideInfo { .. } => {}
         }
         changes
     }
@@ -170,19 +201,20 @@ pub enum Precondition {
 }
 
 /// Applies `mv` to ticket `id` inside a transaction. `actor` is `None` for the service itself.
+/// Clocks that ran out before the move are recorded first (see `domain::breach`).
 pub fn apply(
     conn: &mut DbConnection,
     actor: Option<&Principal>,
     id: TicketId,
     mv: &ActionInput,
     precondition: Precondition,
-    now: NaiveDateTime,
+    at: Moment,
 ) -> Result<Ticket, Error> {
     write_transaction(conn, |c| {
-        // The periodic job may move the ticket's warning count on between the read and the
-        // write (never more than three times); read again then.
+        // The periodic job may move the ticket's warning count on, or record a missed clock,
+        // between the read and the write (a few times at most); read again then.
         for _ in 0..4 {
-            if let Some(moved) = attempt(c, actor, id, mv, precondition, now)? {
+            if let Some(moved) = attempt(c, actor, id, mv, precondition, at)? {
                 return Ok(moved);
             }
         }
@@ -192,14 +224,21 @@ pub fn apply(
     })
 }
 
-/// One try of [`apply`]: `None` when only the ticket's warning count changed under it.
+/// When a move happens, and the working time its clocks are reckoned in.
+#[derive(Clone, Copy)]
+pub struct Moment<'a> {
+    pub now: NaiveDateTime,
+    pub reckon: &'a WorkingTime<'a>,
+}
+
+/// One try of [`apply`]: `None` when only the service's bookkeeping changed under it.
 fn attempt(
     c: &mut DbConnection,
     actor: Option<&Principal>,
     id: TicketId,
     mv: &ActionInput,
     precondition: Precondition,
-    now: NaiveDateTime,
+    Moment { now, reckon }: Moment,
 ) -> Result<Option<Ticket>, Error> {
     let (ticket, facts) = match actor {
         Some(caller) => visible_ticket(c, caller, id)?,
@@ -228,8 +267,13 @@ fn attempt(
     if let ActionInput::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }
-    let counted = sla::counted(status.is_open(), now, &ticket.deadlines());
-    let changes = mv.changes(&ticket, status, level, counted, now);
+    let (changes, missed) = clocks_after(
+        &ticket,
+        mv,
+        status,
+        mv.changes(&ticket, status, level, now),
+        Moment { now, reckon },
+    );
     let Some(updated) = tickets::update_as_read(c, &ticket, &changes)? else {
         if tickets::find(c, id)?.version == ticket.version {
             return Ok(None);
@@ -242,8 +286,14 @@ fn attempt(
     };
     let change = Counters::change(Some(&ticket.counted_facts()), &updated.counted_facts());
     counters::record(c, updated.id, updated.counter_keys(), change)?;
-    let colours = WarningCounts::change(ticket.counted_warning, counted.warning);
+    let colours = WarningCounts::change(ticket.counted_warning, updated.counted_warning);
     counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
+    breaches::write_events(c, id, &missed, now)?;
+    let mut details = mv.details(&ticket, level);
+    if let (Some(body), Some(author)) = (mv.comment(), actor) {
+        let comment = ticket_activity::insert_comment(c, id, author.user_id(), body, false, now)?;
+        details["comment_id"] = comment.id.into();
+    }
     ticket_activity::insert_event(
         c,
         NewEvent {
@@ -252,12 +302,57 @@ fn attempt(
             action: mv.action().as_str(),
             from_status: Some(ticket.status.as_str()),
             to_status: Some(status.as_str()),
-            details: mv.details(&ticket, level),
+            details,
             internal: false,
             now,
         },
     )?;
     Ok(Some(updated))
+}
+
+/// The move's `changes` with the ticket's clocks after it, and the clocks that ran out before
+/// it: a wait for the enterprise that ends moves the resolve deadline, the colours and the
+/// feedback owed later by the time waited; the question asked pays the feedback owed; entering
+/// and leaving work start and stop the feedback clock.
+fn clocks_after(
+    ticket: &Ticket,
+    mv: &ActionInput,
+    status: Status,
+    changes: TicketChanges,
+    Moment { now, reckon }: Moment,
+) -> (TicketChanges, Vec<Breach>) {
+    let feedback = ticket.feedback_sla;
+    let next_feedback = |from| reckon.due(from, feedback);
+    let mut clocks = ticket.clock_state();
+    let missed = clocks.settle(now, next_feedback);
+    if let ActionInput::RequestInfo { .. } = mv {
+        clocks.pay_feedback(now, next_feedback);
+    }
+    let mut changes = changes;
+    let mut deadlines = ticket.deadlines();
+    if let Some(since) = ticket.paused_at
+        && status != Status::AwaitingEnterprise
+    {
+        let (moved, waited) = sla::after_wait(&deadlines, since, now, ticket.resolve_unit, reckon);
+        deadlines = moved;
+        clocks.due_at = moved.due_at;
+        clocks.feedback_due_at = clocks.feedback_due_at.map(|due| {
+            let waited = reckon.elapsed(since, now, feedback.unit());
+            reckon.later(due, waited, feedback.unit())
+        });
+        changes = changes.deadlines(&moved);
+        changes.paused_at = Some(None);
+        changes.paused_seconds = Some(ticket.paused_seconds + waited.num_seconds());
+    }
+    clocks.status = status;
+    if let Some(first_response_at) = changes.first_response_at {
+        clocks.first_response_at = first_response_at;
+    }
+    clocks.follow_move(ticket.status, now, next_feedback);
+    let counted = sla::counted(status.clocks_run(), now, &deadlines);
+    changes.counted_warning = Some(counted.warning);
+    changes.counted_until = Some(counted.until);
+    (changes.clocks(&clocks), missed)
 }
 
 /// A caller's move, from the API.
@@ -270,11 +365,16 @@ pub async fn move_ticket(
 ) -> Result<TicketNow, Error> {
     let mv = mv.validated()?;
     let now = state.clock.now();
+    let reckoning = state.reckoning()?;
     let caller = caller.clone();
     let (ticket, active) = state
         .db
         .run(move |conn| {
-            let ticket = apply(conn, Some(&caller), id, &mv, precondition, now)?;
+            let at = Moment {
+                now,
+                reckon: &reckoning.working_time(),
+            };
+            let ticket = apply(conn, Some(&caller), id, &mv, precondition, at)?;
             let active = super::tickets::enterprise_active(conn, &ticket)?;
             Ok::<_, Error>((ticket, active))
         })
@@ -286,10 +386,10 @@ pub async fn move_ticket(
 /// close is a versioned move, so a ticket another instance closed first is skipped.
 pub fn auto_close(
     conn: &mut DbConnection,
-    now: NaiveDateTime,
+    at: Moment,
     window: chrono::TimeDelta,
 ) -> Result<usize, Error> {
-    let candidates = tickets::resolved_before(conn, now - window, 500)?;
+    let candidates = tickets::resolved_before(conn, at.now - window, 500)?;
     let mut closed = 0;
     for id in candidates {
         match apply(
@@ -298,7 +398,7 @@ pub fn auto_close(
             id,
             &ActionInput::AutoClose,
             Precondition::None,
-            now,
+            at,
         ) {
             Ok(_) => closed += 1,
             // Closed, or reopened, by someone else since it was listed.

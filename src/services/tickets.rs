@@ -1,7 +1,5 @@
 //! Filing, reading and listing tickets.
 
-use std::sync::Arc;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
@@ -9,12 +7,14 @@ use crate::api::tickets::FileTicket;
 use crate::auth::Principal;
 use crate::auth::policy;
 use crate::config::LimitSettings;
-use crate::db::tickets::{FilingRecords, NewTicket, Sort, Ticket, TicketFilter};
+use crate::db::tickets::{
+    FilingRecords, NewTicket, Sort, Ticket, TicketFilter, next_breach_column,
+};
 use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::access::TicketFacts;
-use crate::domain::calendar::Calendar;
+use crate::domain::breach::{Breaches, Clock, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
@@ -23,12 +23,10 @@ use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{self, Thresholds, Warning};
 use crate::domain::text::{LongText, Title};
 use crate::domain::ticket::{Level, Priority, Status};
-use crate::domain::time::{self, Tz};
-use crate::domain::work_hours::WorkHours;
-use crate::domain::working_time::WorkingTime;
+use crate::domain::time;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::pairings::can_assist;
-use crate::state::AppState;
+use crate::state::{AppState, Reckoning};
 
 /// A ticket as a use case answers it: the ticket, its warning colour now, and whether its
 /// enterprise is still active (`api::tickets::TicketView` shows it).
@@ -41,7 +39,7 @@ pub struct TicketNow {
 
 impl TicketNow {
     pub fn new(ticket: Ticket, now: NaiveDateTime, enterprise_active: bool) -> TicketNow {
-        let warning = sla::warning(ticket.status.is_open(), now, &ticket.deadlines());
+        let warning = sla::warning(ticket.status.clocks_run(), now, &ticket.deadlines());
         TicketNow {
             ticket,
             warning,
@@ -79,9 +77,7 @@ pub async fn file_ticket(
         month: Month::of(now, state.timezone),
         thresholds: state.thresholds,
         limits: state.limits.clone(),
-        calendar: state.calendar.loaded()?,
-        work_hours: state.work_hours.clone(),
-        timezone: state.timezone,
+        reckoning: state.reckoning()?,
     };
     let filing = move |c: &mut DbConnection| write(c, &context, &request);
     // Two filings racing with one key: the loser's key insert fails as a duplicate once the
@@ -144,11 +140,8 @@ struct Filer {
     month: Month,
     thresholds: Thresholds,
     limits: LimitSettings,
-    /// What the deadlines are reckoned with: this instance's copy of the calendar (no read of
-    /// the stored one on the filing path), the working hours and programme time.
-    calendar: Arc<Calendar>,
-    work_hours: WorkHours,
-    timezone: Tz,
+    /// What the deadlines are reckoned with (no read of the stored calendar on the filing path).
+    reckoning: Reckoning,
 }
 
 /// The filing itself: reads first, then every write in one go (see `tickets::file`). Returns
@@ -204,7 +197,7 @@ fn new_ticket(
         .ok_or_else(|| Error::invalid("category", "no such active category"))?;
     let priority = request.input.priority.unwrap_or(Priority::Normal);
     let clocks = category.sla().clocks(priority);
-    let reckoner = WorkingTime::new(&context.calendar, &context.work_hours, context.timezone);
+    let reckoner = context.reckoning.working_time();
     let deadlines = sla::deadlines(now, &clocks, &reckoner, context.thresholds);
     let status = if assignee.is_some() {
         Status::Assigned
@@ -242,6 +235,14 @@ fn new_ticket(
         counted_until: deadlines.yellow_at,
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
+        next_breach_at: next_breach_column(&ClockState {
+            status,
+            response_due_at: deadlines.response_due_at,
+            first_response_at: None,
+            due_at: deadlines.due_at,
+            feedback_due_at: None,
+            breaches: Breaches::default(),
+        }),
     };
     Ok((new, counters))
 }
@@ -293,6 +294,7 @@ pub struct ListQuery {
     pub filed_to: Option<NaiveDate>,
     pub sort: Option<Sort>,
     pub enterprise_active: Option<bool>,
+    pub breached: Option<Clock>,
 }
 
 /// The keyset of a page: the sort it belongs to, then its last ticket's sort time and id.
@@ -333,6 +335,7 @@ pub async fn list_tickets(
         filed_from: query.filed_from.map(midnight),
         filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
         enterprise_active: query.enterprise_active,
+        breached: query.breached,
     };
     let scope = policy::list_tickets(caller, filter.assignee_id);
     let limit = page.fetch_limit();

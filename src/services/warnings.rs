@@ -28,7 +28,7 @@ pub fn advance(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, Err
                 if ticket.counted_until.is_none_or(|until| until > now) {
                     return Ok(0);
                 }
-                let counted = sla::counted(ticket.status.is_open(), now, &ticket.deadlines());
+                let counted = sla::counted(ticket.status.clocks_run(), now, &ticket.deadlines());
                 if !tickets::recount_warning(c, &ticket, counted)? {
                     return Ok(0);
                 }

@@ -258,7 +258,7 @@ async fn the_migration_moves_tickets_stuck_at_a_heading_to_the_province(app: &Te
     // Past 150 % of their window (360 h): the open ones are red, and counted so by the job.
     app.clock.advance(chrono::TimeDelta::hours(600));
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+    enterprise_assist::jobs::run_once(&app.state, now)
         .await
         .unwrap();
     let admin = app.login(ADMIN_USERNAME, ADMIN_PASSWORD).await["access_token"]

@@ -95,6 +95,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The application's database, for setting up what no endpoint creates (the first admin).
     pub db: Database,
+    /// What its handlers and periodic work share: `jobs::run_once(&app.state, now)`.
+    pub state: actix_web::web::Data<enterprise_assist::state::AppState>,
     /// Its URL, for the commands a test runs against the same database.
     pub database_url: String,
     /// The application's clock: tests move it instead of sleeping.
@@ -168,12 +170,14 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.handle();
         let db = app.database();
+        let state = app.state();
         let timezone = settings.timezone;
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
             client: reqwest::Client::new(),
             db,
+            state,
             database_url: settings.database_url.clone().expect("a test database"),
             clock,
             timezone,

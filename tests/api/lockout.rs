@@ -181,12 +181,12 @@ async fn failed_logins_are_stored_under_bounded_keys(app: &TestApp) {
     assert!(keys.iter().all(|k| k.len() == 64), "{keys:?}");
 
     let now = app.clock.now();
-    enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+    enterprise_assist::jobs::run_once(&app.state, now)
         .await
         .unwrap();
     assert_eq!(throttle_rows(app).await, 2, "still in their windows");
     let later = now + chrono::TimeDelta::minutes(61);
-    enterprise_assist::jobs::run_once(&app.db, later, chrono::TimeDelta::days(7))
+    enterprise_assist::jobs::run_once(&app.state, later)
         .await
         .unwrap();
     assert_eq!(throttle_rows(app).await, 0);

@@ -5,6 +5,7 @@ mod helpers;
 mod postgres;
 
 mod auth;
+mod breaches;
 mod calendar;
 mod clients;
 mod config;
@@ -27,6 +28,7 @@ mod ops;
 mod pairing_moves;
 mod pairings;
 mod passwords;
+mod pause;
 mod programme_time;
 mod queries;
 mod readme;

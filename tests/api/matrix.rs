@@ -113,6 +113,11 @@ fn rows() -> Vec<Row> {
         row([403, 403, 404, 200, 403, 404, 403, 401], "accept E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/accept", Some(json!({}))),
         row([403, 200, 404, 200, 403, 404, 403, 401], "escalate E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/escalate", Some(json!({"reason": "r"}))),
         row([403, 403, 404, 409, 403, 404, 403, 401], "resolve E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/resolve", Some(json!({"resolution": "r"}))),
+        row([403, 403, 404, 409, 403, 404, 403, 401], "ask about E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/request-info", Some(json!({"question": "q"}))),
+        row([403, 403, 404, 200, 403, 404, 403, 401], "ask about E1's ticket in progress", M::POST, "/api/v1/tickets/{working}/request-info", Some(json!({"question": "q"}))),
+        row([403, 403, 404, 403, 409, 404, 409, 401], "answer on E1's ticket in progress", M::POST, "/api/v1/tickets/{working}/provide-info", Some(json!({"answer": "a"}))),
+        row([403, 403, 404, 403, 200, 404, 200, 401], "answer on E1's waiting ticket", M::POST, "/api/v1/tickets/{waiting}/provide-info", Some(json!({"answer": "a"}))),
+        row([403, 403, 404, 403, 200, 404, 200, 401], "withdraw E1's waiting ticket", M::POST, "/api/v1/tickets/{waiting}/withdraw", Some(json!({"reason": "r"}))),
         row([200, 200, 200, 200, 200, 200, 200, 401], "list categories", M::GET, "/api/v1/categories", None),
         row([201, 403, 403, 403, 403, 403, 403, 401], "create a category", M::POST, "/api/v1/categories", Some(json!({"code": "m{n}", "name": "M{n}"}))),
         row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
@@ -123,9 +128,20 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-/// A ticket filed by E1's staff (E1 has no paired cadre, so it waits for dispatch), dispatched
-/// to the cadre when `assigned`; its id.
-async fn ticket_of_e1(app: &TestApp, w: &World, assigned: bool) -> String {
+/// How far a ticket of E1 has come.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Stage {
+    New,
+    Assigned,
+    /// Accepted by the cadre.
+    Working,
+    /// The cadre asked the enterprise a question.
+    Waiting,
+}
+
+/// A ticket filed by E1's staff (E1 has no paired cadre, so it waits for dispatch), taken to
+/// `stage` with the cadre as its assignee; its id.
+async fn ticket_of_e1(app: &TestApp, w: &World, stage: Stage) -> String {
     let filing = json!({"category": "land", "title": "matrix", "description": "d"});
     let ticket = app
         .call(
@@ -136,11 +152,27 @@ async fn ticket_of_e1(app: &TestApp, w: &World, assigned: bool) -> String {
             201,
         )
         .await;
-    if assigned {
-        let path = format!("/api/v1/tickets/{}/assign", id(&ticket));
-        let body = json!({"assignee_id": w.cadre.user["id"]});
-        app.call(Method::POST, &path, Some(&w.admin), Some(body), 200)
-            .await;
+    let moves = [
+        (
+            Stage::Assigned,
+            "assign",
+            &w.admin,
+            json!({"assignee_id": w.cadre.user["id"]}),
+        ),
+        (Stage::Working, "accept", &w.cadre.token, json!({})),
+        (
+            Stage::Waiting,
+            "request-info",
+            &w.cadre.token,
+            json!({"question": "q"}),
+        ),
+    ];
+    for (reached, action, token, body) in moves {
+        if stage >= reached {
+            let path = format!("/api/v1/tickets/{}/{action}", id(&ticket));
+            app.call(Method::POST, &path, Some(token), Some(body), 200)
+                .await;
+        }
     }
     id(&ticket)
 }
@@ -148,7 +180,7 @@ async fn ticket_of_e1(app: &TestApp, w: &World, assigned: bool) -> String {
 async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
     let w = World::build(app).await;
     let client1 = new_client(app, &w.admin, &w.e1).await;
-    let ticket = ticket_of_e1(app, &w, false).await;
+    let ticket = ticket_of_e1(app, &w, Stage::New).await;
     let tokens: [Option<String>; 8] = [
         Some(w.admin.clone()),
         Some(w.sup_own.token.clone()),
@@ -190,9 +222,15 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
                 let victim = new_client(app, &w.admin, &w.e1).await;
                 path = path.replace("{client}", victim["client_id"].as_str().unwrap());
             }
-            for (placeholder, assigned) in [("{new}", false), ("{assigned}", true)] {
+            let stages = [
+                ("{new}", Stage::New),
+                ("{assigned}", Stage::Assigned),
+                ("{working}", Stage::Working),
+                ("{waiting}", Stage::Waiting),
+            ];
+            for (placeholder, stage) in stages {
                 if path.contains(placeholder) {
-                    let ticket = ticket_of_e1(app, &w, assigned).await;
+                    let ticket = ticket_of_e1(app, &w, stage).await;
                     path = path.replace(placeholder, &ticket);
                 }
             }

@@ -333,7 +333,7 @@ async fn warnings_do_not_turn_during_a_holiday_week(app: &TestApp) {
     for day in ["2026-02-15 09:00", "2026-02-18 12:00", "2026-02-23 23:00"] {
         app.clock.set(cst(day));
         let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-        enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+        enterprise_assist::jobs::run_once(&app.state, now)
             .await
             .unwrap();
         assert!(colour_of(app, &working).await.is_null(), "{day}");

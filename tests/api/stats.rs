@@ -290,7 +290,7 @@ pub async fn assert_verified(app: &TestApp) {
 
 async fn run_jobs(app: &TestApp) -> usize {
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+    enterprise_assist::jobs::run_once(&app.state, now)
         .await
         .unwrap()
         .warnings_advanced
@@ -653,8 +653,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
                 .await;
             }
         });
-    let jobs =
-        (0..4).map(|_| enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7)));
+    let jobs = (0..4).map(|_| enterprise_assist::jobs::run_once(&app.state, now));
     let (runs, _) = futures_util::future::join(join_all(jobs), in_waves(resolves.collect())).await;
     let runs: Vec<_> = runs.into_iter().map(Result::unwrap).collect();
     let advanced: usize = runs.iter().map(|r| r.warnings_advanced).sum();
@@ -664,7 +663,7 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     let postgres = app.db.backend() == enterprise_assist::db::Backend::Postgres;
     assert_eq!(folded > 0, postgres, "folded {folded} keys");
     assert_verified(app).await;
-    enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+    enterprise_assist::jobs::run_once(&app.state, now)
         .await
         .unwrap();
     let unfolded = app

@@ -431,7 +431,7 @@ async fn resolved_tickets_close_themselves_after_the_window(app: &TestApp) {
     .await;
     let run = || async {
         let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-        enterprise_assist::jobs::run_once(&app.db, now, chrono::TimeDelta::days(7))
+        enterprise_assist::jobs::run_once(&app.state, now)
             .await
             .unwrap()
     };
@@ -471,9 +471,8 @@ async fn concurrent_auto_closers_close_each_ticket_once(app: &TestApp) {
     }
     app.clock.advance(chrono::TimeDelta::days(8));
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    let window = chrono::TimeDelta::days(7);
     let runs = futures_util::future::join_all(
-        (0..4).map(|_| enterprise_assist::jobs::run_once(&app.db, now, window)),
+        (0..4).map(|_| enterprise_assist::jobs::run_once(&app.state, now)),
     )
     .await;
     let closed: usize = runs.into_iter().map(|r| r.unwrap().auto_closed).sum();

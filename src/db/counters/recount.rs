@@ -58,7 +58,7 @@ impl CountedTicket {
             orange_at: self.orange_at,
             red_at: self.red_at,
         };
-        sla::warning(self.status.is_open(), now, &deadlines)
+        sla::warning(self.status.clocks_run(), now, &deadlines)
     }
 
     /// What the warning counts lack for this ticket as of `now`: the change from the colour

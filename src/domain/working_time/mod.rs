@@ -95,6 +95,22 @@ impl<'a> WorkingTime<'a> {
         }
     }
 
+    /// `amount` after `from` in `unit`: working time for the working units, plain time for
+    /// `hours`.
+    pub fn later(
+        &self,
+        from: NaiveDateTime,
+        amount: TimeDelta,
+        unit: DurationUnit,
+    ) -> NaiveDateTime {
+        if unit.is_working() {
+            self.add_working(from, amount)
+        } else {
+            from.checked_add_signed(amount)
+                .unwrap_or(NaiveDateTime::MAX)
+        }
+    }
+
     /// Working microseconds from the calendar's origin up to `at`.
     fn position(&self, at: NaiveDateTime) -> i64 {
         let local = time::local(self.tz, at);
