@@ -64,6 +64,8 @@ pub struct Ticket {
     pub feedback_sla: Duration,
     /// The unit of its resolve clock at filing, which its colours are measured in.
     pub resolve_unit: DurationUnit,
+    /// When the resolution was due as filed, before any extension moved `due_at`.
+    pub original_due_at: NaiveDateTime,
 }
 
 impl Ticket {
@@ -128,6 +130,8 @@ pub struct NewTicket {
     /// The feedback clock, as stored (`"3 working_days"`).
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
+    /// The due time as filed: `due_at`, which extensions move later and this keeps.
+    pub original_due_at: NaiveDateTime,
 }
 
 /// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
@@ -144,6 +148,11 @@ pub struct TicketChanges {
     pub resolution: Option<Option<String>>,
     pub rating: Option<Option<i32>>,
     pub reopen_count: Option<i32>,
+    /// An approved extension moves the due time and the colours with it.
+    pub due_at: Option<NaiveDateTime>,
+    pub yellow_at: Option<NaiveDateTime>,
+    pub orange_at: Option<NaiveDateTime>,
+    pub red_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
     pub counted_warning: Option<Option<Warning>>,
     pub counted_until: Option<Option<NaiveDateTime>>,
@@ -208,8 +217,8 @@ static FILING_SQL: LazyLock<String> = LazyLock::new(|| {
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until, feedback_sla, resolve_unit, filed_month)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        created_at, updated_at, counted_until, feedback_sla, resolve_unit, original_due_at, filed_month)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -285,6 +294,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FilingStatement<'_
             Timestamp => &n.counted_until,
             Text => &n.feedback_sla,
             Text => &n.resolve_unit,
+            Timestamp => &n.original_due_at,
             Text => &self.month,
             Text => &self.details,
             BigInt => &counters::POSTGRES_SLOTS,

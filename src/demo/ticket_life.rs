@@ -130,6 +130,7 @@ pub struct TicketRow {
     pub filed_month: String,
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
+    pub original_due_at: NaiveDateTime,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -405,5 +406,6 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
         filed_month: Month::of(created, tz).to_string(),
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
+        original_due_at: d.due_at,
     }
 }

@@ -242,6 +242,7 @@ fn new_ticket(
         counted_until: deadlines.yellow_at,
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
+        original_due_at: deadlines.due_at,
     };
     Ok((new, counters))
 }
