@@ -116,22 +116,19 @@ impl ActionInput {
         }
     }
 
-    /// The columns the move sets besides version: status, level, the warning count as of the
-    /// move, and what the move itself carries.
+    /// The columns the move sets besides version and the warning count ([`write_versioned`]
+    /// sets those): status, level, and what the move itself carries.
     fn changes(
         &self,
         ticket: &Ticket,
         status: Status,
         level: lifecycle::Level,
-        counted: sla::Counted,
         now: NaiveDateTime,
     ) -> TicketChanges {
         let mut changes = TicketChanges {
             status: Some(status),
             level: Some(level),
             updated_at: Some(now),
-            counted_warning: Some(counted.warning),
-            counted_until: Some(counted.until),
             ..TicketChanges::default()
         };
         let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
@@ -179,17 +176,57 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<Ticket, Error> {
     write_transaction(conn, |c| {
-        // The periodic job may move the ticket's warning count on between the read and the
-        // write (never more than three times); read again then.
-        for _ in 0..4 {
-            if let Some(moved) = attempt(c, actor, id, mv, precondition, now)? {
-                return Ok(moved);
-            }
-        }
-        Err(Error::Conflict(
-            "the ticket kept changing; reload it and try again".into(),
-        ))
+        retrying(c, |c| attempt(c, actor, id, mv, precondition, now))
     })
+}
+
+/// Runs `attempt` (a read of a ticket, then [`write_versioned`]) until it writes. The periodic
+/// job may move the ticket's warning count on between the read and the write (never more than
+/// three times); `attempt` answers `None` then, and reads again.
+pub fn retrying<T>(
+    c: &mut DbConnection,
+    mut attempt: impl FnMut(&mut DbConnection) -> Result<Option<T>, Error>,
+) -> Result<T, Error> {
+    for _ in 0..4 {
+        if let Some(done) = attempt(c)? {
+            return Ok(done);
+        }
+    }
+    Err(Error::Conflict(
+        "the ticket kept changing; reload it and try again".into(),
+    ))
+}
+
+/// Writes `changes` to the ticket as it was `read`, as one versioned update, with the warning
+/// count as of the change (`counted`), and keeps the statistics exact in the same transaction:
+/// the period counters by the difference the change makes to the ticket's counted facts, the
+/// warning counts by the change of its counted colour. `None` when only its warning count
+/// changed since the read (read it again: see [`retrying`]); a lost race with another change
+/// answers 409, or 412 under an `If-Match`.
+pub fn write_versioned(
+    c: &mut DbConnection,
+    read: &Ticket,
+    mut changes: TicketChanges,
+    counted: sla::Counted,
+    precondition: Precondition,
+) -> Result<Option<Ticket>, Error> {
+    changes.counted_warning = Some(counted.warning);
+    changes.counted_until = Some(counted.until);
+    let Some(updated) = tickets::update_as_read(c, read, &changes)? else {
+        if tickets::find(c, read.id)?.version == read.version {
+            return Ok(None);
+        }
+        let detail = "another change to this ticket came first; reload it and try again";
+        return Err(match precondition {
+            Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
+            _ => Error::Conflict(detail.into()),
+        });
+    };
+    let change = Counters::change(Some(&read.counted_facts()), &updated.counted_facts());
+    counters::record(c, updated.id, updated.counter_keys(), change)?;
+    let colours = WarningCounts::change(read.counted_warning, counted.warning);
+    counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
+    Ok(Some(updated))
 }
 
 /// One try of [`apply`]: `None` when only the ticket's warning count changed under it.
@@ -229,21 +266,10 @@ fn attempt(
         check_assignee(c, &ticket, *assignee_id)?;
     }
     let counted = sla::counted(status.is_open(), now, &ticket.deadlines());
-    let changes = mv.changes(&ticket, status, level, counted, now);
-    let Some(updated) = tickets::update_as_read(c, &ticket, &changes)? else {
-        if tickets::find(c, id)?.version == ticket.version {
-            return Ok(None);
-        }
-        let detail = "another change to this ticket came first; reload it and try again";
-        return Err(match precondition {
-            Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
-            _ => Error::Conflict(detail.into()),
-        });
+    let changes = mv.changes(&ticket, status, level, now);
+    let Some(updated) = write_versioned(c, &ticket, changes, counted, precondition)? else {
+        return Ok(None);
     };
-    let change = Counters::change(Some(&ticket.counted_facts()), &updated.counted_facts());
-    counters::record(c, updated.id, updated.counter_keys(), change)?;
-    let colours = WarningCounts::change(ticket.counted_warning, counted.warning);
-    counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
     ticket_activity::insert_event(
         c,
         NewEvent {
