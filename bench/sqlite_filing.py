@@ -52,10 +52,10 @@ while time.monotonic() < end:
     row = db.execute(
         "INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status, level, "
         "assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at, created_at, updated_at, "
-        "counted_until, feedback_sla, resolve_unit, filed_month) "
+        "counted_until, feedback_sla, resolve_unit, original_due_at, filed_month) "
         "SELECT id, county_code, ?, 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'submitted', 'county', NULL, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, '3 working_days', 'working_days', ? FROM enterprises WHERE id = ? RETURNING id, county_code",
-        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, month, enterprise),
+        "?, ?, ?, ?, ?, ?, ?, ?, '3 working_days', 'working_days', ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
+        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, due, month, enterprise),
     ).fetchone()
     # Its month and its year, its category and all categories (one slot on SQLite), in one
     # statement as the service writes them.

@@ -7,10 +7,10 @@ SELECT categories.code, categories.name, categories.active, categories.normal_ac
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
-        created_at, updated_at, counted_until, feedback_sla, resolve_unit, filed_month)
+        created_at, updated_at, counted_until, feedback_sla, resolve_unit, original_due_at, filed_month)
     SELECT e.id, e.county_code, (ARRAY['policy','land','energy','finance'])[:category], 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'assigned',
         'county', NULL, :filer, now() + interval '24 hours', now() + interval '360 hours', now() + interval '270 hours', now() + interval '360 hours', now() + interval '540 hours', now(), now(), now() + interval '270 hours',
-        '3 working_days', 'working_days', to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')
+        '3 working_days', 'working_days', now() + interval '360 hours', to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')
     FROM enterprises e WHERE e.id = :enterprise
     RETURNING *
 ), event AS (

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod extensions;
 pub mod imports;
 pub mod ops;
 pub mod pairings;

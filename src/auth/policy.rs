@@ -12,7 +12,7 @@ use crate::domain::access::{
     UserFacts, UserScope,
 };
 use crate::domain::ids::{EnterpriseId, UserId};
-use crate::domain::region::RegionCode;
+use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
 use crate::domain::ticket::Action;
 
@@ -262,11 +262,79 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
         Action::Confirm | Action::Reopen | Action::Withdraw | Action::ProvideInfo => {
             own_enterprise(p, t)
         }
-        Action::File | Action::AutoClose | Action::Comment | Action::SlaBreached => false,
+        // Not moves of the lifecycle: comments, missed clocks and extensions have rules of
+        // their own.
+        Action::File
+        | Action::AutoClose
+        | Action::Comment
+        | Action::SlaBreached
+        | Action::ExtensionRequested
+        | Action::ExtensionApproved
+        | Action::ExtensionRejected => false,
     };
     allowed
         .then_some(())
         .ok_or_else(|| refuse(p, format!("you may not {} this ticket", action.as_str())))
+}
+
+/// Asking for more time on a ticket (延期): its assignee.
+pub fn request_extension(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    assigned_to_caller(p, t)
+        .then_some(())
+        .ok_or_else(|| refuse(p, "only the ticket's assignee may ask for more time".into()))
+}
+
+/// Deciding (approving or rejecting) a request for more time: a supervisor whose region holds
+/// the ticket's county, at whatever tier the ticket is, and administrators, as for dispatch;
+/// never the one who asked.
+pub fn decide_extension(
+    p: &Principal,
+    t: &TicketFacts,
+    requested_by: UserId,
+) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    if p.user_id() == requested_by {
+        return Err(refuse(
+            p,
+            "you may not decide your own request for more time".into(),
+        ));
+    }
+    let allowed = match p {
+        Principal::Admin { .. } => true,
+        Principal::Supervisor { region, .. } => region.contains(&t.county),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => false,
+    };
+    allowed
+        .then_some(())
+        .ok_or_else(|| forbidden(p, "decide requests for more time"))
+}
+
+/// A ticket's extensions: whoever may see the ticket (its events say as much).
+pub fn read_extensions(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)
+}
+
+/// The approval queue of requests for more time, for `region` (default: a supervisor's own,
+/// the country for admins): admins anywhere, supervisors inside their own region, where a
+/// region outside it answers as if it did not exist (as for statistics). Returns the counties
+/// the queue holds.
+pub fn read_extension_queue(
+    p: &Principal,
+    region: Option<&RegionCode>,
+) -> Result<CodeRange, Refusal> {
+    match (p, region) {
+        (Principal::Admin { .. }, None) => Ok(CodeRange::all()),
+        (Principal::Admin { .. }, Some(asked)) => Ok(asked.subtree()),
+        (Principal::Supervisor { region: own, .. }, None) => Ok(own.subtree()),
+        (Principal::Supervisor { region: own, .. }, Some(asked)) if own.contains(asked) => {
+            Ok(asked.subtree())
+        }
+        (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
+        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => {
+            Err(forbidden(p, "read the approval queue"))
+        }
+    }
 }
 
 /// Enterprises comment publicly on their own tickets; the assignee, supervisors and admins
@@ -670,6 +738,109 @@ mod tests {
         assert!(matches!(
             list_tickets(&sup, Some(UserId(1))),
             TicketScope::CountyIn(_)
+        ));
+    }
+
+    #[test]
+    fn the_assignee_asks_for_more_time_and_a_covering_supervisor_decides() {
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(request_extension(&cadre, &ticket(Level::County, Some(1))).is_ok());
+        let paired = TicketFacts {
+            caller_paired: true,
+            ..ticket(Level::County, Some(2))
+        };
+        assert!(matches!(
+            request_extension(&cadre, &paired),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
+        assert!(matches!(
+            request_extension(&cadre, &ticket(Level::County, Some(2))),
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        ));
+        let admin = principal(Role::Admin, None, None);
+        assert!(request_extension(&admin, &ticket(Level::County, None)).is_err());
+
+        // The requester is user 9; the deciders are user 1.
+        let asked = UserId(9);
+        let county_sup = principal(Role::Supervisor, Some("411602"), None);
+        let city_sup = principal(Role::Supervisor, Some("411600"), None);
+        // At whatever tier the ticket is: a county supervisor decides for a city-level ticket
+        // of their county too.
+        assert!(decide_extension(&county_sup, &ticket(Level::City, Some(9)), asked).is_ok());
+        assert!(decide_extension(&city_sup, &ticket(Level::County, Some(9)), asked).is_ok());
+        assert!(decide_extension(&admin, &ticket(Level::County, Some(9)), asked).is_ok());
+        let foreign = principal(Role::Supervisor, Some("410100"), None);
+        assert!(matches!(
+            decide_extension(&foreign, &ticket(Level::County, Some(9)), asked),
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        ));
+        // Never the one who asked, whatever their role now.
+        assert!(matches!(
+            decide_extension(&city_sup, &ticket(Level::County, Some(1)), UserId(1)),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
+        let assignee = principal(Role::Cadre, Some("411602"), None);
+        assert!(matches!(
+            decide_extension(&assignee, &ticket(Level::County, Some(1)), asked),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
+        let owner = principal(Role::Enterprise, None, Some(5));
+        assert!(read_extensions(&owner, &ticket(Level::County, Some(9))).is_ok());
+        assert!(matches!(
+            decide_extension(&owner, &ticket(Level::County, Some(9)), asked),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_approval_queue_is_for_supervisors_in_their_region_and_admins() {
+        let sup = principal(Role::Supervisor, Some("411600"), None);
+        assert_eq!(
+            read_extension_queue(&sup, None),
+            Ok(code("411600").subtree())
+        );
+        assert_eq!(
+            read_extension_queue(&sup, Some(&code("411602"))),
+            Ok(code("411602").subtree())
+        );
+        assert!(matches!(
+            read_extension_queue(&sup, Some(&code("410000"))),
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        ));
+        let admin = principal(Role::Admin, None, None);
+        assert_eq!(read_extension_queue(&admin, None), Ok(CodeRange::all()));
+        assert_eq!(
+            read_extension_queue(&admin, Some(&code("410100"))),
+            Ok(code("410100").subtree())
+        );
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(matches!(
+            read_extension_queue(&cadre, None),
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
         ));
     }
 

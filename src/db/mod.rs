@@ -8,6 +8,7 @@ mod connection;
 pub mod counters;
 pub mod enterprises;
 mod error;
+pub mod extensions;
 pub mod idempotency;
 mod location;
 mod migrate;

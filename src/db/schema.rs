@@ -145,6 +145,7 @@ diesel::table! {
         filed_month -> Text,
         feedback_sla -> Text,
         resolve_unit -> Text,
+        original_due_at -> Timestamp,
         feedback_due_at -> Nullable<Timestamp>,
         accept_breached -> Bool,
         feedback_breaches -> Integer,
@@ -152,6 +153,22 @@ diesel::table! {
         next_breach_at -> Timestamp,
         paused_at -> Nullable<Timestamp>,
         paused_seconds -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_extensions (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        county_code -> Text,
+        working_days -> Integer,
+        reason -> Text,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_comment -> Nullable<Text>,
     }
 }
 
@@ -251,6 +268,7 @@ diesel::table! {
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(ticket_extensions -> tickets (ticket_id));
 diesel::joinable!(api_clients -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> users (user_id));
@@ -269,6 +287,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     ticket_comments,
     ticket_events,
+    ticket_extensions,
     idempotency_keys,
     ticket_stats,
     ticket_warnings,

@@ -14,7 +14,7 @@ use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::rollup::Month;
 use crate::domain::sla::Warning;
-use crate::domain::ticket::{Priority, Status};
+use crate::domain::ticket::{ExtensionStatus, Priority, Status};
 use crate::domain::working_time::{Duration, DurationUnit};
 
 /// Reading: a text column into the type, through its `TryFrom<String>`.
@@ -71,6 +71,7 @@ macro_rules! to_text {
 
 from_text!(
     Status,
+    ExtensionStatus,
     Priority,
     RegionLevel,
     Role,
@@ -83,6 +84,7 @@ from_text!(
 );
 to_text!(
     Status,
+    ExtensionStatus,
     Priority,
     RegionLevel,
     Role,

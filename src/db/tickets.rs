@@ -65,6 +65,8 @@ pub struct Ticket {
     pub feedback_sla: Duration,
     /// The unit of its resolve clock at filing, which its colours are measured in.
     pub resolve_unit: DurationUnit,
+    /// When the resolution was due as filed, before any extension moved `due_at`.
+    pub original_due_at: NaiveDateTime,
     /// When the next progress feedback is owed (see `domain::breach`).
     pub feedback_due_at: Option<NaiveDateTime>,
     pub accept_breached: bool,
@@ -168,6 +170,8 @@ pub struct NewTicket {
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
     pub next_breach_at: NaiveDateTime,
+    /// The due time as filed: `due_at`, which extensions move later and this keeps.
+    pub original_due_at: NaiveDateTime,
 }
 
 /// What a move changes; `None` leaves a field, `Some(None)` clears a nullable one.
@@ -184,6 +188,11 @@ pub struct TicketChanges {
     pub resolution: Option<Option<String>>,
     pub rating: Option<Option<i32>>,
     pub reopen_count: Option<i32>,
+    /// A wait for the enterprise or an approved extension moves the due time and the colours.
+    pub due_at: Option<NaiveDateTime>,
+    pub yellow_at: Option<NaiveDateTime>,
+    pub orange_at: Option<NaiveDateTime>,
+    pub red_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
     pub counted_warning: Option<Option<Warning>>,
     pub counted_until: Option<Option<NaiveDateTime>>,
@@ -192,10 +201,6 @@ pub struct TicketChanges {
     pub feedback_breaches: Option<i32>,
     pub resolve_breached: Option<bool>,
     pub next_breach_at: Option<NaiveDateTime>,
-    pub due_at: Option<NaiveDateTime>,
-    pub yellow_at: Option<NaiveDateTime>,
-    pub orange_at: Option<NaiveDateTime>,
-    pub red_at: Option<NaiveDateTime>,
     pub paused_at: Option<Option<NaiveDateTime>>,
     pub paused_seconds: Option<i64>,
 }
@@ -281,8 +286,8 @@ WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
         level, assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at,
         created_at, updated_at, counted_until, feedback_sla, resolve_unit, next_breach_at,
-        filed_month)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        original_due_at, filed_month)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING *
 ), event AS (
     INSERT INTO ticket_events (ticket_id, actor_id, action, from_status, to_status, details, internal, created_at)
@@ -359,6 +364,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FilingStatement<'_
             Text => &n.feedback_sla,
             Text => &n.resolve_unit,
             Timestamp => &n.next_breach_at,
+            Timestamp => &n.original_due_at,
             Text => &self.month,
             Text => &self.details,
             BigInt => &counters::POSTGRES_SLOTS,

@@ -133,6 +133,7 @@ pub struct TicketRow {
     pub feedback_sla: String,
     pub resolve_unit: DurationUnit,
     pub next_breach_at: NaiveDateTime,
+    pub original_due_at: NaiveDateTime,
 }
 
 fn hours(h: f64) -> TimeDelta {
@@ -417,5 +418,6 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
             feedback_due_at: None,
             breaches: Breaches::default(),
         }),
+        original_due_at: d.due_at,
     }
 }

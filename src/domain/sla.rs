@@ -149,7 +149,40 @@ pub fn deadlines(
     thresholds: Thresholds,
 ) -> Deadlines {
     let due_at = reckoner.due(filed_at, clocks.resolve);
-    let unit = clocks.resolve.unit();
+    let c = colours(
+        filed_at,
+        due_at,
+        clocks.resolve.unit(),
+        reckoner,
+        thresholds,
+    );
+    Deadlines {
+        response_due_at: reckoner.due(filed_at, clocks.accept),
+        due_at,
+        yellow_at: c.yellow_at,
+        orange_at: c.orange_at,
+        red_at: c.red_at,
+    }
+}
+
+/// When an open ticket turns yellow, orange and red.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Colours {
+    pub yellow_at: NaiveDateTime,
+    pub orange_at: NaiveDateTime,
+    pub red_at: NaiveDateTime,
+}
+
+/// The colours of the window from `filed_at` to `due_at`, measured in `unit` (working time
+/// for the working units, plain time for `hours`): at filing, and again when an extension
+/// moves `due_at`, so that the colours measure the new window.
+pub fn colours(
+    filed_at: NaiveDateTime,
+    due_at: NaiveDateTime,
+    unit: DurationUnit,
+    reckoner: &WorkingTime,
+    thresholds: Thresholds,
+) -> Colours {
     let window = reckoner.elapsed(filed_at, due_at, unit);
     let at = |fraction: f64| {
         let micros = window.num_microseconds().unwrap_or(i64::MAX) as f64 * fraction;
@@ -159,9 +192,7 @@ pub fn deadlines(
             unit,
         )
     };
-    Deadlines {
-        response_due_at: reckoner.due(filed_at, clocks.accept),
-        due_at,
+    Colours {
         yellow_at: at(thresholds.yellow),
         orange_at: at(thresholds.orange),
         red_at: at(thresholds.red),
@@ -395,6 +426,44 @@ mod tests {
         assert_eq!(d.orange_at, d.due_at);
         // Red after 42 working hours: two working days past the due time.
         assert_eq!(d.red_at, cst("2026-02-26 17:30"));
+    }
+
+    #[test]
+    fn colours_of_an_extended_window_measure_the_new_one() {
+        // Filed Thursday 12 Feb 2026 09:00 with 3 working days (due 24 Feb 17:30, 28 working
+        // hours); two more working days make the window 42 working hours, due 26 Feb 17:30.
+        let urgent = Sla::default().clocks(Priority::Urgent);
+        let filed = cst("2026-02-12 09:00");
+        let d = deadlines(filed, &urgent, &reckoner(), Thresholds::default());
+        let two_more = Duration::new(2, DurationUnit::WorkingDays).unwrap();
+        let due = reckoner().due(d.due_at, two_more);
+        assert_eq!(due, cst("2026-02-26 17:30"));
+        let c = colours(
+            filed,
+            due,
+            urgent.resolve.unit(),
+            &reckoner(),
+            Thresholds::default(),
+        );
+        assert_eq!(c.orange_at, due);
+        // 75 % of 42 hours is 31.5: the 24th closes at 28 h, then 3.5 working hours into the
+        // 25th (the morning's three, and half an hour after lunch).
+        assert_eq!(c.yellow_at, cst("2026-02-25 14:00"));
+        // 150 % is 63 hours: three working days past the new due time (27 Feb, the make-up
+        // Saturday 28 Feb, 2 Mar).
+        assert_eq!(c.red_at, cst("2026-03-02 17:30"));
+        // The same window from filing gives the same colours as `deadlines` does.
+        let same = colours(
+            filed,
+            d.due_at,
+            urgent.resolve.unit(),
+            &reckoner(),
+            Thresholds::default(),
+        );
+        assert_eq!(
+            (same.yellow_at, same.orange_at, same.red_at),
+            (d.yellow_at, d.orange_at, d.red_at)
+        );
     }
 
     #[test]

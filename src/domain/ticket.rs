@@ -79,8 +79,23 @@ text_enum!(
         SlaBreached = "sla_breached",
         RequestInfo = "request_info",
         ProvideInfo = "provide_info",
+        ExtensionRequested = "extension_requested",
+        ExtensionApproved = "extension_approved",
+        ExtensionRejected = "extension_rejected",
     }
 );
+
+text_enum!(
+    /// Where a request for more time (延期) is: waiting for a supervisor, or decided.
+    ExtensionStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
+
+/// The working days one extension may add: 1 to this.
+pub const MAX_EXTENSION_DAYS: i32 = 30;
 
 impl Status {
     /// Open tickets are the ones not settled yet: the statistics count them as open.

@@ -4,6 +4,7 @@ mod auth;
 mod calendar;
 mod categories;
 mod enterprises;
+mod extensions;
 pub mod extract;
 mod imports;
 mod ops;
@@ -68,6 +69,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(ticket_activity::add_comment)
                 .service(ticket_activity::list_comments)
                 .service(ticket_activity::list_events)
+                .service(extensions::request_extension)
+                .service(extensions::list_ticket_extensions)
+                .service(extensions::approve_extension)
+                .service(extensions::reject_extension)
+                .service(extensions::list_extensions)
                 .service(reports::report)
                 .service(reports::trend)
                 .service(pairings::list_cadres)

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod categories;
 pub mod clients;
 pub mod enterprises;
+pub mod extensions;
 pub mod imports;
 pub mod login_throttle;
 pub mod pairings;

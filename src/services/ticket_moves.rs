@@ -149,8 +149,8 @@ impl ActionInput {
         }
     }
 
-    /// The columns the move sets besides version and the clocks: status, level, and what the
-    /// move itself carries.
+    /// The columns the move sets besides version, the warning count ([`write_versioned`] sets
+    /// those) and the clocks ([`clocks_after`]): status, level, and what the move carries.
     fn changes(
         &self,
         ticket: &Ticket,
@@ -211,17 +211,57 @@ pub fn apply(
     at: Moment,
 ) -> Result<Ticket, Error> {
     write_transaction(conn, |c| {
-        // The periodic job may move the ticket's warning count on, or record a missed clock,
-        // between the read and the write (a few times at most); read again then.
-        for _ in 0..4 {
-            if let Some(moved) = attempt(c, actor, id, mv, precondition, at)? {
-                return Ok(moved);
-            }
-        }
-        Err(Error::Conflict(
-            "the ticket kept changing; reload it and try again".into(),
-        ))
+        retrying(c, |c| attempt(c, actor, id, mv, precondition, at))
     })
+}
+
+/// Runs `attempt` (a read of a ticket, then [`write_versioned`]) until it writes. The periodic
+/// job may move the ticket's warning count on, or record a missed clock, between the read and
+/// the write (a few times at most); `attempt` answers `None` then, and reads again.
+pub fn retrying<T>(
+    c: &mut DbConnection,
+    mut attempt: impl FnMut(&mut DbConnection) -> Result<Option<T>, Error>,
+) -> Result<T, Error> {
+    for _ in 0..4 {
+        if let Some(done) = attempt(c)? {
+            return Ok(done);
+        }
+    }
+    Err(Error::Conflict(
+        "the ticket kept changing; reload it and try again".into(),
+    ))
+}
+
+/// Writes `changes` to the ticket as it was `read`, as one versioned update, with the warning
+/// count as of the change (`counted`), and keeps the statistics exact in the same transaction:
+/// the period counters by the difference the change makes to the ticket's counted facts, the
+/// warning counts by the change of its counted colour. `None` when only its warning count
+/// or its missed clocks changed since the read (read it again: see [`retrying`]); a lost race with another change
+/// answers 409, or 412 under an `If-Match`.
+pub fn write_versioned(
+    c: &mut DbConnection,
+    read: &Ticket,
+    mut changes: TicketChanges,
+    counted: sla::Counted,
+    precondition: Precondition,
+) -> Result<Option<Ticket>, Error> {
+    changes.counted_warning = Some(counted.warning);
+    changes.counted_until = Some(counted.until);
+    let Some(updated) = tickets::update_as_read(c, read, &changes)? else {
+        if tickets::find(c, read.id)?.version == read.version {
+            return Ok(None);
+        }
+        let detail = "another change to this ticket came first; reload it and try again";
+        return Err(match precondition {
+            Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
+            _ => Error::Conflict(detail.into()),
+        });
+    };
+    let change = Counters::change(Some(&read.counted_facts()), &updated.counted_facts());
+    counters::record(c, updated.id, updated.counter_keys(), change)?;
+    let colours = WarningCounts::change(read.counted_warning, counted.warning);
+    counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
+    Ok(Some(updated))
 }
 
 /// When a move happens, and the working time its clocks are reckoned in.
@@ -267,27 +307,17 @@ fn attempt(
     if let ActionInput::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }
-    let (changes, missed) = clocks_after(
+    let (changes, missed, deadlines) = clocks_after(
         &ticket,
         mv,
         status,
         mv.changes(&ticket, status, level, now),
         Moment { now, reckon },
     );
-    let Some(updated) = tickets::update_as_read(c, &ticket, &changes)? else {
-        if tickets::find(c, id)?.version == ticket.version {
-            return Ok(None);
-        }
-        let detail = "another change to this ticket came first; reload it and try again";
-        return Err(match precondition {
-            Precondition::Version(_) => Error::PreconditionFailed(detail.into()),
-            _ => Error::Conflict(detail.into()),
-        });
+    let counted = sla::counted(status.clocks_run(), now, &deadlines);
+    let Some(updated) = write_versioned(c, &ticket, changes, counted, precondition)? else {
+        return Ok(None);
     };
-    let change = Counters::change(Some(&ticket.counted_facts()), &updated.counted_facts());
-    counters::record(c, updated.id, updated.counter_keys(), change)?;
-    let colours = WarningCounts::change(ticket.counted_warning, updated.counted_warning);
-    counters::record_warning(c, &updated.category, &updated.county_code, colours)?;
     breaches::write_events(c, id, &missed, now)?;
     let mut details = mv.details(&ticket, level);
     if let (Some(body), Some(author)) = (mv.comment(), actor) {
@@ -310,8 +340,8 @@ fn attempt(
     Ok(Some(updated))
 }
 
-/// The move's `changes` with the ticket's clocks after it, and the clocks that ran out before
-/// it: a wait for the enterprise that ends moves the resolve deadline, the colours and the
+/// The move's `changes` with the ticket's clocks after it, the clocks that ran out before it,
+/// and its deadlines after it: a wait for the enterprise that ends moves the resolve deadline, the colours and the
 /// feedback owed later by the time waited; the question asked pays the feedback owed; entering
 /// and leaving work start and stop the feedback clock.
 fn clocks_after(
@@ -320,7 +350,7 @@ fn clocks_after(
     status: Status,
     changes: TicketChanges,
     Moment { now, reckon }: Moment,
-) -> (TicketChanges, Vec<Breach>) {
+) -> (TicketChanges, Vec<Breach>, sla::Deadlines) {
     let feedback = ticket.feedback_sla;
     let next_feedback = |from| reckon.due(from, feedback);
     let mut clocks = ticket.clock_state();
@@ -349,10 +379,7 @@ fn clocks_after(
         clocks.first_response_at = first_response_at;
     }
     clocks.follow_move(ticket.status, now, next_feedback);
-    let counted = sla::counted(status.clocks_run(), now, &deadlines);
-    changes.counted_warning = Some(counted.warning);
-    changes.counted_until = Some(counted.until);
-    (changes.clocks(&clocks), missed)
+    (changes.clocks(&clocks), missed, deadlines)
 }
 
 /// A caller's move, from the API.

@@ -243,6 +243,7 @@ fn new_ticket(
             feedback_due_at: None,
             breaches: Breaches::default(),
         }),
+        original_due_at: deadlines.due_at,
     };
     Ok((new, counters))
 }

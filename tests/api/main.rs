@@ -16,6 +16,7 @@ mod demo;
 mod enterprises;
 mod errors;
 mod existence;
+mod extensions;
 mod fixtures;
 mod headings;
 mod imports;

@@ -118,6 +118,15 @@ fn rows() -> Vec<Row> {
         row([403, 403, 404, 403, 409, 404, 409, 401], "answer on E1's ticket in progress", M::POST, "/api/v1/tickets/{working}/provide-info", Some(json!({"answer": "a"}))),
         row([403, 403, 404, 403, 200, 404, 200, 401], "answer on E1's waiting ticket", M::POST, "/api/v1/tickets/{waiting}/provide-info", Some(json!({"answer": "a"}))),
         row([403, 403, 404, 403, 200, 404, 200, 401], "withdraw E1's waiting ticket", M::POST, "/api/v1/tickets/{waiting}/withdraw", Some(json!({"reason": "r"}))),
+        // Requests for more time: the assignee asks; a supervisor covering the county or an
+        // admin decides, never the requester; {pending} is `{ticket}/extensions/{eid}` of a
+        // request the cadre made on an assigned ticket of E1 for this cell alone.
+        row([403, 403, 404, 201, 403, 404, 403, 401], "ask for more time on E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/extensions", Some(json!({"working_days": 1, "reason": "r"}))),
+        row([200, 200, 404, 404, 200, 404, 200, 401], "list E1's ticket's extensions", M::GET, "/api/v1/tickets/{ticket}/extensions", None),
+        row([200, 200, 404, 403, 403, 404, 403, 401], "approve more time on E1's ticket", M::POST, "/api/v1/tickets/{pending}/approve", Some(json!({}))),
+        row([200, 200, 404, 403, 403, 404, 403, 401], "reject more time on E1's ticket", M::POST, "/api/v1/tickets/{pending}/reject", Some(json!({"comment": "c"}))),
+        row([200, 200, 200, 403, 403, 403, 403, 401], "the approval queue", M::GET, "/api/v1/extensions?status=pending", None),
+        row([200, 200, 404, 403, 403, 403, 403, 401], "the approval queue of 411600", M::GET, "/api/v1/extensions?region=411600", None),
         row([200, 200, 200, 200, 200, 200, 200, 401], "list categories", M::GET, "/api/v1/categories", None),
         row([201, 403, 403, 403, 403, 403, 403, 401], "create a category", M::POST, "/api/v1/categories", Some(json!({"code": "m{n}", "name": "M{n}"}))),
         row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
@@ -221,6 +230,16 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
             if path.contains("{client}") {
                 let victim = new_client(app, &w.admin, &w.e1).await;
                 path = path.replace("{client}", victim["client_id"].as_str().unwrap());
+            }
+            if path.contains("{pending}") {
+                let ticket = ticket_of_e1(app, &w, Stage::Assigned).await;
+                let asked = app
+                    .post(&format!("/api/v1/tickets/{ticket}/extensions"))
+                    .as_(&w.cadre.token)
+                    .json(json!({"working_days": 1, "reason": "matrix"}))
+                    .expect(201)
+                    .await;
+                path = path.replace("{pending}", &format!("{ticket}/extensions/{}", id(&asked)));
             }
             let stages = [
                 ("{new}", Stage::New),

@@ -1,0 +1,2 @@
+DROP TABLE ticket_extensions;
+ALTER TABLE tickets DROP COLUMN original_due_at;
