@@ -52,25 +52,29 @@ while time.monotonic() < end:
     row = db.execute(
         "INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status, level, "
         "assignee_id, filed_by, response_due_at, due_at, yellow_at, orange_at, red_at, created_at, updated_at, "
-        "counted_until, feedback_sla, resolve_unit, original_due_at, filed_month) "
+        "counted_until, feedback_sla, resolve_unit, next_breach_at, original_due_at, filed_month) "
         "SELECT id, county_code, ?, 'normal', '新厂房用地指标申请', '需新增工业用地约20亩。', 'submitted', 'county', NULL, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, '3 working_days', 'working_days', ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
-        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, due, month, enterprise),
+        "?, ?, ?, ?, ?, ?, ?, ?, '3 working_days', 'working_days', ?, ?, ? FROM enterprises WHERE id = ? RETURNING id, county_code",
+        (category, filer, response_due, due, yellow, orange, red, now, now, yellow, response_due, due, month, enterprise),
     ).fetchone()
     # Its month and its year, its category and all categories (one slot on SQLite), in one
     # statement as the service writes them.
     keys = [(counted_as, period, row[1]) for period in (month, month[:4]) for counted_as in (category, "*")]
     db.execute(
         "INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open, resolved, closed, "
-        "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum) VALUES "
-        + ", ".join(["(?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0)"] * len(keys))
+        "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum, accepted, accepted_on_time, "
+        "feedback_breaches, extended, resolved_on_time_original) VALUES "
+        + ", ".join(["(?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"] * len(keys))
         + " ON CONFLICT (category, period, county_code, slot) "
         "DO UPDATE SET filed = ticket_stats.filed + excluded.filed, withdrawn = ticket_stats.withdrawn + excluded.withdrawn, "
         "open = ticket_stats.open + excluded.open, resolved = ticket_stats.resolved + excluded.resolved, "
         "closed = ticket_stats.closed + excluded.closed, reached_resolved = ticket_stats.reached_resolved + excluded.reached_resolved, "
         "resolved_on_time = ticket_stats.resolved_on_time + excluded.resolved_on_time, "
         "resolution_minutes = ticket_stats.resolution_minutes + excluded.resolution_minutes, "
-        "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum",
+        "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum, "
+        "accepted = ticket_stats.accepted + excluded.accepted, accepted_on_time = ticket_stats.accepted_on_time + excluded.accepted_on_time, "
+        "feedback_breaches = ticket_stats.feedback_breaches + excluded.feedback_breaches, extended = ticket_stats.extended + excluded.extended, "
+        "resolved_on_time_original = ticket_stats.resolved_on_time_original + excluded.resolved_on_time_original",
         [value for key in keys for value in key],
     )
     db.execute(

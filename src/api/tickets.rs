@@ -36,10 +36,15 @@ pub struct Ticket {
     #[serde(serialize_with = "crate::domain::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub response_due_at: NaiveDateTime,
-    /// When the resolution is due (the SLA at filing).
+    /// When the resolution is due: the SLA at filing, moved later by waits for the enterprise
+    /// and approved extensions.
     #[serde(serialize_with = "crate::domain::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: NaiveDateTime,
+    /// The due time set at filing, moved by waits for the enterprise but not by extensions.
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub original_due_at: NaiveDateTime,
     #[serde(serialize_with = "crate::domain::time::utc_opt")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub first_response_at: Option<NaiveDateTime>,
@@ -107,6 +112,7 @@ impl From<TicketRow> for Ticket {
             filed_by: row.filed_by.get(),
             response_due_at: row.response_due_at,
             due_at: row.due_at,
+            original_due_at: row.original_due_at,
             first_response_at: row.first_response_at,
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,

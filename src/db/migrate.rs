@@ -56,7 +56,7 @@ pub fn migrate(conn: &mut DbConnection, tz: Tz, rekeying: Rekeying) -> Result<()
             to = tz.name(),
             tickets_moved = done.tickets_moved,
             keys = done.keys,
-            "statistics months re-keyed to programme time and the counters rebuilt"
+            "statistics counters rebuilt from the tickets (months of programme time, this version's counts)"
         );
     }
     Ok(())

@@ -18,6 +18,12 @@ use crate::domain::time::Tz;
 /// The `service_state` row naming the zone the counters' months are cut in.
 const STATS_TIMEZONE: &str = "stats_timezone";
 
+/// The `service_state` row naming the set of counts the counters hold, and this version's
+/// set: a database counted by another set (or none recorded: before the programme's figures
+/// of SPEC section 9) has its counters rebuilt from the tickets, as for a change of zone.
+const STATS_COUNTERS: &str = "stats_counters";
+const COUNTERS_NOW: &str = "2: accepted, feedback breaches, extensions";
+
 /// Whether migrating may rebuild the counters of a database that has tickets: `serve` and
 /// `migrate` may; the other commands (which also migrate what they open) refuse a `TIMEZONE`
 /// that differs from the database's instead, so a mistyped setting on a one-off command does
@@ -39,14 +45,29 @@ pub struct Rekeyed {
     pub keys: usize,
 }
 
-/// The zone the counters' months are cut in (the migration records UTC, as they were before).
-fn keyed_in(conn: &mut DbConnection) -> Result<String, DbError> {
+/// A `service_state` value, if it was ever written.
+fn state(conn: &mut DbConnection, name: &str) -> Result<Option<String>, DbError> {
     Ok(service_state::table
-        .find(STATS_TIMEZONE)
+        .find(name)
         .select(service_state::value)
         .first(conn)
-        .optional()?
-        .unwrap_or_else(|| "UTC".to_owned()))
+        .optional()?)
+}
+
+/// The zone the counters' months are cut in (the migration records UTC, as they were before),
+/// and whether the counters hold this version's set of counts.
+fn keyed_in(conn: &mut DbConnection) -> Result<(String, bool), DbError> {
+    let zone = state(conn, STATS_TIMEZONE)?.unwrap_or_else(|| "UTC".to_owned());
+    let current = state(conn, STATS_COUNTERS)?.as_deref() == Some(COUNTERS_NOW);
+    Ok((zone, current))
+}
+
+fn record(c: &mut DbConnection, name: &str, value: &str) -> Result<(), DbError> {
+    diesel::delete(service_state::table.find(name)).execute(c)?;
+    diesel::insert_into(service_state::table)
+        .values((service_state::name.eq(name), service_state::value.eq(value)))
+        .execute(c)?;
+    Ok(())
 }
 
 /// Makes the counters' months those of `tz`; nothing (`None`) when they are already. Writers
@@ -58,8 +79,8 @@ pub fn key_in_programme_time(
     tz: Tz,
     rekeying: Rekeying,
 ) -> Result<Option<Rekeyed>, DbError> {
-    let from = keyed_in(conn)?;
-    if from == tz.name() {
+    let (from, current) = keyed_in(conn)?;
+    if from == tz.name() && current {
         return Ok(None);
     }
     let has_tickets = tickets::table
@@ -67,7 +88,9 @@ pub fn key_in_programme_time(
         .first::<i64>(conn)
         .optional()?
         .is_some();
-    if rekeying == Rekeying::Refused && has_tickets {
+    // A new set of counts is rebuilt by whichever command migrates first; a new zone only
+    // where re-keying is allowed.
+    if rekeying == Rekeying::Refused && has_tickets && from != tz.name() {
         return Err(DbError::Migration(format!(
             "the statistics are counted in months of {from}, but TIMEZONE is {to}: set \
              TIMEZONE={from}, or stop every instance and run `enterprise-assist migrate` with \
@@ -79,18 +102,13 @@ pub fn key_in_programme_time(
         if let DbConnection::Postgres(pg) = c {
             pg.batch_execute("LOCK TABLE tickets, ticket_stats, service_state IN EXCLUSIVE MODE")?;
         }
-        let from = keyed_in(c)?;
-        if from == tz.name() {
+        let (from, current) = keyed_in(c)?;
+        if from == tz.name() && current {
             return Ok(None);
         }
         let (tickets_moved, keys) = rekey(c, tz)?;
-        diesel::delete(service_state::table.find(STATS_TIMEZONE)).execute(c)?;
-        diesel::insert_into(service_state::table)
-            .values((
-                service_state::name.eq(STATS_TIMEZONE),
-                service_state::value.eq(tz.name()),
-            ))
-            .execute(c)?;
+        record(c, STATS_TIMEZONE, tz.name())?;
+        record(c, STATS_COUNTERS, COUNTERS_NOW)?;
         Ok(Some(Rekeyed {
             from,
             tickets_moved,

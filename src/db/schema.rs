@@ -223,6 +223,11 @@ diesel::table! {
         resolution_minutes -> Integer,
         rated -> Integer,
         rating_sum -> Integer,
+        accepted -> Integer,
+        accepted_on_time -> Integer,
+        feedback_breaches -> Integer,
+        extended -> Integer,
+        resolved_on_time_original -> Integer,
     }
 }
 

@@ -135,6 +135,10 @@ impl Ticket {
             due_at: self.due_at,
             first_resolved_at: self.first_resolved_at,
             rating: self.rating,
+            response_due_at: self.response_due_at,
+            first_response_at: self.first_response_at,
+            feedback_breaches: self.feedback_breaches,
+            original_due_at: self.original_due_at,
         }
     }
 
@@ -203,6 +207,7 @@ pub struct TicketChanges {
     pub next_breach_at: Option<NaiveDateTime>,
     pub paused_at: Option<Option<NaiveDateTime>>,
     pub paused_seconds: Option<i64>,
+    pub original_due_at: Option<NaiveDateTime>,
 }
 
 impl TicketChanges {
@@ -497,13 +502,13 @@ pub fn breaches_due(
 }
 
 /// Records the clocks of a ticket `read` as `clocks` (missed ones marked), unless a move or
-/// another instance changed the ticket since. Not a change of the ticket itself: its version
-/// and `updated_at` stay.
+/// another instance changed the ticket since: the ticket after, or `None`. Not a change of the
+/// ticket itself: its version and `updated_at` stay.
 pub fn record_clocks(
     conn: &mut DbConnection,
     read: &Ticket,
     clocks: &ClockState,
-) -> Result<bool, DbError> {
+) -> Result<Option<Ticket>, DbError> {
     let statement = diesel::update(
         tickets::table
             .filter(tickets::id.eq(read.id))
@@ -511,7 +516,10 @@ pub fn record_clocks(
             .filter(tickets::next_breach_at.eq(read.next_breach_at)),
     )
     .set(TicketChanges::default().clocks(clocks));
-    Ok(crate::on_backend!(conn, |c| statement.execute(c))? == 1)
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(Ticket::as_returning())
+        .get_result(c)
+        .optional())?)
 }
 
 /// Ids of tickets resolved before `cutoff`, oldest first: candidates for auto-close.

@@ -75,6 +75,10 @@ impl Tally {
             due_at: r.due_at,
             first_resolved_at: r.first_resolved_at,
             rating: r.rating,
+            response_due_at: r.response_due_at,
+            first_response_at: r.first_response_at,
+            feedback_breaches: 0,
+            original_due_at: r.original_due_at,
         };
         let counts = Counters::of(&facts);
         let month = Month::of(r.created_at, tz);

@@ -31,6 +31,15 @@ pub struct Counters {
     /// Closed tickets with a rating, and the sum of their ratings.
     pub rated: i64,
     pub rating_sum: i64,
+    /// Tickets accepted, and of those the ones accepted by `response_due_at`.
+    pub accepted: i64,
+    pub accepted_on_time: i64,
+    /// Progress feedback periods missed, summed.
+    pub feedback_breaches: i64,
+    /// Tickets with an approved extension.
+    pub extended: i64,
+    /// Tickets first resolved by the due time set at filing (before extensions).
+    pub resolved_on_time_original: i64,
 }
 
 /// What of a ticket the statistics look at.
@@ -41,6 +50,11 @@ pub struct CountedFacts {
     pub due_at: NaiveDateTime,
     pub first_resolved_at: Option<NaiveDateTime>,
     pub rating: Option<i32>,
+    pub response_due_at: NaiveDateTime,
+    pub first_response_at: Option<NaiveDateTime>,
+    pub feedback_breaches: i32,
+    /// The due time as filed; it differs from `due_at` once an extension was approved.
+    pub original_due_at: NaiveDateTime,
 }
 
 impl Counters {
@@ -64,6 +78,13 @@ impl Counters {
             } else {
                 0
             },
+            accepted: one(t.first_response_at.is_some()),
+            accepted_on_time: one(t
+                .first_response_at
+                .is_some_and(|at| at <= t.response_due_at)),
+            feedback_breaches: i64::from(t.feedback_breaches),
+            extended: one(t.due_at != t.original_due_at),
+            resolved_on_time_original: one(resolved_once.is_some_and(|at| at <= t.original_due_at)),
         }
     }
 
@@ -93,6 +114,11 @@ macro_rules! fieldwise {
                     resolution_minutes: self.resolution_minutes $op o.resolution_minutes,
                     rated: self.rated $op o.rated,
                     rating_sum: self.rating_sum $op o.rating_sum,
+                    accepted: self.accepted $op o.accepted,
+                    accepted_on_time: self.accepted_on_time $op o.accepted_on_time,
+                    feedback_breaches: self.feedback_breaches $op o.feedback_breaches,
+                    extended: self.extended $op o.extended,
+                    resolved_on_time_original: self.resolved_on_time_original $op o.resolved_on_time_original,
                 }
             }
         }
@@ -169,7 +195,7 @@ impl std::iter::Sum for WarningCounts {
 pub struct PeriodFigures {
     pub filed: i64,
     pub withdrawn: i64,
-    /// Still with the government (submitted, assigned, in progress).
+    /// Not settled yet (submitted, assigned, in progress, awaiting the enterprise).
     pub open: i64,
     /// Awaiting the enterprise's confirmation.
     pub resolved: i64,
@@ -182,6 +208,15 @@ pub struct PeriodFigures {
     pub avg_resolution_hours: Option<f64>,
     /// Mean rating of rated closed tickets.
     pub satisfaction_avg: Option<f64>,
+    /// Of the accepted tickets, the share accepted by `response_due_at`.
+    pub accepted_on_time_rate: Option<f64>,
+    /// Progress feedback periods missed (SPEC section 9).
+    pub feedback_breaches: i64,
+    /// Tickets with an approved extension.
+    pub extended: i64,
+    /// As `on_time_rate`, against the due time set at filing: extensions do not count (a wait
+    /// for the enterprise still does). `on_time_rate` counts against the extended due time.
+    pub on_time_rate_original: Option<f64>,
 }
 
 fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
@@ -200,6 +235,10 @@ impl From<Counters> for PeriodFigures {
             on_time_rate: ratio(c.resolved_on_time, c.reached_resolved),
             avg_resolution_hours: ratio(c.resolution_minutes, c.reached_resolved).map(|m| m / 60.0),
             satisfaction_avg: ratio(c.rating_sum, c.rated),
+            accepted_on_time_rate: ratio(c.accepted_on_time, c.accepted),
+            feedback_breaches: c.feedback_breaches,
+            extended: c.extended,
+            on_time_rate_original: ratio(c.resolved_on_time_original, c.reached_resolved),
         }
     }
 }
@@ -331,7 +370,39 @@ mod tests {
             due_at: at(72),
             first_resolved_at: resolved_after.map(at),
             rating,
+            response_due_at: at(24),
+            first_response_at: resolved_after.map(|_| at(2)),
+            feedback_breaches: 0,
+            original_due_at: at(72),
         }
+    }
+
+    #[test]
+    fn the_programme_figures_count_acceptance_feedback_and_extensions() {
+        let late = CountedFacts {
+            first_response_at: Some(at(30)),
+            feedback_breaches: 2,
+            // Extended from 48 h to 72 h, and resolved between the two.
+            original_due_at: at(48),
+            ..ticket(Status::Resolved, Some(60), None)
+        };
+        let counts = Counters::of(&late) + Counters::of(&ticket(Status::Closed, Some(10), None));
+        assert_eq!((counts.accepted, counts.accepted_on_time), (2, 1));
+        assert_eq!((counts.feedback_breaches, counts.extended), (2, 1));
+        let figures = PeriodFigures::from(counts);
+        assert_eq!(figures.accepted_on_time_rate, Some(0.5));
+        assert_eq!(
+            figures.on_time_rate,
+            Some(1.0),
+            "against the extended due time"
+        );
+        assert_eq!(
+            figures.on_time_rate_original,
+            Some(0.5),
+            "against the one set at filing"
+        );
+        let unaccepted = PeriodFigures::from(Counters::of(&ticket(Status::Submitted, None, None)));
+        assert_eq!(unaccepted.accepted_on_time_rate, None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// The columns of the figures of section 5, in both CSV exports.
-const FIGURE_COLUMNS: [&str; 9] = [
+const FIGURE_COLUMNS: [&str; 13] = [
     "filed",
     "withdrawn",
     "open",
@@ -54,6 +54,10 @@ const FIGURE_COLUMNS: [&str; 9] = [
     "on_time_rate",
     "avg_resolution_hours",
     "satisfaction_avg",
+    "accepted_on_time_rate",
+    "feedback_breaches",
+    "extended",
+    "on_time_rate_original",
 ];
 
 /// The warning snapshot's columns (the stats CSV only: the snapshot is not a month's).
@@ -71,6 +75,10 @@ fn figure_fields(f: &PeriodFigures) -> impl Iterator<Item = String> {
         rate(f.on_time_rate),
         rate(f.avg_resolution_hours),
         rate(f.satisfaction_avg),
+        rate(f.accepted_on_time_rate),
+        f.feedback_breaches.to_string(),
+        f.extended.to_string(),
+        rate(f.on_time_rate_original),
     ]
     .into_iter()
 }

@@ -7,10 +7,11 @@
 use chrono::NaiveDateTime;
 
 use crate::db::ticket_activity::{self, NewEvent};
-use crate::db::tickets::{self, TicketChanges};
-use crate::db::{DbConnection, write_transaction};
+use crate::db::tickets::{self, Ticket, TicketChanges};
+use crate::db::{DbConnection, counters, write_transaction};
 use crate::domain::breach::Breach;
 use crate::domain::ids::TicketId;
+use crate::domain::rollup::Counters;
 use crate::domain::ticket::Action;
 use crate::error::Error;
 use crate::services::ticket_moves::Moment;
@@ -43,6 +44,12 @@ pub fn write_events(
     Ok(())
 }
 
+/// Keeps the statistics (the feedback periods missed) with a change of the clocks alone.
+fn count(c: &mut DbConnection, before: &Ticket, after: &Ticket) -> Result<(), Error> {
+    let change = Counters::change(Some(&before.counted_facts()), &after.counted_facts());
+    Ok(counters::record(c, after.id, after.counter_keys(), change)?)
+}
+
 /// Tickets at most this many per round; the rest wait for the next one.
 const PER_ROUND: i64 = 500;
 
@@ -56,9 +63,10 @@ pub fn record_due(conn: &mut DbConnection, at: Moment) -> Result<usize, Error> {
             let mut clocks = ticket.clock_state();
             let missed = clocks.settle(at.now, |from| at.reckon.due(from, ticket.feedback_sla));
             // Lost to a move or another instance: it recorded them.
-            if !tickets::record_clocks(c, &ticket, &clocks)? {
+            let Some(after) = tickets::record_clocks(c, &ticket, &clocks)? else {
                 return Ok::<_, Error>(0);
-            }
+            };
+            count(c, &ticket, &after)?;
             write_events(c, id, &missed, at.now)?;
             Ok(missed.len())
         })?;
@@ -83,7 +91,8 @@ pub fn pay_feedback(c: &mut DbConnection, id: TicketId, at: Moment) -> Result<()
             ..TicketChanges::default()
         }
         .clocks(&clocks);
-        if tickets::update_as_read(c, &ticket, &changes)?.is_some() {
+        if let Some(after) = tickets::update_as_read(c, &ticket, &changes)? {
+            count(c, &ticket, &after)?;
             return write_events(c, id, &missed, at.now);
         }
     }

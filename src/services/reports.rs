@@ -182,11 +182,11 @@ pub async fn trend(
 /// A counter that differs from the recount.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Difference {
-    /// A period counter of a county, month and category.
+    /// A period counter of a county, month and category (boxed: the counts are many).
     Period {
         key: counters::Key,
-        stored: Counters,
-        recounted: Counters,
+        stored: Box<Counters>,
+        recounted: Box<Counters>,
     },
     /// The colours a category's (or `*`) warning counts of a county hold for its tickets.
     CountedWarnings {
@@ -267,8 +267,8 @@ pub async fn verify(db: &Database, now: NaiveDateTime, tz: Tz) -> Result<Vec<Dif
             let period = differing(&stored, &recount.counters).into_iter().map(
                 |(key, stored, recounted)| Difference::Period {
                     key,
-                    stored,
-                    recounted,
+                    stored: Box::new(stored),
+                    recounted: Box::new(recounted),
                 },
             );
             let counted = differing(&stored_warnings, &recount.counted_warnings)

@@ -371,6 +371,9 @@ fn clocks_after(
             reckon.later(due, waited, feedback.unit())
         });
         changes = changes.deadlines(&moved);
+        // The due time as filed waits too: only an extension sets the two apart.
+        changes.original_due_at =
+            Some(reckon.later(ticket.original_due_at, waited, ticket.resolve_unit));
         changes.paused_at = Some(None);
         changes.paused_seconds = Some(ticket.paused_seconds + waited.num_seconds());
     }

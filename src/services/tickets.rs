@@ -212,6 +212,10 @@ fn new_ticket(
             due_at: deadlines.due_at,
             first_resolved_at: None,
             rating: None,
+            response_due_at: deadlines.response_due_at,
+            first_response_at: None,
+            feedback_breaches: 0,
+            original_due_at: deadlines.due_at,
         },
     );
     let new = NewTicket {

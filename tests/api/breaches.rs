@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::id;
 use crate::helpers::TestApp;
+use crate::programme_clock::{assert_cst, cst, read, run_jobs};
 use crate::ticket_fixtures::{Desk, act};
 
 crate::both_backends!(
@@ -15,41 +16,8 @@ crate::both_backends!(
     a_late_accept_records_the_breach_itself,
     public_comments_by_the_assignee_pay_the_feedback_clock,
     a_missed_resolve_is_recorded_once,
+    the_programme_figures_follow_the_clocks,
 );
-
-/// An instant written in programme time, `2026-03-02 10:00` (+08:00).
-fn cst(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_str(&format!("{text} +08:00"), "%Y-%m-%d %H:%M %z")
-        .unwrap()
-        .to_utc()
-}
-
-fn assert_at(value: &Value, expected: &str, what: &str) {
-    let parse = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
-    let actual = value
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: {value} is no time"));
-    assert_eq!(
-        parse(actual),
-        parse(&format!("{expected}:00+08:00")),
-        "{what}: {actual}"
-    );
-}
-
-async fn run_jobs(app: &TestApp) -> usize {
-    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    enterprise_assist::jobs::run_once(&app.state, now)
-        .await
-        .unwrap()
-        .breaches_recorded
-}
-
-async fn read(app: &TestApp, token: &str, ticket: &Value) -> Value {
-    app.get(&format!("/api/v1/tickets/{}", id(ticket)))
-        .as_(token)
-        .expect(200)
-        .await
-}
 
 /// The `sla_breached` events of a ticket: the clock and its due time of each.
 async fn breach_events(app: &TestApp, token: &str, ticket: &Value) -> Vec<(String, String)> {
@@ -108,7 +76,7 @@ async fn a_missed_accept_is_recorded_once_across_instances(app: &TestApp) {
         json!({"accept": false, "feedback": 0, "resolve": false})
     );
     assert!(ticket["feedback_due_at"].is_null(), "owed only in progress");
-    assert_at(&ticket["response_due_at"], "2026-03-03T17:30", "accept");
+    assert_cst(&ticket["response_due_at"], "2026-03-03T17:30", "accept");
 
     app.clock.set(cst("2026-03-03 17:29"));
     assert_eq!(run_jobs(app).await, 0, "not yet");
@@ -138,7 +106,7 @@ async fn a_missed_accept_is_recorded_once_across_instances(app: &TestApp) {
     let events = breach_events(app, &sup, &ticket).await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].0, "accept");
-    assert_at(&json!(events[0].1), "2026-03-03T17:30", "the moment missed");
+    assert_cst(&json!(events[0].1), "2026-03-03T17:30", "the moment missed");
     // The enterprise sees it too.
     assert_eq!(
         breach_events(app, &desk.staff3.token, &ticket).await,
@@ -178,7 +146,7 @@ async fn a_late_accept_records_the_breach_itself(app: &TestApp) {
         ["file", "sla_breached", "accept"]
     );
     // Feedback is owed within 3 working days of acceptance: Thursday, Friday, Monday.
-    assert_at(&accepted["feedback_due_at"], "2026-03-09T17:30", "feedback");
+    assert_cst(&accepted["feedback_due_at"], "2026-03-09T17:30", "feedback");
     assert_eq!(run_jobs(app).await, 0, "recorded already");
     assert_eq!(breach_events(app, &cadre, &ticket).await.len(), 1);
 }
@@ -193,7 +161,7 @@ async fn public_comments_by_the_assignee_pay_the_feedback_clock(app: &TestApp) {
     app.clock.set(cst("2026-03-02 11:00"));
     let accepted = act(app, &cadre, &ticket, "accept", json!({}), 200).await;
     assert_eq!(accepted["breaches"]["accept"], false);
-    assert_at(
+    assert_cst(
         &accepted["feedback_due_at"],
         "2026-03-05T17:30",
         "first feedback",
@@ -214,11 +182,11 @@ async fn public_comments_by_the_assignee_pay_the_feedback_clock(app: &TestApp) {
     comment(cadre.clone(), true).await;
     comment(staff.clone(), false).await;
     let unpaid = read(app, &cadre, &ticket).await;
-    assert_at(&unpaid["feedback_due_at"], "2026-03-05T17:30", "still owed");
+    assert_cst(&unpaid["feedback_due_at"], "2026-03-05T17:30", "still owed");
     assert_eq!(unpaid["version"], accepted["version"]);
     comment(cadre.clone(), false).await;
     let paid = read(app, &cadre, &ticket).await;
-    assert_at(&paid["feedback_due_at"], "2026-03-09T17:30", "the next one");
+    assert_cst(&paid["feedback_due_at"], "2026-03-09T17:30", "the next one");
     assert!(
         paid["version"].as_i64() > accepted["version"].as_i64(),
         "a change: new ETag"
@@ -232,7 +200,7 @@ async fn public_comments_by_the_assignee_pay_the_feedback_clock(app: &TestApp) {
         missed["breaches"],
         json!({"accept": false, "feedback": 1, "resolve": false})
     );
-    assert_at(
+    assert_cst(
         &missed["feedback_due_at"],
         "2026-03-12T17:30",
         "after the missed one",
@@ -277,7 +245,7 @@ async fn a_missed_resolve_is_recorded_once(app: &TestApp) {
     let cadre = desk.world.cadre.token.clone();
     let ticket = desk.file(app, &desk.world.staff1.token, json!({})).await;
     // 15 working days: due Monday 23 March at the close.
-    assert_at(&ticket["due_at"], "2026-03-23T17:30", "resolve");
+    assert_cst(&ticket["due_at"], "2026-03-23T17:30", "resolve");
     act(app, &cadre, &ticket, "accept", json!({}), 200).await;
     app.clock.set(cst("2026-03-23 17:31"));
     assert!(run_jobs(app).await >= 1);
@@ -327,4 +295,95 @@ async fn a_missed_resolve_is_recorded_once(app: &TestApp) {
         listed(app, &cadre, "breached=resolve").await,
         vec![ticket["id"].clone()]
     );
+}
+
+async fn the_programme_figures_follow_the_clocks(app: &TestApp) {
+    let desk = Desk::build(app).await;
+    app.clock.set(cst("2026-03-02 10:00"));
+    let (cadre, staff, sup) = (
+        desk.world.cadre.token.clone(),
+        desk.world.staff1.token.clone(),
+        desk.world.sup_own.token.clone(),
+    );
+    let on_time = desk.file(app, &staff, json!({})).await;
+    let late = desk.file(app, &staff, json!({})).await;
+    app.clock.set(cst("2026-03-02 11:00"));
+    act(app, &cadre, &on_time, "accept", json!({}), 200).await;
+    app.clock.set(cst("2026-03-04 10:00"));
+    act(app, &cadre, &late, "accept", json!({}), 200).await;
+    // Five more working days for the late one: due 30 March instead of 23 March.
+    let asked = app
+        .post(&format!("/api/v1/tickets/{}/extensions", id(&late)))
+        .as_(&cadre)
+        .json(json!({"working_days": 5, "reason": "需等待市级批复"}))
+        .expect(201)
+        .await;
+    app.post(&format!(
+        "/api/v1/tickets/{}/extensions/{}/approve",
+        id(&late),
+        id(&asked)
+    ))
+    .as_(&sup)
+    .json(json!({}))
+    .expect(200)
+    .await;
+    app.clock.set(cst("2026-03-06 10:00"));
+    run_jobs(app).await;
+    act(
+        app,
+        &cadre,
+        &on_time,
+        "resolve",
+        json!({"resolution": "已办结"}),
+        200,
+    )
+    .await;
+    // Resolved after the due time set at filing, before the extended one.
+    app.clock.set(cst("2026-03-25 10:00"));
+    let resolved = act(
+        app,
+        &cadre,
+        &late,
+        "resolve",
+        json!({"resolution": "已办结"}),
+        200,
+    )
+    .await;
+    assert_cst(&resolved["due_at"], "2026-03-30T17:30", "extended");
+    assert_cst(&resolved["original_due_at"], "2026-03-23T17:30", "as filed");
+    assert_eq!(resolved["breaches"]["resolve"], false);
+
+    let mut missed_feedback = 0;
+    for ticket in [&on_time, &late] {
+        missed_feedback += read(app, &sup, ticket).await["breaches"]["feedback"]
+            .as_i64()
+            .unwrap();
+    }
+    assert!(
+        missed_feedback >= 2,
+        "neither assignee wrote: {missed_feedback}"
+    );
+    let report = app
+        .get("/api/v1/stats?region=411600&from=2026-03&to=2026-03")
+        .as_(&sup)
+        .expect(200)
+        .await;
+    let t = &report["totals"];
+    assert_eq!(t["accepted_on_time_rate"], 0.5, "{t}");
+    assert_eq!(t["feedback_breaches"], missed_feedback);
+    assert_eq!(t["extended"], 1);
+    assert_eq!(t["on_time_rate"], 1.0, "against the extended due time");
+    assert_eq!(
+        t["on_time_rate_original"], 0.5,
+        "against the due time set at filing"
+    );
+    // The county's row holds the same, and the counters agree with a recount.
+    let county = report["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["region"]["code"] == "411602")
+        .unwrap();
+    assert_eq!(county["extended"], 1, "{county}");
+    crate::stats::assert_verified(app).await;
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::{assert_field_error, id, new_enterprise, person, token_for};
 use crate::helpers::{ADMIN_PASSWORD, ADMIN_USERNAME, TestApp, holds_null};
+use crate::programme_clock::{assert_at, cst};
 use crate::stats::assert_verified;
 use crate::ticket_fixtures::{Desk, act, pair};
 
@@ -16,22 +17,6 @@ crate::both_backends!(
     requests_and_decisions_are_refused_as_the_rules_say,
     the_approval_queue_filters_by_region_and_status_and_pages,
 );
-
-/// An instant written in programme time, `2026-02-13 10:00` (+08:00).
-fn cst(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_str(&format!("{text} +08:00"), "%Y-%m-%d %H:%M %z")
-        .unwrap()
-        .to_utc()
-}
-
-/// Asserts that `value` is the instant `expected` (the API writes microseconds too).
-fn assert_at(value: &Value, expected: &str, what: &str) {
-    let parse = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
-    let actual = value
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: {value} is no time"));
-    assert_eq!(parse(actual), parse(expected), "{what}: {actual}");
-}
 
 /// A fresh token for `username` (the clock moves past access tokens' lifetime).
 async fn fresh(app: &TestApp, username: &str) -> String {

@@ -30,6 +30,7 @@ mod pairing_moves;
 mod pairings;
 mod passwords;
 mod pause;
+mod programme_clock;
 mod programme_time;
 mod queries;
 mod readme;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::{assert_field_error, id};
 use crate::helpers::TestApp;
+use crate::programme_clock::{assert_cst, cst, read, run_jobs};
 use crate::ticket_fixtures::{Desk, act};
 
 crate::both_backends!(
@@ -15,39 +16,6 @@ crate::both_backends!(
     only_the_assignee_asks_and_only_the_enterprise_answers,
     a_waiting_ticket_can_be_escalated_or_withdrawn,
 );
-
-fn cst(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_str(&format!("{text} +08:00"), "%Y-%m-%d %H:%M %z")
-        .unwrap()
-        .to_utc()
-}
-
-fn assert_at(value: &Value, expected: &str, what: &str) {
-    let parse = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
-    let actual = value
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: {value} is no time"));
-    assert_eq!(
-        parse(actual),
-        parse(&format!("{expected}:00+08:00")),
-        "{what}: {actual}"
-    );
-}
-
-async fn read(app: &TestApp, token: &str, ticket: &Value) -> Value {
-    app.get(&format!("/api/v1/tickets/{}", id(ticket)))
-        .as_(token)
-        .expect(200)
-        .await
-}
-
-async fn run_jobs(app: &TestApp) -> usize {
-    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
-    enterprise_assist::jobs::run_once(&app.state, now)
-        .await
-        .unwrap()
-        .breaches_recorded
-}
 
 /// A ticket of the paired enterprise, accepted by its cadre on Monday 2 March at 11:00.
 async fn accepted(app: &TestApp, desk: &Desk) -> Value {
@@ -63,8 +31,8 @@ async fn accepted(app: &TestApp, desk: &Desk) -> Value {
         200,
     )
     .await;
-    assert_at(&accepted["due_at"], "2026-03-23T17:30", "resolve");
-    assert_at(&accepted["feedback_due_at"], "2026-03-05T17:30", "feedback");
+    assert_cst(&accepted["due_at"], "2026-03-23T17:30", "resolve");
+    assert_cst(&accepted["feedback_due_at"], "2026-03-05T17:30", "feedback");
     assert_eq!(accepted["paused_hours"], 0.0);
     accepted
 }
@@ -88,9 +56,9 @@ async fn a_wait_for_the_enterprise_moves_the_clocks_later(app: &TestApp) {
     )
     .await;
     assert_eq!(waiting["status"], "awaiting_enterprise");
-    assert_at(&waiting["paused_at"], "2026-03-04T10:00", "the wait began");
+    assert_cst(&waiting["paused_at"], "2026-03-04T10:00", "the wait began");
     // The question is the feedback owed: the next one is due 3 working days on.
-    assert_at(&waiting["feedback_due_at"], "2026-03-09T17:30", "feedback");
+    assert_cst(&waiting["feedback_due_at"], "2026-03-09T17:30", "feedback");
     // The question is a public comment: the enterprise reads it.
     let comments = app
         .get(&format!("/api/v1/tickets/{}/comments", id(&ticket)))
@@ -138,8 +106,8 @@ async fn a_wait_for_the_enterprise_moves_the_clocks_later(app: &TestApp) {
     assert!(resumed["paused_at"].is_null());
     assert_eq!(resumed["paused_hours"], 28.0);
     // 28 working hours (4 days) after Monday 23 March's close, and after Monday 9 March's.
-    assert_at(&resumed["due_at"], "2026-03-27T17:30", "resolve, moved");
-    assert_at(
+    assert_cst(&resumed["due_at"], "2026-03-27T17:30", "resolve, moved");
+    assert_cst(
         &resumed["feedback_due_at"],
         "2026-03-13T17:30",
         "feedback, moved",
@@ -169,7 +137,7 @@ async fn a_wait_for_the_enterprise_moves_the_clocks_later(app: &TestApp) {
     )
     .await;
     assert_eq!(again["paused_hours"], 29.5);
-    assert_at(
+    assert_cst(
         &again["due_at"],
         "2026-03-30T10:30",
         "another hour and a half",
@@ -347,7 +315,7 @@ async fn a_waiting_ticket_can_be_escalated_or_withdrawn(app: &TestApp) {
         (Some("submitted"), Some("city"))
     );
     assert_eq!(up["paused_hours"], 7.0);
-    assert_at(&up["due_at"], "2026-03-24T17:30", "one working day later");
+    assert_cst(&up["due_at"], "2026-03-24T17:30", "one working day later");
     assert!(up["feedback_due_at"].is_null(), "not in progress");
     let gone = act(
         app,

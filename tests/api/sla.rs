@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::fixtures::{assert_field_error, id, token_for};
 use crate::helpers::TestApp;
+use crate::programme_clock::{assert_at, cst};
 use crate::ticket_fixtures::Desk;
 
 crate::both_backends!(
@@ -16,22 +17,6 @@ crate::both_backends!(
     filing_on_a_holiday_night_and_on_a_make_up_saturday,
     warnings_do_not_turn_during_a_holiday_week,
 );
-
-/// An instant written in programme time, `2026-02-13 10:00` (+08:00).
-fn cst(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_str(&format!("{text} +08:00"), "%Y-%m-%d %H:%M %z")
-        .unwrap()
-        .to_utc()
-}
-
-/// Asserts that `value` is the instant `expected` (the API writes microseconds too).
-fn assert_at(value: &Value, expected: &str, what: &str) {
-    let parse = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
-    let actual = value
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}: {value} is no time"));
-    assert_eq!(parse(actual), parse(expected), "{what}: {actual}");
-}
 
 fn d(value: u32, unit: &str) -> Value {
     json!({"value": value, "unit": unit})

@@ -193,7 +193,7 @@ async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
         .collect()
 }
 
-const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg";
+const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg,accepted_on_time_rate,feedback_breaches,extended,on_time_rate_original";
 
 /// The stats CSV: the region's own totals first, then its children; the trend CSV: `month`
 /// and the figures, one line per month (section 15).
@@ -207,11 +207,14 @@ async fn csv_and_trend(app: &TestApp) {
         format!("code,name,level,{FIGURES},warnings_yellow,warnings_orange,warnings_red")
     );
     assert_eq!(lines.len(), 1 + 1 + 11, "header, totals, eleven counties");
-    assert_eq!(lines[1], "411600,周口市,city,1,0,1,0,0,0.0000,,,,0,0,0");
+    assert_eq!(
+        lines[1],
+        "411600,周口市,city,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"
+    );
     assert!(
         lines[2..]
             .iter()
-            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,0,0,0"),
+            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"),
         "{lines:?}"
     );
     let month = this_month();
@@ -240,13 +243,13 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(lines[0], format!("month,{FIGURES}"));
     assert_eq!(
         lines[1..],
-        ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,"))
+        ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,,,0,0,"))
     );
     let now = format!("/api/v1/stats/trend?region=411600&from={month}&to={month}");
     let trend = app.get(&now).as_(sup).expect(200).await;
     assert_eq!(trend["months"][0]["filed"], 1);
     let lines = csv_lines(app, sup, &now).await;
-    assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,")]);
+    assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,,,0,0,")]);
 }
 
 /// The warning snapshot of Zhoukou as its supervisor reads it, for one category or all:
@@ -709,6 +712,10 @@ fn counts_of(t: &Value) -> Counters {
         due_at: time(&t["due_at"]).unwrap(),
         first_resolved_at: resolved_at,
         rating: t["rating"].as_i64().map(|r| r as i32),
+        response_due_at: time(&t["response_due_at"]).unwrap(),
+        first_response_at: time(&t["first_response_at"]),
+        feedback_breaches: t["breaches"]["feedback"].as_i64().unwrap() as i32,
+        original_due_at: time(&t["original_due_at"]).unwrap(),
     })
 }
 

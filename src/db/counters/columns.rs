@@ -81,6 +81,11 @@ counter_columns!(
         resolution_minutes,
         rated,
         rating_sum,
+        accepted,
+        accepted_on_time,
+        feedback_breaches,
+        extended,
+        resolved_on_time_original,
     } summed
 );
 

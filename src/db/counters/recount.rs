@@ -33,6 +33,9 @@ pub struct CountedTicket {
     red_at: NaiveDateTime,
     first_resolved_at: Option<NaiveDateTime>,
     rating: Option<i32>,
+    first_response_at: Option<NaiveDateTime>,
+    feedback_breaches: i32,
+    original_due_at: NaiveDateTime,
     counted_warning: Option<Warning>,
     /// The programme-time month it was filed in, which its counters are keyed by.
     pub filed_month: Month,
@@ -46,6 +49,10 @@ impl CountedTicket {
             due_at: self.due_at,
             first_resolved_at: self.first_resolved_at,
             rating: self.rating,
+            response_due_at: self.response_due_at,
+            first_response_at: self.first_response_at,
+            feedback_breaches: self.feedback_breaches,
+            original_due_at: self.original_due_at,
         }
     }
 
