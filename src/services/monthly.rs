@@ -107,22 +107,27 @@ fn month_reports(
             .or_default()
             .push(region.clone());
     }
-    let mut children_of = |code: Option<&RegionCode>| children.remove(&code.cloned()).unwrap_or_default();
-    let text = |report: &StatsReport| {
-        serde_json::to_string(report).map_err(|e| Error::Internal(e.into()))
-    };
+    let mut children_of =
+        |code: Option<&RegionCode>| children.remove(&code.cloned()).unwrap_or_default();
+    let text =
+        |report: &StatsReport| serde_json::to_string(report).map_err(|e| Error::Internal(e.into()));
     let stored = |region_code: String, report: String| StoredReport {
         month: month.to_string(),
         region_code,
         report,
     };
-    let country_report = within.report(country(), &all, children_of(None), &month_query(month, None));
+    let country_report = within.report(
+        country(),
+        &all,
+        children_of(None),
+        &month_query(month, None),
+    );
     let mut reports = vec![stored(COUNTRY.to_owned(), text(&country_report)?)];
     for region in regions {
         let range = region.code.subtree();
         let span = range.first.clone()..=range.last.clone();
-        let something = counties.range(span.clone()).next().is_some()
-            || warnings.range(span).next().is_some();
+        let something =
+            counties.range(span.clone()).next().is_some() || warnings.range(span).next().is_some();
         if !something {
             continue;
         }
@@ -168,7 +173,9 @@ pub async fn report(
                 })?;
                 let key = region.as_ref().map_or(COUNTRY, RegionCode::as_str);
                 let report = match monthly::report(conn, month, key)? {
-                    Some(text) => serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?,
+                    Some(text) => {
+                        serde_json::from_str(&text).map_err(|e| Error::Internal(e.into()))?
+                    }
                     None => zero_report(conn, region_ref, region, month)?,
                 };
                 Ok(MonthlyReport {
@@ -188,7 +195,9 @@ fn zero_report(
     region: Option<RegionCode>,
     month: Month,
 ) -> Result<StatsReport, Error> {
-    let range = region.as_ref().map_or_else(CodeRange::all, RegionCode::subtree);
+    let range = region
+        .as_ref()
+        .map_or_else(CodeRange::all, RegionCode::subtree);
     let children = regions::children(conn, region.as_ref())?;
     let nothing = Within {
         counties: &BTreeMap::new(),

@@ -105,11 +105,27 @@ async fn a_month_is_frozen_once_it_ends_and_stays_as_it_was(app: &TestApp) {
     // Zhengzhou waiting for dispatch.
     let closed = d.file(app, staff, json!({})).await;
     act(app, cadre, &closed, "accept", json!({}), 200).await;
-    act(app, cadre, &closed, "resolve", json!({"resolution": "ok"}), 200).await;
+    act(
+        app,
+        cadre,
+        &closed,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
     act(app, staff, &closed, "confirm", json!({"rating": 4}), 200).await;
     let resolved = d.file(app, staff, json!({})).await;
     act(app, cadre, &resolved, "accept", json!({}), 200).await;
-    act(app, cadre, &resolved, "resolve", json!({"resolution": "ok"}), 200).await;
+    act(
+        app,
+        cadre,
+        &resolved,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
     let working = d.file(app, staff, json!({})).await;
     act(app, cadre, &working, "accept", json!({}), 200).await;
     let assigned = d.file(app, staff, json!({})).await;
@@ -135,14 +151,31 @@ async fn a_month_is_frozen_once_it_ends_and_stays_as_it_was(app: &TestApp) {
     // Each region's report is `/stats` of that month as it stood: with tickets (the city, the
     // country), and without (a quiet county, another province).
     let mut as_it_was = vec![];
-    for region in [Some("411600"), Some("411602"), None, Some("411621"), Some("110000")] {
-        let frozen = app.get(&monthly_path(region, month)).as_(&admin).expect(200).await;
-        let live = app.get(&stats_path(region, month)).as_(&admin).expect(200).await;
+    for region in [
+        Some("411600"),
+        Some("411602"),
+        None,
+        Some("411621"),
+        Some("110000"),
+    ] {
+        let frozen = app
+            .get(&monthly_path(region, month))
+            .as_(&admin)
+            .expect(200)
+            .await;
+        let live = app
+            .get(&stats_path(region, month))
+            .as_(&admin)
+            .expect(200)
+            .await;
         assert_eq!(without_frozen_fields(frozen.clone()), live, "{region:?}");
         as_it_was.push(frozen);
     }
     let csv = body_as_csv(app, &sup, &path).await;
-    assert_eq!(csv, body_as_csv(app, &sup, &stats_path(Some("411600"), month)).await);
+    assert_eq!(
+        csv,
+        body_as_csv(app, &sup, &stats_path(Some("411600"), month)).await
+    );
     assert_eq!(run_job(app).await.months_frozen, 0, "frozen once");
 
     // Later changes to that month's tickets change `/stats`, never the frozen report.
@@ -150,9 +183,25 @@ async fn a_month_is_frozen_once_it_ends_and_stays_as_it_was(app: &TestApp) {
         token_for(app, "staff.one").await,
         token_for(app, "cadre.own").await,
     );
-    act(app, &cadre, &working, "resolve", json!({"resolution": "late"}), 200).await;
+    act(
+        app,
+        &cadre,
+        &working,
+        "resolve",
+        json!({"resolution": "late"}),
+        200,
+    )
+    .await;
     act(app, &staff, &resolved, "confirm", json!({"rating": 2}), 200).await;
-    act(app, &staff, &assigned, "withdraw", json!({"reason": "x"}), 200).await;
+    act(
+        app,
+        &staff,
+        &assigned,
+        "withdraw",
+        json!({"reason": "x"}),
+        200,
+    )
+    .await;
     d.file(app, &staff, json!({})).await;
     app.clock.advance(TimeDelta::days(40));
     let admin = admin_token(app).await;
@@ -163,11 +212,21 @@ async fn a_month_is_frozen_once_it_ends_and_stays_as_it_was(app: &TestApp) {
         .expect(200)
         .await;
     assert_eq!(live["totals"]["withdrawn"], 1, "the tickets did change");
-    for (region, was) in [Some("411600"), Some("411602"), None, Some("411621"), Some("110000")]
-        .into_iter()
-        .zip(&as_it_was)
+    for (region, was) in [
+        Some("411600"),
+        Some("411602"),
+        None,
+        Some("411621"),
+        Some("110000"),
+    ]
+    .into_iter()
+    .zip(&as_it_was)
     {
-        let frozen = app.get(&monthly_path(region, month)).as_(&admin).expect(200).await;
+        let frozen = app
+            .get(&monthly_path(region, month))
+            .as_(&admin)
+            .expect(200)
+            .await;
         assert_eq!(&frozen, was, "{region:?}");
     }
     assert_eq!(body_as_csv(app, &admin, &path).await, csv);
@@ -201,8 +260,14 @@ async fn two_instances_freeze_a_month_once(app: &TestApp) {
     )
     .await;
     let frozen: usize = runs.into_iter().map(|r| r.unwrap().months_frozen).sum();
-    assert!(frozen <= 1, "at most one of the racing rounds froze the month");
-    assert_eq!(frozen_months(app).await, [month.previous().to_string(), month.to_string()]);
+    assert!(
+        frozen <= 1,
+        "at most one of the racing rounds froze the month"
+    );
+    assert_eq!(
+        frozen_months(app).await,
+        [month.previous().to_string(), month.to_string()]
+    );
     let admin = admin_token(app).await;
     let path = monthly_path(Some("411602"), month);
     let here = app.get(&path).as_(&admin).expect(200).await;
@@ -221,12 +286,23 @@ async fn a_new_installation_has_last_months_report_after_its_first_run(app: &Tes
     assert_eq!(frozen_months(app).await, [last.to_string()]);
     assert_eq!(run_job(app).await.months_frozen, 0);
     for region in [None, Some("411600")] {
-        let frozen = app.get(&monthly_path(region, last)).as_(&admin).expect(200).await;
+        let frozen = app
+            .get(&monthly_path(region, last))
+            .as_(&admin)
+            .expect(200)
+            .await;
         assert_eq!(frozen["totals"]["filed"], 0);
-        let live = app.get(&stats_path(region, last)).as_(&admin).expect(200).await;
+        let live = app
+            .get(&stats_path(region, last))
+            .as_(&admin)
+            .expect(200)
+            .await;
         assert_eq!(without_frozen_fields(frozen), live);
     }
-    app.get(&monthly_path(None, this)).as_(&admin).expect(404).await;
+    app.get(&monthly_path(None, this))
+        .as_(&admin)
+        .expect(404)
+        .await;
     app.get(&monthly_path(None, last.previous()))
         .as_(&admin)
         .expect(404)
@@ -259,7 +335,11 @@ async fn monthly_reports_are_scoped_and_checked_like_statistics(app: &TestApp) {
         .expect(200)
         .await;
     assert_eq!(own["region"]["code"], "411600", "a supervisor's default");
-    let country = app.get(&monthly_path(None, last)).as_(&w.admin).expect(200).await;
+    let country = app
+        .get(&monthly_path(None, last))
+        .as_(&w.admin)
+        .expect(200)
+        .await;
     assert_eq!(country["region"]["level"], "country", "an admin's default");
     for bad in [
         format!("month={last}&category=land"),
