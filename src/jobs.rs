@@ -1,10 +1,10 @@
 //! Periodic work inside `serve`: closing tickets left resolved past the confirmation window,
 //! recording clocks that ran out (each once, see `services::breaches`), moving the warning counts on for tickets that changed colour, folding the statistics
-//! counters' slots, and forgetting old idempotency keys, failed-login counters and token
-//! revocations. Safe with many instances on one
+//! counters' slots, freezing the monthly reports of ended months, and forgetting old idempotency
+//! keys, failed-login counters and token revocations. Safe with many instances on one
 //! database: every close is a versioned move, so a ticket is closed (and its event written)
 //! once whoever gets there first; a warning count moves on only from the value it was read at;
-//! a slot is folded by whoever deletes it.
+//! a slot is folded by whoever deletes it; a month is frozen by whoever claims it first.
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use crate::db::{counters, idempotency, revocations, write_transaction};
 use crate::error::Error;
 use crate::services::ticket_moves::Moment;
-use crate::services::{breaches, login_throttle, ticket_moves, warnings};
+use crate::services::{breaches, login_throttle, monthly, ticket_moves, warnings};
 use crate::state::AppState;
 
 /// Idempotency keys are promised for 24 hours; they are kept twice that.
@@ -29,6 +29,7 @@ pub struct JobReport {
     pub breaches_recorded: usize,
     pub warnings_advanced: usize,
     pub counter_keys_folded: usize,
+    pub months_frozen: usize,
     pub keys_purged: usize,
     pub login_counters_purged: usize,
     pub revocations_purged: usize,
@@ -38,6 +39,7 @@ pub struct JobReport {
 pub async fn run_once(state: &AppState, now: NaiveDateTime) -> Result<JobReport, Error> {
     let reckoning = state.reckoning()?;
     let confirmation_window = state.confirmation_window;
+    let timezone = state.timezone;
     state
         .db
         .run(move |conn| {
@@ -49,6 +51,7 @@ pub async fn run_once(state: &AppState, now: NaiveDateTime) -> Result<JobReport,
             let breaches_recorded = breaches::record_due(conn, at)?;
             let warnings_advanced = warnings::advance(conn, now)?;
             let counter_keys_folded = counters::fold_slots(conn)?;
+            let months_frozen = monthly::freeze_ended(conn, now, timezone)?;
             let keys_purged = write_transaction(conn, |c| {
                 idempotency::purge_before(c, now - IDEMPOTENCY_RETENTION)
             })?;
@@ -61,6 +64,7 @@ pub async fn run_once(state: &AppState, now: NaiveDateTime) -> Result<JobReport,
                 breaches_recorded,
                 warnings_advanced,
                 counter_keys_folded,
+                months_frozen,
                 keys_purged,
                 login_counters_purged,
                 revocations_purged,

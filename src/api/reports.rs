@@ -1,4 +1,7 @@
-//! Statistics: the query and the reports (figures of a region and its children, trends).
+//! Statistics: the query and the reports (figures of a region and its children, trends, frozen
+//! monthly reports).
+
+use chrono::NaiveDateTime;
 
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::{PeriodFigures, WarningCounts};
@@ -7,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// The region a report is about.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RegionRef {
     /// `000000` for the whole country.
     #[schema(example = "411600")]
@@ -20,7 +23,7 @@ pub struct RegionRef {
 }
 
 /// The figures of a period, with the warning snapshot of now.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Figures {
     #[serde(flatten)]
     pub period: PeriodFigures,
@@ -28,14 +31,15 @@ pub struct Figures {
     pub warnings: WarningCounts,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChildRow {
     pub region: RegionRef,
     #[serde(flatten)]
     pub figures: Figures,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+/// A region's figures for a period (a frozen monthly report is stored as this, JSON).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StatsReport {
     pub region: RegionRef,
     #[schema(example = "2024-01")]
@@ -83,4 +87,32 @@ pub struct StatsParams {
     /// Only this category.
     #[param(example = "land")]
     pub category: Option<String>,
+}
+
+/// A month's report as frozen after the month ended: what `/stats` answered for that month
+/// (`from` = `to` = the month, all categories, the warning snapshot of the moment of freezing),
+/// never recomputed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthlyReport {
+    #[serde(flatten)]
+    pub report: StatsReport,
+    /// When the report was frozen.
+    #[serde(serialize_with = "crate::domain::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub frozen_at: NaiveDateTime,
+    /// The version of the figures' definitions the report was computed with; it goes up when a
+    /// figure's definition changes.
+    #[schema(example = 1)]
+    pub formula_version: i32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthlyParams {
+    /// The region (any level); default: a supervisor's own region, the country for admins.
+    #[param(value_type = Option<String>, pattern = "^[0-9]{6}$", example = "411600")]
+    pub region: Option<RegionCode>,
+    /// The month, `YYYY-MM`, in programme time (`TIMEZONE`); frozen after it ends.
+    #[param(example = "2024-03")]
+    pub month: String,
 }

@@ -12,6 +12,7 @@ pub mod extensions;
 pub mod idempotency;
 mod location;
 mod migrate;
+pub mod monthly;
 pub mod pairings;
 pub mod programme_time;
 pub mod regions;

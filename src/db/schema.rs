@@ -270,6 +270,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    frozen_months (month) {
+        month -> Text,
+        frozen_at -> Timestamp,
+        formula_version -> Integer,
+    }
+}
+
+diesel::table! {
+    monthly_reports (month, region_code) {
+        month -> Text,
+        region_code -> Text,
+        report -> Text,
+    }
+}
+
 diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
@@ -278,6 +294,7 @@ diesel::joinable!(api_clients -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> users (user_id));
 diesel::joinable!(api_clients -> users (user_id));
+diesel::joinable!(monthly_reports -> frozen_months (month));
 diesel::joinable!(users -> enterprises (enterprise_id));
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -297,4 +314,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_stats,
     ticket_warnings,
     service_state,
+    frozen_months,
+    monthly_reports,
 );

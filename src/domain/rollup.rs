@@ -7,7 +7,7 @@
 use std::ops::{Add, Sub};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::sla::Warning;
@@ -134,7 +134,7 @@ impl std::iter::Sum for Counters {
 }
 
 /// Open tickets by colour, now.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WarningCounts {
     pub yellow: i64,
     pub orange: i64,
@@ -190,8 +190,14 @@ impl std::iter::Sum for WarningCounts {
     }
 }
 
+/// The version of the figures' definitions ([`PeriodFigures`] from [`Counters`]) that frozen
+/// monthly reports carry as `formula_version`. Bump it whenever a figure's definition changes
+/// (a rate's numerator or denominator, a new figure): a frozen report keeps the version it was
+/// computed with, so readers can tell reports made under different definitions apart.
+pub const FORMULA_VERSION: i32 = 1;
+
 /// The figures of section 5 for one period.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PeriodFigures {
     pub filed: i64,
     pub withdrawn: i64,
@@ -282,6 +288,20 @@ impl Month {
         } else {
             Month {
                 month: self.month + 1,
+                ..self
+            }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                month: self.month - 1,
                 ..self
             }
         }
@@ -520,6 +540,8 @@ mod tests {
         let all: Vec<String> = from.through(to).map(|m| m.to_string()).collect();
         assert_eq!(all, ["2023-11", "2023-12", "2024-01", "2024-02"]);
         assert_eq!(to.through(from).count(), 0);
+        assert_eq!(Month::parse("2024-01").unwrap().previous(), from.next());
+        assert_eq!(to.previous().next(), to);
         for bad in ["2024-13", "2024-1", "24-01", "2024/01", ""] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }

@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(extensions::list_extensions)
                 .service(reports::report)
                 .service(reports::trend)
+                .service(reports::monthly_report)
                 .service(pairings::list_cadres)
                 .service(pairings::set_cadres)
                 .service(pairings::paired_enterprises)

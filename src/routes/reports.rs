@@ -1,25 +1,34 @@
-//! `/stats`: completion rates rolled up county → city → province, as JSON or CSV.
+//! `/stats`: completion rates rolled up county → city → province, as JSON or CSV; month by
+//! month; and the frozen monthly reports.
 
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::extract::Query;
-use crate::api::reports::{Figures, RegionRef, StatsParams, StatsReport, TrendReport};
+use crate::api::reports::{
+    Figures, MonthlyParams, MonthlyReport, RegionRef, StatsParams, StatsReport, TrendReport,
+};
 use crate::auth::Principal;
 use crate::domain::rollup::{Month, PeriodFigures};
 use crate::error::{Error, Problem};
+use crate::services::monthly::{self, MonthlyQuery};
 use crate::services::reports::{self, StatsQuery};
 use crate::state::AppState;
+
+/// A month parameter as `YYYY-MM`; anything else is a 400 naming the parameter.
+fn month_param(name: &str, text: &str) -> Result<Month, Error> {
+    Month::parse(text).ok_or_else(|| {
+        Error::BadRequest(format!(
+            "invalid query parameter `{name}`: a month as YYYY-MM"
+        ))
+    })
+}
 
 fn parse(state: &AppState, params: StatsParams) -> Result<StatsQuery, Error> {
     let this_month = Month::of(state.clock.now(), state.timezone);
     let month = |name: &str, text: Option<String>, default: Month| match text {
         None => Ok(default),
-        Some(text) => Month::parse(&text).ok_or_else(|| {
-            Error::BadRequest(format!(
-                "invalid query parameter `{name}`: a month as YYYY-MM"
-            ))
-        }),
+        Some(text) => month_param(name, &text),
     };
     Ok(StatsQuery {
         region: params.region,
@@ -195,4 +204,35 @@ pub async fn trend(
         return trend_csv(&trend);
     }
     Ok(HttpResponse::Ok().json(trend))
+}
+
+/// The report of a month, frozen after the month ended: `/stats` for that month as it stood then.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(MonthlyParams),
+    responses(
+        (status = 200, description = "The month's report as frozen (the figures of `/stats?from=M&to=M`, all categories, with the warning snapshot of the moment it was frozen), with `frozen_at` and `formula_version`; later changes to tickets never alter it. With `Accept: text/csv`, the CSV of `/stats`",
+            content((MonthlyReport = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only supervisors and admins read statistics", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such region in the caller's scope, or the month is not frozen yet (it is frozen after it ends, by the periodic job)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stats/monthly")]
+pub async fn monthly_report(
+    state: web::Data<AppState>,
+    caller: Principal,
+    req: HttpRequest,
+    Query(params): Query<MonthlyParams>,
+) -> Result<HttpResponse, Error> {
+    let query = MonthlyQuery {
+        region: params.region,
+        month: month_param("month", &params.month)?,
+    };
+    let frozen = monthly::report(&state, &caller, query).await?;
+    if wants_csv(&req) {
+        return stats_csv(&frozen.report);
+    }
+    Ok(HttpResponse::Ok().json(frozen))
 }

@@ -9,6 +9,7 @@ pub mod enterprises;
 pub mod extensions;
 pub mod imports;
 pub mod login_throttle;
+pub mod monthly;
 pub mod pairings;
 pub mod passwords;
 pub mod quota;

@@ -26,7 +26,8 @@ impl From<Region> for RegionRef {
     }
 }
 
-fn country() -> RegionRef {
+/// The country's reference (code `000000`).
+pub(super) fn country() -> RegionRef {
     RegionRef {
         code: "000000".into(),
         name: "全国".into(),
@@ -77,6 +78,51 @@ fn scope(
     }
 }
 
+/// Counts by county (the county-level codes that hold tickets) for a period, and the warning
+/// snapshot by county: a report of any region inside them is put together from these alone.
+pub(super) struct Within<'a> {
+    pub counties: &'a BTreeMap<String, Counters>,
+    pub warnings: &'a BTreeMap<String, WarningCounts>,
+}
+
+impl Within<'_> {
+    /// The figures of the counties inside `range`: sums of their counts and colours.
+    fn figures(&self, range: &CodeRange) -> Figures {
+        let span = range.first.clone()..=range.last.clone();
+        let counts: Counters = self.counties.range(span.clone()).map(|(_, c)| *c).sum();
+        Figures {
+            period: counts.into(),
+            warnings: self.warnings.range(span).map(|(_, w)| *w).sum(),
+        }
+    }
+
+    /// The report of the region `region_ref` covering `range`, with one row per child region.
+    /// The region's own figures are its counties' counts summed (which are its children's).
+    pub fn report(
+        &self,
+        region_ref: RegionRef,
+        range: &CodeRange,
+        children: Vec<Region>,
+        query: &StatsQuery,
+    ) -> StatsReport {
+        let children = children
+            .into_iter()
+            .map(|child| ChildRow {
+                figures: self.figures(&child.code.subtree()),
+                region: child.into(),
+            })
+            .collect();
+        StatsReport {
+            region: region_ref,
+            from: query.from.to_string(),
+            to: query.to.to_string(),
+            category: query.category.clone(),
+            totals: self.figures(range),
+            children,
+        }
+    }
+}
+
 pub async fn report(
     state: &AppState,
     caller: &Principal,
@@ -91,46 +137,16 @@ pub async fn report(
                 let (region, range, region_ref) = scope(conn, &caller, &query)?;
                 let category = query.category.as_deref();
                 let counties =
-                    counters::sums_by_county(conn, &range, (query.from, query.to), category)?;
+                    counters::sums_by_county(conn, &range, (query.from, query.to), category)?
+                        .into_iter()
+                        .collect();
                 let warnings = counters::warnings_by_county(conn, &range, category, now)?;
                 let children = regions::children(conn, region.as_ref())?;
-                let figures_within = |within: &CodeRange| {
-                    let counts: Counters = counties
-                        .iter()
-                        .filter(|(county, _)| within.contains(county))
-                        .map(|(_, c)| *c)
-                        .sum();
-                    let colours: WarningCounts = warnings
-                        .iter()
-                        .filter(|(county, _)| within.contains(county))
-                        .map(|(_, w)| *w)
-                        .sum();
-                    (counts, colours)
+                let within = Within {
+                    counties: &counties,
+                    warnings: &warnings,
                 };
-                let mut rows = Vec::with_capacity(children.len());
-                for child in children {
-                    let (counts, colours) = figures_within(&child.code.subtree());
-                    rows.push(ChildRow {
-                        region: child.into(),
-                        figures: Figures {
-                            period: counts.into(),
-                            warnings: colours,
-                        },
-                    });
-                }
-                // The region's own figures are its counties' counts summed (which are its children's).
-                let totals = Figures {
-                    period: counties.iter().map(|(_, c)| *c).sum::<Counters>().into(),
-                    warnings: warnings.values().copied().sum(),
-                };
-                Ok(StatsReport {
-                    region: region_ref,
-                    from: query.from.to_string(),
-                    to: query.to.to_string(),
-                    category: query.category,
-                    totals,
-                    children: rows,
-                })
+                Ok(within.report(region_ref, &range, children, &query))
             })
         })
         .await

@@ -24,6 +24,7 @@ mod limits;
 mod lockout;
 mod matrix;
 mod migrations;
+mod monthly;
 mod openapi;
 mod ops;
 mod pairing_moves;

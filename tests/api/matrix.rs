@@ -24,7 +24,8 @@ struct Row {
     what: &'static str,
     method: Method,
     /// With placeholders: {E1} {E2} {cadre} {staff1} {staff2} {admin}, {client} (a client of
-    /// E1 made for this cell alone) and {n} (a number unique to this cell).
+    /// E1 made for this cell alone), {n} (a number unique to this cell) and {last_month}
+    /// (frozen by the periodic job before the first cell).
     path: &'static str,
     body: Option<Value>,
     expected: [u16; 8],
@@ -132,6 +133,7 @@ fn rows() -> Vec<Row> {
         row([200, 403, 403, 403, 403, 403, 403, 401], "change a category's SLA", M::PATCH, "/api/v1/categories/other", Some(json!({"urgent_response_hours": 4}))),
         row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600", M::GET, "/api/v1/stats?region=411600", None),
         row([200, 200, 404, 403, 403, 403, 403, 401], "statistics of 411600 by month", M::GET, "/api/v1/stats/trend?region=411600", None),
+        row([200, 200, 404, 403, 403, 403, 403, 401], "last month's frozen report of 411600", M::GET, "/api/v1/stats/monthly?region=411600&month={last_month}", None),
         row([200, 200, 200, 200, 200, 200, 200, 401], "read a year of the calendar", M::GET, "/api/v1/calendar/2026", None),
         row([200, 403, 403, 403, 403, 403, 403, 401], "replace a year of the calendar", M::PUT, "/api/v1/calendar/2030", Some(json!({"days": [{"date": "2030-01-01", "kind": "holiday", "name": "元旦"}]}))),
     ]
@@ -190,6 +192,11 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
     let w = World::build(app).await;
     let client1 = new_client(app, &w.admin, &w.e1).await;
     let ticket = ticket_of_e1(app, &w, Stage::New).await;
+    let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
+    enterprise_assist::jobs::run_once(&app.state, now)
+        .await
+        .unwrap();
+    let last_month = enterprise_assist::domain::rollup::Month::of(now, app.timezone).previous();
     let tokens: [Option<String>; 8] = [
         Some(w.admin.clone()),
         Some(w.sup_own.token.clone()),
@@ -208,6 +215,7 @@ async fn every_caller_gets_exactly_its_rights(app: &TestApp) {
         ("{staff2}", w.staff2.id()),
         ("{admin}", w.admin_id.clone()),
         ("{ticket}", ticket),
+        ("{last_month}", last_month.to_string()),
     ];
 
     let rows = rows();

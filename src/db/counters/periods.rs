@@ -222,6 +222,18 @@ pub fn sums_by_month(
     grouped_sums!(conn, ticket_stats::period, range, periods, category)
 }
 
+/// The earliest month any ticket was filed in (programme time), from the monthly rows of all
+/// categories (`YYYY-MM`; yearly rows are `YYYY`): every ticket counts in its month, and this
+/// table is far smaller than the tickets.
+pub fn earliest_month(conn: &mut DbConnection) -> Result<Option<Month>, DbError> {
+    let earliest: Option<String> = ticket_stats::table
+        .filter(ticket_stats::category.eq(ALL_CATEGORIES))
+        .filter(ticket_stats::period.like("____-__"))
+        .select(diesel::dsl::min(ticket_stats::period))
+        .first(conn)?;
+    Ok(earliest.as_deref().and_then(Month::parse))
+}
+
 /// Every stored key with its counts.
 pub fn stored(conn: &mut DbConnection) -> Result<BTreeMap<Key, Counters>, DbError> {
     let rows: Vec<(String, String, String, periods::Sums)> = ticket_stats::table
