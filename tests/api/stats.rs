@@ -11,7 +11,7 @@ use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::fixtures::{client_token, new_client, new_enterprise, token_for};
+use crate::fixtures::{client_token, id, new_client, new_enterprise, token_for};
 use crate::helpers::{TestApp, holds_null};
 use crate::ticket_fixtures::{Desk, act};
 
@@ -535,13 +535,53 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     });
     let filed = in_waves(files.collect()).await;
     // Every third ticket is withdrawn; of the rest, the assigned ones are worked and half closed.
+    // Along the way some get more time (asked by the cadre, decided by the county's supervisor),
+    // and some wait for the enterprise, a few of those answered.
     let moves = filed.iter().enumerate().map(|(i, (token, ticket))| {
         let cadre = d.world.cadre.token.clone();
+        let supervisor = d.world.sup_own.token.clone();
         async move {
             if i % 3 == 0 {
                 act(app, token, ticket, "withdraw", json!({"reason": "r"}), 200).await;
             } else if ticket["status"] == "assigned" {
                 act(app, &cadre, ticket, "accept", json!({}), 200).await;
+                if i % 5 < 2 {
+                    let path = format!("/api/v1/tickets/{}/extensions", id(ticket));
+                    let asked = app
+                        .post(&path)
+                        .as_(&cadre)
+                        .json(json!({"working_days": 1 + i % 3, "reason": "r"}))
+                        .expect(201)
+                        .await;
+                    let verdict = if i % 5 == 0 { "approve" } else { "reject" };
+                    app.post(&format!("{path}/{}/{verdict}", id(&asked)))
+                        .as_(&supervisor)
+                        .json(json!({"comment": "c"}))
+                        .expect(200)
+                        .await;
+                }
+                if i % 2 != 0 && i % 7 < 3 {
+                    act(
+                        app,
+                        &cadre,
+                        ticket,
+                        "request-info",
+                        json!({"question": "q"}),
+                        200,
+                    )
+                    .await;
+                    if i % 7 == 0 {
+                        act(
+                            app,
+                            token,
+                            ticket,
+                            "provide-info",
+                            json!({"answer": "a"}),
+                            200,
+                        )
+                        .await;
+                    }
+                }
                 if i % 2 == 0 {
                     act(
                         app,
