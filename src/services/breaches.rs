@@ -14,7 +14,7 @@ use crate::domain::ids::TicketId;
 use crate::domain::rollup::Counters;
 use crate::domain::ticket::Action;
 use crate::error::Error;
-use crate::services::ticket_moves::Moment;
+use crate::services::ticket_moves::{Moment, retrying};
 
 /// The `sla_breached` events of `missed`, written by the service at `now`.
 pub fn write_events(
@@ -77,26 +77,25 @@ pub fn record_due(conn: &mut DbConnection, at: Moment) -> Result<usize, Error> {
 /// A public comment by the assignee of ticket `id` at `at.now` pays the feedback owed and
 /// starts the next one (and records one missed before it). Inside the comment's transaction.
 pub fn pay_feedback(c: &mut DbConnection, id: TicketId, at: Moment) -> Result<(), Error> {
-    // The job may record a missed clock between the read and the write; read again then.
-    for _ in 0..4 {
+    // The job or a move may change the ticket between the read and the write: read again then.
+    retrying(c, |c| {
         let ticket = tickets::find(c, id)?;
         let next_feedback = |from| at.reckon.due(from, ticket.feedback_sla);
         let mut clocks = ticket.clock_state();
         let missed = clocks.settle(at.now, next_feedback);
         if !clocks.pay_feedback(at.now, next_feedback) && missed.is_empty() {
-            return Ok(());
+            return Ok(Some(()));
         }
         let changes = TicketChanges {
             updated_at: Some(at.now),
             ..TicketChanges::default()
         }
         .clocks(&clocks);
-        if let Some(after) = tickets::update_as_read(c, &ticket, &changes)? {
-            count(c, &ticket, &after)?;
-            return write_events(c, id, &missed, at.now);
-        }
-    }
-    Err(Error::Conflict(
-        "the ticket kept changing; try the comment again".into(),
-    ))
+        let Some(after) = tickets::update_as_read(c, &ticket, &changes)? else {
+            return Ok(None);
+        };
+        count(c, &ticket, &after)?;
+        write_events(c, id, &missed, at.now)?;
+        Ok(Some(()))
+    })
 }
