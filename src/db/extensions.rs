@@ -11,8 +11,8 @@ use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::ticket::ExtensionStatus;
 
-/// An extension as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// An extension as stored (and as the demo writes it).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ticket_extensions)]
 pub struct Extension {
     pub id: i64,

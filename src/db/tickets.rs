@@ -17,6 +17,7 @@ use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{CountedFacts, Counters, Month};
 use crate::domain::sla::{Counted, Deadlines, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status};
+use crate::domain::timing::{Terms, Timing};
 use crate::domain::working_time::{Duration, DurationUnit};
 
 /// A ticket as stored.
@@ -105,6 +106,26 @@ impl Ticket {
                 feedback: self.feedback_breaches,
                 resolve: self.resolve_breached,
             },
+        }
+    }
+
+    /// Its deadlines and clocks together, as a move changes them.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            deadlines: self.deadlines(),
+            clocks: self.clock_state(),
+            paused_at: self.paused_at,
+            paused_seconds: self.paused_seconds,
+            original_due_at: self.original_due_at,
+        }
+    }
+
+    /// The clocks it was filed under.
+    pub fn terms(&self) -> Terms {
+        Terms {
+            filed_at: self.created_at,
+            feedback: self.feedback_sla,
+            resolve_unit: self.resolve_unit,
         }
     }
 
@@ -218,6 +239,15 @@ impl TicketChanges {
         self.orange_at = Some(d.orange_at);
         self.red_at = Some(d.red_at);
         self
+    }
+
+    /// Sets the deadlines, the clocks and the wait to `t`.
+    pub fn timing(mut self, t: &Timing) -> TicketChanges {
+        self.first_response_at = Some(t.clocks.first_response_at);
+        self.paused_at = Some(t.paused_at);
+        self.paused_seconds = Some(t.paused_seconds);
+        self.original_due_at = Some(t.original_due_at);
+        self.deadlines(&t.deadlines).clocks(&t.clocks)
     }
 
     /// Sets the clock columns to `clocks`.

@@ -1,25 +1,30 @@
 //! One demo ticket's life, generated: an enterprise files it, then it is assigned, accepted,
-//! escalated, resolved, confirmed or closed on its own, each move through the ticket's state
-//! machine ([`transition`]), until the next move would lie in the future. Pure: the caller
+//! escalated, paused for the enterprise's documents, given more time, resolved, confirmed or
+//! closed on its own, with the assignee's progress feedback (some of it late) on the way; each
+//! move through the ticket's state machine ([`transition`]) and its clocks ([`Timing`]), every
+//! missed clock recorded as the periodic job records it, until the next move would lie in the
+//! future. Pure: the caller
 //! loads who can be assigned and writes what comes out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
+use serde_json::json;
 
 use super::rng::Rng;
 use crate::db::categories::Category;
 use crate::db::schema::tickets;
 use crate::db::tickets::next_breach_column;
-use crate::domain::breach::{Breaches, ClockState};
+use crate::domain::breach::{Breach, Breaches, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
-use crate::domain::sla::{self, Clocks, Deadlines, Thresholds, Warning};
+use crate::domain::sla::{self, Clocks, Thresholds, Warning};
 use crate::domain::ticket::{Action, Level, Priority, Status, transition};
-use crate::domain::time::Tz;
-use crate::domain::working_time::{DurationUnit, WorkingTime};
+use crate::domain::time::{Tz, rfc3339};
+use crate::domain::timing::{Move, Terms, Timing};
+use crate::domain::working_time::{Duration, DurationUnit, WorkingTime};
 
 /// A title per category, with the details an enterprise would give.
 const DEMANDS: &[(&str, &str, &str)] = &[
@@ -75,9 +80,11 @@ const DEMANDS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Who can be assigned where: each enterprise (id, county, primary cadre), and cadres by region.
+/// Who can be assigned where: each enterprise (id, county, primary cadre), its staff account,
+/// and cadres by region.
 pub struct Cast {
     pub enterprises: Vec<(EnterpriseId, RegionCode, Option<UserId>)>,
+    pub staff: HashMap<EnterpriseId, UserId>,
     pub cadres_by_region: BTreeMap<RegionCode, Vec<UserId>>,
 }
 
@@ -86,16 +93,39 @@ pub struct Cast {
 pub struct Step {
     pub actor: Option<UserId>,
     pub action: Action,
-    /// `None` for the filing.
+    /// `None` for the filing and for events that move nothing.
     pub from: Option<Status>,
-    pub to: Status,
+    pub to: Option<Status>,
+    pub at: NaiveDateTime,
+    pub details: serde_json::Value,
+    /// The ticket's comment (by index) or extension (by index) the event is about, whose id
+    /// is given when they are written.
+    pub comment: Option<usize>,
+    pub extension: Option<usize>,
+}
+
+/// One comment of a generated ticket.
+pub struct Said {
+    pub author: UserId,
+    pub body: &'static str,
     pub at: NaiveDateTime,
 }
 
-/// One generated ticket: its row and its events.
+/// One request for more time of a generated ticket.
+pub struct Asked {
+    pub working_days: i32,
+    pub requested_by: UserId,
+    pub requested_at: NaiveDateTime,
+    /// Approved or not, by whom and when; `None` while pending.
+    pub decision: Option<(bool, UserId, NaiveDateTime)>,
+}
+
+/// One generated ticket: its row, its events, its comments and its requests for more time.
 pub struct Generated {
     pub row: TicketRow,
     pub events: Vec<Step>,
+    pub comments: Vec<Said>,
+    pub extensions: Vec<Asked>,
 }
 
 #[derive(Insertable)]
@@ -134,7 +164,24 @@ pub struct TicketRow {
     pub resolve_unit: DurationUnit,
     pub next_breach_at: NaiveDateTime,
     pub original_due_at: NaiveDateTime,
+    pub feedback_due_at: Option<NaiveDateTime>,
+    pub accept_breached: bool,
+    pub feedback_breaches: i32,
+    pub resolve_breached: bool,
+    pub paused_at: Option<NaiveDateTime>,
+    pub paused_seconds: i64,
 }
+
+/// What the cadre tells the enterprise while working, what is asked and answered during a
+/// wait, and why more time is needed.
+const PROGRESS: &[&str] = &[
+    "已与相关部门对接，正在协调办理。",
+    "已现场走访企业，了解具体情况，正在推进。",
+    "相关材料已报送主管部门审核，请耐心等待。",
+];
+const QUESTION: &str = "请补充提供营业执照副本及项目备案材料。";
+const ANSWER: &str = "已补充上传营业执照副本及项目备案材料。";
+pub const EXTENSION_REASON: &str = "需等待上级主管部门批复，申请延期办理。";
 
 fn hours(h: f64) -> TimeDelta {
     TimeDelta::seconds((h * 3600.0) as i64)
@@ -150,8 +197,13 @@ struct Life<'a> {
     id: TicketId,
     cast: &'a Cast,
     county: RegionCode,
+    /// Who files and decides for the programme (the demo administrator).
     filer: UserId,
+    /// Who acts for the enterprise: its staff account.
+    enterprise: UserId,
     now: NaiveDateTime,
+    reckon: &'a WorkingTime<'a>,
+    terms: Terms,
     /// The SLA window in hours, which the time between moves is a share of.
     window: f64,
     /// When the last move happened.
@@ -159,20 +211,105 @@ struct Life<'a> {
     status: Status,
     level: Level,
     assignee: Option<UserId>,
-    first_response: Option<NaiveDateTime>,
+    timing: Timing,
     resolved_at: Option<NaiveDateTime>,
     closed_at: Option<NaiveDateTime>,
     rating: Option<i32>,
     resolution: Option<String>,
     events: Vec<Step>,
+    comments: Vec<Said>,
+    extensions: Vec<Asked>,
 }
 
 impl Life<'_> {
-    /// The moment a random share of the window after the last move, if it is past already.
+    /// The moment a random share of the window after the last move, if it is past already;
+    /// the assignee gives progress feedback on the way while the ticket is being worked on.
     fn next(&mut self, rng: &mut Rng, share_of_window: (f64, f64)) -> Option<NaiveDateTime> {
         let share = fraction(rng, share_of_window.0, share_of_window.1);
-        self.clock += hours(self.window * share);
+        let target = self.clock + hours(self.window * share);
+        self.reach(rng, target)
+    }
+
+    /// `target`, if it is past already, with the feedback given on the way.
+    fn reach(&mut self, rng: &mut Rng, target: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.give_feedback(rng, target.min(self.now));
+        self.clock = target;
         (self.clock < self.now).then_some(self.clock)
+    }
+
+    /// The assignee's progress comments until `until`: mostly before the feedback is owed,
+    /// now and then too late (a feedback breach, recorded when it ran out).
+    fn give_feedback(&mut self, rng: &mut Rng, until: NaiveDateTime) {
+        let mut from = self.clock;
+        while self.status == Status::InProgress
+            && let Some(owed) = self.timing.clocks.feedback_due_at
+        {
+            let late = rng.chance(12);
+            let share = fraction(rng, 0.4, if late { 1.8 } else { 0.95 });
+            let at = from + TimeDelta::seconds(((owed - from).num_seconds() as f64 * share) as i64);
+            if at >= until || at <= from {
+                return;
+            }
+            let next_feedback = |t| self.reckon.due(t, self.terms.feedback);
+            let missed = self.timing.clocks.settle(at, next_feedback);
+            self.timing.clocks.pay_feedback(at, next_feedback);
+            self.record_breaches(missed, at);
+            let body = PROGRESS[rng.below(PROGRESS.len())];
+            let comment = self.say(self.assignee, body, at);
+            self.push(Action::Comment, self.assignee, (None, None), at, comment)
+                .details = json!({ "internal": false });
+            from = at;
+        }
+    }
+
+    /// A public comment by `author` at `at`; its index among the ticket's comments.
+    fn say(
+        &mut self,
+        author: Option<UserId>,
+        body: &'static str,
+        at: NaiveDateTime,
+    ) -> Option<usize> {
+        self.comments.push(Said {
+            author: author.unwrap_or(self.filer),
+            body,
+            at,
+        });
+        Some(self.comments.len() - 1)
+    }
+
+    /// Appends an event.
+    fn push(
+        &mut self,
+        action: Action,
+        actor: Option<UserId>,
+        (from, to): (Option<Status>, Option<Status>),
+        at: NaiveDateTime,
+        comment: Option<usize>,
+    ) -> &mut Step {
+        self.events.push(Step {
+            actor,
+            action,
+            from,
+            to,
+            at,
+            details: json!({}),
+            comment,
+            extension: None,
+        });
+        self.events.last_mut().expect("just pushed")
+    }
+
+    /// The `sla_breached` events of `missed`, as the periodic job records them: within a
+    /// minute of the clock running out, or by the move at `by` that came first.
+    fn record_breaches(&mut self, missed: Vec<Breach>, by: NaiveDateTime) {
+        for breach in missed {
+            let at = (breach.due_at + TimeDelta::minutes(1)).min(by);
+            self.push(Action::SlaBreached, None, (None, None), at, None)
+                .details = json!({
+                "clock": breach.clock.as_str(),
+                "due_at": rfc3339(&breach.due_at),
+            });
+        }
     }
 
     /// A cadre of the government at the ticket's level, if it has any.
@@ -182,67 +319,154 @@ impl Life<'_> {
         Some(ids[(self.id.get() as usize) % ids.len()])
     }
 
-    /// `action` by `actor` at `at`, as the state machine moves the ticket; nothing (`None`)
-    /// when it allows no such move.
-    fn act(&mut self, action: Action, actor: Option<UserId>, at: NaiveDateTime) -> Option<()> {
+    /// `action` by `actor` at `at`, as the state machine moves the ticket and its clocks;
+    /// nothing (`None`) when it allows no such move.
+    fn act(
+        &mut self,
+        action: Action,
+        actor: Option<UserId>,
+        at: NaiveDateTime,
+    ) -> Option<&mut Step> {
         let (to, level) = transition(action, self.status, self.level, &self.county).ok()?;
-        self.events.push(Step {
-            actor,
-            action,
-            from: Some(self.status),
+        let mv = Move {
             to,
-            at,
-        });
+            responds: matches!(action, Action::Accept | Action::Resolve),
+            asks: action == Action::RequestInfo,
+        };
+        let missed = self.timing.after_move(mv, at, &self.terms, self.reckon);
+        self.record_breaches(missed, at);
+        let from = self.status;
         (self.status, self.level) = (to, level);
-        Some(())
+        Some(self.push(action, actor, (Some(from), Some(to)), at, None))
     }
 
     /// Dispatch to a cadre at the ticket's level, when it has no assignee.
     fn assign(&mut self, rng: &mut Rng) -> Option<()> {
         let at = self.next(rng, (0.01, 0.1))?;
         let cadre = self.cadre()?;
-        self.act(Action::Assign, None, at)?;
+        self.act(Action::Assign, None, at)?.details = json!({ "assignee_id": cadre });
         self.assignee = Some(cadre);
         Some(())
     }
 
-    /// The assignee takes the ticket on, a share of the window after the last move.
-    fn accept(&mut self, rng: &mut Rng, share_of_window: (f64, f64)) -> Option<()> {
-        let at = self.next(rng, share_of_window)?;
+    /// The first assignee takes the ticket on, mostly before acceptance is due, now and then
+    /// after; one at a higher level a share of the window after the last move.
+    fn accept(&mut self, rng: &mut Rng) -> Option<()> {
+        let at = if self.timing.clocks.first_response_at.is_none() {
+            let filed = self.terms.filed_at;
+            let window = (self.timing.deadlines.response_due_at - filed).num_seconds() as f64;
+            let late = rng.chance(8);
+            let share = fraction(rng, 0.1, if late { 2.5 } else { 0.95 });
+            let target = filed + TimeDelta::seconds((window * share) as i64);
+            self.reach(rng, target.max(self.clock + TimeDelta::minutes(5)))?
+        } else {
+            self.next(rng, (0.01, 0.1))?
+        };
         self.act(Action::Accept, self.assignee, at)?;
-        self.first_response.get_or_insert(at);
         Some(())
     }
 
+    /// The assignee asks the enterprise for documents, which it sends some hours or days on;
+    /// `None` while it has not answered yet.
+    fn wait_for_enterprise(&mut self, rng: &mut Rng) -> Option<()> {
+        let at = self.next(rng, (0.05, 0.3))?;
+        let question = self.say(self.assignee, QUESTION, at);
+        let step = self.act(Action::RequestInfo, self.assignee, at)?;
+        (step.details, step.comment) = (json!({ "question": QUESTION }), question);
+        let at = self.clock + hours(fraction(rng, 2.0, 150.0));
+        self.clock = at;
+        if at >= self.now {
+            return None;
+        }
+        let answer = self.say(Some(self.enterprise), ANSWER, at);
+        let step = self.act(Action::ProvideInfo, Some(self.enterprise), at)?;
+        (step.details, step.comment) = (json!({ "answer": ANSWER }), answer);
+        Some(())
+    }
+
+    /// The assignee asks for more time, which the programme approves (mostly) or rejects a
+    /// day or two on; it waits in the approval queue when that lies in the future.
+    fn ask_for_time(&mut self, rng: &mut Rng) {
+        let Some(at) = self.next(rng, (0.2, 0.6)) else {
+            return;
+        };
+        let (Some(assignee), days) = (self.assignee, [3, 5, 10][rng.below(3)]) else {
+            return;
+        };
+        self.extensions.push(Asked {
+            working_days: days,
+            requested_by: assignee,
+            requested_at: at,
+            decision: None,
+        });
+        let index = self.extensions.len() - 1;
+        let step = self.push(
+            Action::ExtensionRequested,
+            Some(assignee),
+            (None, None),
+            at,
+            None,
+        );
+        (step.details, step.extension) = (json!({ "working_days": days }), Some(index));
+        let decided_at = at + hours(fraction(rng, 1.0, 120.0));
+        if decided_at >= self.now {
+            return;
+        }
+        let approve = rng.chance(75);
+        self.give_feedback(rng, decided_at);
+        self.clock = decided_at;
+        self.extensions[index].decision = Some((approve, self.filer, decided_at));
+        let mut details = json!({ "working_days": days });
+        let action = if approve {
+            let before = self.timing.deadlines.due_at;
+            let extension = Duration::new(days as u32, DurationUnit::WorkingDays).expect("1 to 30");
+            let thresholds = Thresholds::default();
+            let missed =
+                self.timing
+                    .extend(extension, decided_at, &self.terms, self.reckon, thresholds);
+            self.record_breaches(missed, decided_at);
+            details["due_at_before"] = rfc3339(&before).into();
+            details["due_at_after"] = rfc3339(&self.timing.deadlines.due_at).into();
+            Action::ExtensionApproved
+        } else {
+            Action::ExtensionRejected
+        };
+        let step = self.push(action, Some(self.filer), (None, None), decided_at, None);
+        (step.details, step.extension) = (details, Some(index));
+    }
+
     /// The walk through the lifecycle; it stops (`None`) where the next move lies in the future
-    /// or the ticket waits. `withdraws`, `escalates` and `stalls` are drawn beforehand.
-    fn live(
-        &mut self,
-        rng: &mut Rng,
-        withdraws: bool,
-        escalates: bool,
-        stalls: bool,
-    ) -> Option<()> {
+    /// or the ticket waits. What happens to it is drawn beforehand.
+    fn live(&mut self, rng: &mut Rng, plot: Plot) -> Option<()> {
         if self.assignee.is_none() {
             self.assign(rng)?;
         }
-        if withdraws {
-            let at = self.next(rng, (0.05, 0.3))?;
-            return self.act(Action::Withdraw, Some(self.filer), at);
+        if plot.withdraws {
+            let at = self.next(rng, (0.01, 0.15))?;
+            self.act(Action::Withdraw, Some(self.enterprise), at)?;
+            return Some(());
         }
-        self.accept(rng, (0.01, 0.12))?;
-        if escalates {
+        self.accept(rng)?;
+        if plot.escalates {
             let at = self.next(rng, (0.05, 0.2))?;
             self.act(Action::Escalate, self.assignee, at)?;
             self.assignee = None;
-            if stalls {
+            if plot.stalls {
                 // Waiting for dispatch at the level above.
                 return None;
             }
             self.assign(rng)?;
-            self.accept(rng, (0.01, 0.1))?;
+            self.accept(rng)?;
         }
-        if stalls {
+        if plot.waits {
+            self.wait_for_enterprise(rng)?;
+        }
+        if plot.extends {
+            self.ask_for_time(rng);
+        }
+        if plot.stalls {
+            // Still being worked on: its feedback owed, given or missed, until now.
+            self.give_feedback(rng, self.now);
             return None;
         }
         // Most are resolved well in time; about one in six runs past its due time.
@@ -257,20 +481,42 @@ impl Life<'_> {
     fn settle(&mut self, rng: &mut Rng, resolved_at: NaiveDateTime) -> Option<()> {
         let slow = rng.chance(10);
         let at = self.clock + hours(fraction(rng, 2.0, if slow { 200.0 } else { 100.0 }));
-        if at >= self.now {
+        let auto = resolved_at + TimeDelta::days(7);
+        if at.min(auto) >= self.now {
             return None;
         }
-        if at - resolved_at > TimeDelta::days(7) {
-            let auto = resolved_at + TimeDelta::days(7);
+        if at > auto {
             self.act(Action::AutoClose, None, auto)?;
             self.closed_at = Some(auto);
         } else {
-            self.act(Action::Confirm, Some(self.filer), at)?;
+            let rating = 3 + rng.below(3) as i32;
+            self.act(Action::Confirm, Some(self.enterprise), at)?
+                .details = json!({ "rating": rating });
             self.closed_at = Some(at);
-            self.rating = Some(3 + rng.below(3) as i32);
+            self.rating = Some(rating);
         }
         Some(())
     }
+
+    /// The clocks that ran out by now are recorded, as the periodic job would have.
+    fn until_now(&mut self) {
+        let next_feedback = |t| self.reckon.due(t, self.terms.feedback);
+        let missed = self.timing.clocks.settle(self.now, next_feedback);
+        self.record_breaches(missed, self.now);
+    }
+}
+
+/// What will happen to a ticket, drawn when it is filed.
+#[derive(Clone, Copy)]
+struct Plot {
+    withdraws: bool,
+    escalates: bool,
+    /// Some recent tickets stall before resolution, so warnings of every colour show.
+    stalls: bool,
+    /// The cadre waits for documents from the enterprise.
+    waits: bool,
+    /// The cadre asks for more time.
+    extends: bool,
 }
 
 /// What a ticket is about when it is filed.
@@ -341,41 +587,82 @@ pub fn generate(
         actor: Some(filer),
         action: Action::File,
         from: None,
-        to: status,
+        to: Some(status),
         at: created,
+        details: json!({}),
+        comment: None,
+        extension: None,
+    };
+    let timing = Timing {
+        deadlines,
+        clocks: ClockState {
+            status,
+            response_due_at: deadlines.response_due_at,
+            first_response_at: None,
+            due_at: deadlines.due_at,
+            feedback_due_at: None,
+            breaches: Breaches::default(),
+        },
+        paused_at: None,
+        paused_seconds: 0,
+        original_due_at: deadlines.due_at,
     };
     let mut life = Life {
         id,
         cast,
         county: demand.county.clone(),
         filer,
+        enterprise: cast
+            .staff
+            .get(&demand.enterprise_id)
+            .copied()
+            .unwrap_or(filer),
         now,
+        reckon: reckoner,
+        terms: Terms {
+            filed_at: created,
+            feedback: clocks.feedback,
+            resolve_unit: clocks.resolve.unit(),
+        },
         window: (deadlines.due_at - created).num_seconds() as f64 / 3600.0,
         clock: created,
         status,
         level: Level::County,
         assignee: demand.primary,
-        first_response: None,
+        timing,
         resolved_at: None,
         closed_at: None,
         rating: None,
         resolution: None,
         events: vec![filing],
+        comments: vec![],
+        extensions: vec![],
     };
-    let withdraws = rng.chance(5);
-    let escalates = rng.chance(12);
-    // A backlog: some recent tickets stall before resolution, so warnings of every colour show.
-    let stalls = created > now - TimeDelta::days(30) && rng.chance(12);
-    life.live(rng, withdraws, escalates, stalls);
+    let plot = Plot {
+        withdraws: rng.chance(5),
+        escalates: rng.chance(12),
+        stalls: created > now - TimeDelta::days(30) && rng.chance(12),
+        waits: rng.chance(10),
+        extends: rng.chance(8),
+    };
+    life.live(rng, plot);
+    life.until_now();
+    // Events in the order they happened (a breach may be recorded before the move that
+    // followed it was drawn).
+    life.events.sort_by_key(|e| e.at);
     Generated {
-        row: row(&life, &demand, (&deadlines, &clocks), tz),
+        row: row(&life, &demand, &clocks, tz),
         events: life.events,
+        comments: life.comments,
+        extensions: life.extensions,
     }
 }
 
 /// The stored row of a ticket filed for `demand` as it is at the end of its `life`.
-fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz) -> TicketRow {
+fn row(life: &Life, demand: &Demand, clocks: &Clocks, tz: Tz) -> TicketRow {
     let created = demand.created;
+    let t = &life.timing;
+    let d = &t.deadlines;
     let counted = sla::counted(life.status.clocks_run(), life.now, d);
     TicketRow {
         id: life.id,
@@ -394,7 +681,7 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
         yellow_at: d.yellow_at,
         orange_at: d.orange_at,
         red_at: d.red_at,
-        first_response_at: life.first_response,
+        first_response_at: t.clocks.first_response_at,
         first_resolved_at: life.resolved_at,
         resolved_at: life.resolved_at,
         closed_at: life.closed_at,
@@ -409,15 +696,13 @@ fn row(life: &Life, demand: &Demand, (d, clocks): (&Deadlines, &Clocks), tz: Tz)
         filed_month: Month::of(created, tz).to_string(),
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
-        // Clocks it missed are left for the periodic job to record.
-        next_breach_at: next_breach_column(&ClockState {
-            status: life.status,
-            response_due_at: d.response_due_at,
-            first_response_at: life.first_response,
-            due_at: d.due_at,
-            feedback_due_at: None,
-            breaches: Breaches::default(),
-        }),
-        original_due_at: d.due_at,
+        next_breach_at: next_breach_column(&t.clocks),
+        original_due_at: t.original_due_at,
+        feedback_due_at: t.clocks.feedback_due_at,
+        accept_breached: t.clocks.breaches.accept,
+        feedback_breaches: t.clocks.breaches.feedback,
+        resolve_breached: t.clocks.breaches.resolve,
+        paused_at: t.paused_at,
+        paused_seconds: t.paused_seconds,
     }
 }

@@ -1,5 +1,5 @@
-//! Demo tickets: spread over the past year, in every state of the lifecycle, with realistic
-//! categories, some escalated, some overdue (each one's life: [`ticket_life`](super::ticket_life)).
+//! Demo tickets: spread over the past year (its holidays too), in every state of the
+//! lifecycle, with realistic categories, some escalated, paused, extended, overdue (each one's life: [`ticket_life`](super::ticket_life)).
 //! Each is written with its events and its share of the statistics counters, exactly as the
 //! service would have written them, so `verify-stats` holds on a demo database too. Written in
 //! batches of multi-row inserts.
@@ -10,16 +10,20 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::rng::Rng;
-use super::ticket_life::{Cast, Generated, generate};
+use super::ticket_life::{Cast, EXTENSION_REASON, Generated, generate};
 use crate::db::categories;
 use crate::db::counters::{self, CounterRow, WarningRow};
-use crate::db::schema::{enterprise_cadres, enterprises, ticket_events, tickets, users};
+use crate::db::extensions::Extension;
+use crate::db::schema::{
+    enterprise_cadres, enterprises, ticket_comments, ticket_events, ticket_extensions, tickets,
+    users,
+};
 use crate::db::{DbConnection, DbError};
-use crate::domain::ids::{TicketId, UserId};
+use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
 use crate::domain::rollup::{CountedFacts, Counters, Month, WarningCounts};
-use crate::domain::ticket::Status;
+use crate::domain::ticket::{ExtensionStatus, Status};
 use crate::domain::time::Tz;
 use crate::domain::working_time::WorkingTime;
 
@@ -53,8 +57,17 @@ fn cast(conn: &mut DbConnection, range: &CodeRange) -> Result<Cast, DbError> {
             cadres_by_region.entry(region).or_default().push(id);
         }
     }
+    let staff = users::table
+        .filter(users::role.eq(Role::Enterprise))
+        .filter(users::active.eq(true))
+        .filter(users::enterprise_id.is_not_null())
+        .select((users::enterprise_id.assume_not_null(), users::id))
+        .load::<(EnterpriseId, UserId)>(conn)?
+        .into_iter()
+        .collect();
     Ok(Cast {
         enterprises,
+        staff,
         cadres_by_region,
     })
 }
@@ -77,7 +90,7 @@ impl Tally {
             rating: r.rating,
             response_due_at: r.response_due_at,
             first_response_at: r.first_response_at,
-            feedback_breaches: 0,
+            feedback_breaches: r.feedback_breaches,
             original_due_at: r.original_due_at,
         };
         let counts = Counters::of(&facts);
@@ -138,6 +151,16 @@ pub fn fill(
         .first::<Option<i64>>(conn)?
         .unwrap_or(0)
         + 1;
+    let mut ids = Ids {
+        comment: ticket_comments::table
+            .select(diesel::dsl::max(ticket_comments::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0),
+        extension: ticket_extensions::table
+            .select(diesel::dsl::max(ticket_extensions::id))
+            .first::<Option<i64>>(conn)?
+            .unwrap_or(0),
+    };
     let mut rng = Rng::new(seed ^ 0x7469_636b_6574);
     let mut tally = Tally::default();
     for start in (0..count).step_by(BATCH) {
@@ -156,32 +179,84 @@ pub fn fill(
             })
             .collect();
         batch.iter().for_each(|g| tally.add(g, tz));
-        insert(conn, batch)?;
+        insert(conn, batch, &mut ids)?;
     }
-    // Bring PostgreSQL's id sequence past the ids given here (SQLite follows by itself).
+    // Bring PostgreSQL's id sequences past the ids given here (SQLite follows by itself).
     if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query(
-            "SELECT setval(pg_get_serial_sequence('tickets', 'id'), (SELECT MAX(id) FROM tickets))",
-        )
-        .execute(pg)?;
+        for table in ["tickets", "ticket_comments", "ticket_extensions"] {
+            diesel::sql_query(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 GREATEST((SELECT MAX(id) FROM {table}), 1))"
+            ))
+            .execute(pg)?;
+        }
     }
     tally.write(conn)?;
     Ok(count)
 }
 
-/// Inserts generated tickets and their events.
-fn insert(conn: &mut DbConnection, batch: Vec<Generated>) -> Result<(), DbError> {
+/// The last comment and extension ids given, which the next ones follow.
+struct Ids {
+    comment: i64,
+    extension: i64,
+}
+
+/// Inserts generated tickets with their events, comments and requests for more time.
+fn insert(conn: &mut DbConnection, batch: Vec<Generated>, ids: &mut Ids) -> Result<(), DbError> {
     let mut rows = Vec::with_capacity(batch.len());
     let mut events = Vec::new();
+    let mut comments = Vec::new();
+    let mut extensions = Vec::new();
     for g in batch {
-        for step in &g.events {
+        let ticket = g.row.id;
+        let (first_comment, first_extension) = (ids.comment + 1, ids.extension + 1);
+        for said in &g.comments {
+            ids.comment += 1;
+            comments.push((
+                ticket_comments::id.eq(ids.comment),
+                ticket_comments::ticket_id.eq(ticket),
+                ticket_comments::author_id.eq(said.author),
+                ticket_comments::body.eq(said.body),
+                ticket_comments::internal.eq(false),
+                ticket_comments::created_at.eq(said.at),
+            ));
+        }
+        for asked in g.extensions {
+            ids.extension += 1;
+            let decision = asked.decision;
+            extensions.push(Extension {
+                id: ids.extension,
+                ticket_id: ticket,
+                county_code: g.row.county_code.clone(),
+                working_days: asked.working_days,
+                reason: EXTENSION_REASON.to_owned(),
+                status: match decision {
+                    None => ExtensionStatus::Pending,
+                    Some((true, ..)) => ExtensionStatus::Approved,
+                    Some((false, ..)) => ExtensionStatus::Rejected,
+                },
+                requested_by: asked.requested_by,
+                requested_at: asked.requested_at,
+                decided_by: decision.map(|(_, by, _)| by),
+                decided_at: decision.map(|(.., at)| at),
+                decision_comment: None,
+            });
+        }
+        for step in g.events {
+            let mut details = step.details;
+            if let Some(i) = step.comment {
+                details["comment_id"] = (first_comment + i as i64).into();
+            }
+            if let Some(i) = step.extension {
+                details["extension_id"] = (first_extension + i as i64).into();
+            }
             events.push((
-                ticket_events::ticket_id.eq(g.row.id),
+                ticket_events::ticket_id.eq(ticket),
                 ticket_events::actor_id.eq(step.actor),
                 ticket_events::action.eq(step.action.as_str()),
                 ticket_events::from_status.eq(step.from.map(Status::as_str)),
-                ticket_events::to_status.eq(Some(step.to.as_str())),
-                ticket_events::details.eq("{}"),
+                ticket_events::to_status.eq(step.to.map(Status::as_str)),
+                ticket_events::details.eq(details.to_string()),
                 ticket_events::internal.eq(false),
                 ticket_events::created_at.eq(step.at),
             ));
@@ -192,6 +267,14 @@ fn insert(conn: &mut DbConnection, batch: Vec<Generated>) -> Result<(), DbError>
     crate::on_backend!(conn, |c| insert.execute(c))?;
     for chunk in events.chunks(BATCH) {
         let insert = diesel::insert_into(ticket_events::table).values(chunk);
+        crate::on_backend!(conn, |c| insert.execute(c))?;
+    }
+    for chunk in comments.chunks(BATCH) {
+        let insert = diesel::insert_into(ticket_comments::table).values(chunk);
+        crate::on_backend!(conn, |c| insert.execute(c))?;
+    }
+    for chunk in extensions.chunks(BATCH) {
+        let insert = diesel::insert_into(ticket_extensions::table).values(chunk);
         crate::on_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(())

@@ -15,6 +15,7 @@ pub mod sla;
 pub mod text;
 pub mod ticket;
 pub mod time;
+pub mod timing;
 pub mod uscc;
 pub mod work_hours;
 pub mod working_time;

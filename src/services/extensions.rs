@@ -17,7 +17,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::ids::TicketId;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
-use crate::domain::sla::{self, Deadlines, Thresholds};
+use crate::domain::sla::{self, Thresholds};
 use crate::domain::text::ShortText;
 use crate::domain::ticket::{Action, ExtensionStatus, MAX_EXTENSION_DAYS};
 use crate::domain::time;
@@ -223,33 +223,16 @@ impl Deciding<'_> {
                     extension.working_days
                 ))
             })?;
-        let due_at = reckoner.due(ticket.due_at, days);
-        let colours = sla::colours(
-            ticket.created_at,
-            due_at,
-            ticket.resolve_unit,
-            reckoner,
-            self.thresholds,
-        );
-        let deadlines = Deadlines {
-            due_at,
-            yellow_at: colours.yellow_at,
-            orange_at: colours.orange_at,
-            red_at: colours.red_at,
-            ..ticket.deadlines()
-        };
-        let counted = sla::counted(ticket.status.clocks_run(), self.now, &deadlines);
+        let mut timing = ticket.timing();
         // Clocks that ran out before the approval are recorded first; the resolve clock then
         // runs to the new due time.
-        let mut clocks = ticket.clock_state();
-        let missed = clocks.settle(self.now, |from| reckoner.due(from, ticket.feedback_sla));
-        clocks.due_at = due_at;
+        let missed = timing.extend(days, self.now, &ticket.terms(), reckoner, self.thresholds);
+        let counted = sla::counted(ticket.status.clocks_run(), self.now, &timing.deadlines);
         let changes = TicketChanges {
             updated_at: Some(self.now),
             ..TicketChanges::default()
         }
-        .deadlines(&deadlines)
-        .clocks(&clocks);
+        .timing(&timing);
         let moved = write_versioned(c, ticket, changes, counted, Precondition::None)?;
         if moved.is_some() {
             breaches::write_events(c, ticket.id, &missed, self.now)?;

@@ -7,12 +7,12 @@ use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
 use crate::db::{DbConnection, counters, write_transaction};
-use crate::domain::breach::Breach;
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
 use crate::domain::text::{LongText, ShortText};
 use crate::domain::ticket::{self as lifecycle, Action, Status};
+use crate::domain::timing::Move;
 use crate::domain::working_time::WorkingTime;
 use crate::error::{Error, FieldErrors};
 use crate::services::breaches;
@@ -150,7 +150,7 @@ impl ActionInput {
     }
 
     /// The columns the move sets besides version, the warning count ([`write_versioned`] sets
-    /// those) and the clocks ([`clocks_after`]): status, level, and what the move carries.
+    /// those) and the clocks (`Timing::after_move`): status, level, and what the move carries.
     fn changes(
         &self,
         ticket: &Ticket,
@@ -164,13 +164,10 @@ impl ActionInput {
             updated_at: Some(now),
             ..TicketChanges::default()
         };
-        let responded = Some(Some(ticket.first_response_at.unwrap_or(now)));
         match self {
             ActionInput::Assign { assignee_id } => changes.assignee_id = Some(Some(*assignee_id)),
-            ActionInput::Accept => changes.first_response_at = responded,
             ActionInput::Escalate { .. } => changes.assignee_id = Some(None),
             ActionInput::Resolve { resolution } => {
-                changes.first_response_at = responded;
                 changes.first_resolved_at = Some(Some(ticket.first_resolved_at.unwrap_or(now)));
                 changes.resolved_at = Some(Some(now));
                 changes.resolution = Some(Some(resolution.clone()));
@@ -184,8 +181,10 @@ impl ActionInput {
                 changes.resolved_at = Some(None);
                 changes.reopen_count = Some(ticket.reopen_count + 1);
             }
-            ActionInput::RequestInfo { .. } => changes.paused_at = Some(Some(now)),
-            ActionInput::Withdraw { .. } | ActionInput::ProvideInfo { .. } => {}
+            ActionInput::Accept
+            | ActionInput::Withdraw { .. }
+            | ActionInput::RequestInfo { .. }
+            | ActionInput::ProvideInfo { .. } => {}
         }
         changes
     }
@@ -307,14 +306,15 @@ fn attempt(
     if let ActionInput::Assign { assignee_id } = mv {
         check_assignee(c, &ticket, *assignee_id)?;
     }
-    let (changes, missed, deadlines) = clocks_after(
-        &ticket,
-        mv,
-        status,
-        mv.changes(&ticket, status, level, now),
-        Moment { now, reckon },
-    );
-    let counted = sla::counted(status.clocks_run(), now, &deadlines);
+    let mut timing = ticket.timing();
+    let clocks_move = Move {
+        to: status,
+        responds: matches!(mv, ActionInput::Accept | ActionInput::Resolve { .. }),
+        asks: matches!(mv, ActionInput::RequestInfo { .. }),
+    };
+    let missed = timing.after_move(clocks_move, now, &ticket.terms(), reckon);
+    let changes = mv.changes(&ticket, status, level, now).timing(&timing);
+    let counted = sla::counted(status.clocks_run(), now, &timing.deadlines);
     let Some(updated) = write_versioned(c, &ticket, changes, counted, precondition)? else {
         return Ok(None);
     };
@@ -338,51 +338,6 @@ fn attempt(
         },
     )?;
     Ok(Some(updated))
-}
-
-/// The move's `changes` with the ticket's clocks after it, the clocks that ran out before it,
-/// and its deadlines after it: a wait for the enterprise that ends moves the resolve deadline, the colours and the
-/// feedback owed later by the time waited; the question asked pays the feedback owed; entering
-/// and leaving work start and stop the feedback clock.
-fn clocks_after(
-    ticket: &Ticket,
-    mv: &ActionInput,
-    status: Status,
-    changes: TicketChanges,
-    Moment { now, reckon }: Moment,
-) -> (TicketChanges, Vec<Breach>, sla::Deadlines) {
-    let feedback = ticket.feedback_sla;
-    let next_feedback = |from| reckon.due(from, feedback);
-    let mut clocks = ticket.clock_state();
-    let missed = clocks.settle(now, next_feedback);
-    if let ActionInput::RequestInfo { .. } = mv {
-        clocks.pay_feedback(now, next_feedback);
-    }
-    let mut changes = changes;
-    let mut deadlines = ticket.deadlines();
-    if let Some(since) = ticket.paused_at
-        && status != Status::AwaitingEnterprise
-    {
-        let (moved, waited) = sla::after_wait(&deadlines, since, now, ticket.resolve_unit, reckon);
-        deadlines = moved;
-        clocks.due_at = moved.due_at;
-        clocks.feedback_due_at = clocks.feedback_due_at.map(|due| {
-            let waited = reckon.elapsed(since, now, feedback.unit());
-            reckon.later(due, waited, feedback.unit())
-        });
-        changes = changes.deadlines(&moved);
-        // The due time as filed waits too: only an extension sets the two apart.
-        changes.original_due_at =
-            Some(reckon.later(ticket.original_due_at, waited, ticket.resolve_unit));
-        changes.paused_at = Some(None);
-        changes.paused_seconds = Some(ticket.paused_seconds + waited.num_seconds());
-    }
-    clocks.status = status;
-    if let Some(first_response_at) = changes.first_response_at {
-        clocks.first_response_at = first_response_at;
-    }
-    clocks.follow_move(ticket.status, now, next_feedback);
-    (changes.clocks(&clocks), missed, deadlines)
 }
 
 /// A caller's move, from the API.

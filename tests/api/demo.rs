@@ -143,11 +143,26 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
         .await
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");
+    // The demo recorded every clock that ran out and closed what the week closes, as the
+    // periodic job would have: its first round finds nothing left.
+    let report = enterprise_assist::jobs::run_once(&app.state, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.breaches_recorded,
+            report.auto_closed,
+            report.warnings_advanced
+        ),
+        (0, 0, 0),
+        "{report:?}"
+    );
     let admin = token(app, "demo.admin").await;
     for status in [
         "submitted",
         "assigned",
         "in_progress",
+        "awaiting_enterprise",
         "resolved",
         "closed",
         "withdrawn",
@@ -186,7 +201,75 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
             200,
         )
         .await;
-    assert_eq!(stats["totals"]["filed"], 3000);
+    let totals = &stats["totals"];
+    assert_eq!(totals["filed"], 3000);
+    // The programme's figures are not trivial: some acceptance late, feedback missed, time
+    // given, and fewer on time against the due times as filed.
+    let rate = |name: &str| totals[name].as_f64().unwrap();
+    assert!(
+        (0.5..1.0).contains(&rate("accepted_on_time_rate")),
+        "{totals}"
+    );
+    assert!(
+        totals["feedback_breaches"].as_i64().unwrap() > 0,
+        "{totals}"
+    );
+    assert!(totals["extended"].as_i64().unwrap() > 0, "{totals}");
+    assert!(
+        rate("on_time_rate_original") < rate("on_time_rate"),
+        "{totals}"
+    );
+    for clock in ["accept", "feedback", "resolve"] {
+        let breached = items(
+            app,
+            &admin,
+            &format!("/api/v1/tickets?breached={clock}&limit=1"),
+        )
+        .await;
+        assert_eq!(breached.len(), 1, "no ticket missed its {clock} clock");
+    }
+    // A wait for the enterprise: asked and answered in comments the events name.
+    let paused = items(app, &admin, "/api/v1/tickets?status=closed&limit=200").await;
+    let paused = paused
+        .iter()
+        .find(|t| t["paused_hours"].as_f64().unwrap() > 0.0)
+        .expect("a closed ticket waited for its enterprise");
+    let id = paused["id"].as_i64().unwrap();
+    let events = items(
+        app,
+        &admin,
+        &format!("/api/v1/tickets/{id}/events?limit=100"),
+    )
+    .await;
+    let comments = items(
+        app,
+        &admin,
+        &format!("/api/v1/tickets/{id}/comments?limit=100"),
+    )
+    .await;
+    for action in ["request_info", "provide_info"] {
+        let event = events
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {events:?}"));
+        assert!(
+            comments
+                .iter()
+                .any(|c| c["id"] == event["details"]["comment_id"]),
+            "{event} names no comment of {comments:?}"
+        );
+    }
+    let times: Vec<&str> = events
+        .iter()
+        .map(|e| e["created_at"].as_str().unwrap())
+        .collect();
+    assert!(
+        times.is_sorted(),
+        "events in the order they happened: {times:?}"
+    );
+    // Requests for more time, decided and pending, with the events that name them.
+    let queue = items(app, &admin, "/api/v1/extensions?limit=100").await;
+    assert!(!queue.is_empty(), "the approval queue has pending requests");
 }
 
 /// `demo --help` lists the demo's own options, each described, and the database it writes to;
