@@ -117,3 +117,132 @@ impl Timing {
         missed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use super::*;
+    use crate::domain::breach::{Breaches, Clock};
+    use crate::domain::calendar::{Calendar, bundled_years};
+    use crate::domain::sla::Clocks;
+    use crate::domain::work_hours::WorkHours;
+
+    static CALENDAR: LazyLock<Calendar> = LazyLock::new(|| Calendar::new(1, bundled_years()));
+    static HOURS: LazyLock<WorkHours> = LazyLock::new(WorkHours::default);
+
+    fn reckon() -> WorkingTime<'static> {
+        WorkingTime::new(&CALENDAR, &HOURS, chrono_tz::Asia::Shanghai)
+    }
+
+    /// An instant written in programme time (+08:00), as stored (UTC).
+    fn cst(text: &str) -> NaiveDateTime {
+        chrono::DateTime::parse_from_str(&format!("{text} +08:00"), "%Y-%m-%d %H:%M %z")
+            .unwrap()
+            .naive_utc()
+    }
+
+    fn days(n: u32) -> Duration {
+        Duration::new(n, DurationUnit::WorkingDays).unwrap()
+    }
+
+    /// A ticket filed Monday 2026-03-02 09:00: accept in 1 working day, feedback every 3,
+    /// resolve in 10, each due at the end of its last working day (resolve: Monday
+    /// 2026-03-16 17:30); the working day is 09:00-12:00 and 13:30-17:30.
+    fn filed() -> (Timing, Terms) {
+        let clocks = Clocks {
+            accept: days(1),
+            feedback: days(3),
+            resolve: days(10),
+        };
+        let at = cst("2026-03-02 09:00");
+        let d = sla::deadlines(at, &clocks, &reckon(), Thresholds::default());
+        let timing = Timing {
+            deadlines: d,
+            clocks: ClockState {
+                status: Status::Assigned,
+                response_due_at: d.response_due_at,
+                first_response_at: None,
+                due_at: d.due_at,
+                feedback_due_at: None,
+                breaches: Breaches::default(),
+            },
+            paused_at: None,
+            paused_seconds: 0,
+            original_due_at: d.due_at,
+        };
+        let terms = Terms {
+            filed_at: at,
+            feedback: clocks.feedback,
+            resolve_unit: DurationUnit::WorkingDays,
+        };
+        (timing, terms)
+    }
+
+    fn to(status: Status) -> Move {
+        Move {
+            to: status,
+            responds: status == Status::InProgress,
+            asks: status == Status::AwaitingEnterprise,
+        }
+    }
+
+    #[test]
+    fn a_late_acceptance_records_the_accept_clock_and_starts_the_feedback_clock() {
+        let (mut t, terms) = filed();
+        assert_eq!(t.deadlines.due_at, cst("2026-03-16 17:30"));
+        let at = cst("2026-03-04 10:00");
+        let missed = t.after_move(to(Status::InProgress), at, &terms, &reckon());
+        assert_eq!(missed.len(), 1);
+        assert_eq!(missed[0].clock, Clock::Accept);
+        assert_eq!(t.clocks.first_response_at, Some(at));
+        // Three working days on: Monday's end.
+        assert_eq!(t.clocks.feedback_due_at, Some(cst("2026-03-09 17:30")));
+    }
+
+    #[test]
+    fn a_wait_moves_the_deadlines_and_the_due_time_as_filed_by_the_working_time_waited() {
+        let (mut t, terms) = filed();
+        let r = reckon();
+        t.after_move(to(Status::InProgress), cst("2026-03-02 10:00"), &terms, &r);
+        // Asked on Wednesday 09:00, answered on Friday 09:00: two working days waited.
+        t.after_move(
+            to(Status::AwaitingEnterprise),
+            cst("2026-03-04 09:00"),
+            &terms,
+            &r,
+        );
+        assert_eq!(t.paused_at, Some(cst("2026-03-04 09:00")));
+        // The question paid the feedback owed.
+        assert_eq!(t.clocks.feedback_due_at, Some(cst("2026-03-09 17:30")));
+        let missed = t.after_move(to(Status::InProgress), cst("2026-03-06 09:00"), &terms, &r);
+        assert!(missed.is_empty());
+        assert_eq!(t.paused_at, None);
+        assert_eq!(t.paused_seconds, 2 * 7 * 3600);
+        assert_eq!(t.deadlines.due_at, cst("2026-03-18 17:30"));
+        assert_eq!(t.original_due_at, cst("2026-03-18 17:30"));
+        assert_eq!(t.clocks.due_at, t.deadlines.due_at);
+        assert_eq!(t.clocks.feedback_due_at, Some(cst("2026-03-11 17:30")));
+    }
+
+    #[test]
+    fn an_extension_moves_the_due_time_and_the_colours_but_not_the_due_time_as_filed() {
+        let (mut t, terms) = filed();
+        let r = reckon();
+        t.after_move(to(Status::InProgress), cst("2026-03-02 10:00"), &terms, &r);
+        let before = t.deadlines;
+        let missed = t.extend(
+            days(5),
+            cst("2026-03-03 10:00"),
+            &terms,
+            &r,
+            Thresholds::default(),
+        );
+        assert!(missed.is_empty());
+        assert_eq!(t.deadlines.due_at, cst("2026-03-23 17:30"));
+        assert_eq!(t.clocks.due_at, t.deadlines.due_at);
+        assert_eq!(t.original_due_at, before.due_at);
+        assert!(t.deadlines.red_at > before.red_at && t.deadlines.yellow_at > before.yellow_at);
+        assert_eq!(t.deadlines.response_due_at, before.response_due_at);
+    }
+}
