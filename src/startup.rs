@@ -121,7 +121,8 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
-            app.default_service(web::to(openapi::no_route))
+            app.configure(routes::web::configure)
+                .default_service(web::to(openapi::no_route))
         })
         .client_request_timeout(Duration::from_secs(limits.client_request_timeout_secs))
         .client_disconnect_timeout(Duration::from_secs(1))

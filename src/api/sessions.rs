@@ -9,11 +9,18 @@ pub struct Login {
     pub username: String,
     #[schema(example = "correct horse battery staple")]
     pub password: String,
+    /// For a web page: the refresh token is set as an HttpOnly cookie (`ea_refresh`, sent only
+    /// to `/api/v1/auth/` and only by this site) instead of being answered, so that no script
+    /// on the page can read it; `refresh` and `logout` then take it from the cookie.
+    #[serde(default)]
+    pub refresh_cookie: bool,
 }
 
+/// The refresh token, in the body or (for a session begun with `refresh_cookie`) in the cookie.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
-    pub refresh_token: String,
+    /// Required unless the `ea_refresh` cookie carries it.
+    pub refresh_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

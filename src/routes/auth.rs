@@ -1,6 +1,7 @@
 //! `/auth`: logging in and out, refreshing, client credentials; and `/me`.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::extract::Json;
 use crate::api::sessions::{
@@ -20,7 +21,7 @@ use crate::state::AppState;
     tag = "auth",
     request_body = Login,
     responses(
-        (status = 200, description = "An access token and a refresh token", body = TokenResponse),
+        (status = 200, description = "An access token and a refresh token (with `refresh_cookie`, the refresh token is set in the `ea_refresh` cookie and left out of the body)", body = TokenResponse),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Invalid username or password", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -33,47 +34,97 @@ use crate::state::AppState;
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     address: ClientAddress,
     Json(input): Json<Login>,
-) -> Result<web::Json<TokenResponse>, Error> {
-    Ok(web::Json(sessions::login(&state, input, address).await?))
+) -> Result<HttpResponse, Error> {
+    let in_cookie = input.refresh_cookie;
+    let tokens = sessions::login(&state, input, address).await?;
+    Ok(answer(&req, tokens, in_cookie))
 }
 
 /// Exchange a refresh token for a new pair; the presented one is spent. The session keeps its
-/// start: refreshing never takes it past its absolute lifetime.
+/// start: refreshing never takes it past its absolute lifetime. A token from the cookie is
+/// answered in the cookie.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 200, description = "A new access token and refresh token", body = TokenResponse),
+        (status = 200, description = "A new access token and refresh token (the refresh token in the `ea_refresh` cookie when the presented one came from it)", body = TokenResponse),
         (status = 401, description = "Invalid, spent, revoked or expired refresh token, a session past SESSION_LIFETIME_SECS, or a deactivated account or enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing field", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No refresh token, in the body or the cookie", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Json(input): Json<RefreshRequest>,
-) -> Result<web::Json<TokenResponse>, Error> {
-    Ok(web::Json(sessions::refresh(&state, input).await?))
+) -> Result<HttpResponse, Error> {
+    let (presented, in_cookie) = presented(&req, input)?;
+    let tokens = sessions::refresh(&state, &presented).await?;
+    Ok(answer(&req, tokens, in_cookie))
 }
 
-/// Log out: revoke the session, its refresh tokens and its access tokens.
+/// Log out: revoke the session, its refresh tokens and its access tokens; the cookie, if any,
+/// is cleared.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Logged out (also for an unknown token)"),
-        (status = 422, description = "A missing field", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No refresh token, in the body or the cookie", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Json(input): Json<RefreshRequest>,
 ) -> Result<HttpResponse, Error> {
-    sessions::logout(&state, input).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let (presented, in_cookie) = presented(&req, input)?;
+    sessions::logout(&state, &presented).await?;
+    let mut response = HttpResponse::NoContent();
+    if in_cookie {
+        let mut cookie = refresh_cookie(&req, String::new());
+        cookie.make_removal();
+        response.cookie(cookie);
+    }
+    Ok(response.finish())
+}
+
+/// The cookie a web page's refresh token travels in.
+const REFRESH_COOKIE: &str = "ea_refresh";
+
+/// The refresh token presented, from the body or else the cookie, and whether it was the cookie.
+fn presented(req: &HttpRequest, input: RefreshRequest) -> Result<(String, bool), Error> {
+    match input.refresh_token {
+        Some(presented) => Ok((presented, false)),
+        None => req
+            .cookie(REFRESH_COOKIE)
+            .map(|c| (c.value().to_owned(), true))
+            .ok_or_else(|| Error::invalid("refresh_token", "missing (in the body or the cookie)")),
+    }
+}
+
+/// The tokens as JSON; with `in_cookie`, the refresh token goes in the cookie instead.
+fn answer(req: &HttpRequest, mut tokens: TokenResponse, in_cookie: bool) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if in_cookie && let Some(spare) = tokens.refresh_token.take() {
+        response.cookie(refresh_cookie(req, spare));
+    }
+    response.json(tokens)
+}
+
+/// HttpOnly (no script reads it), sent only to the auth endpoints, never from another site,
+/// and only over HTTPS when the page came over HTTPS; a session cookie (gone with the browser).
+fn refresh_cookie(req: &HttpRequest, value: String) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path("/api/v1/auth/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(req.connection_info().scheme() == "https")
+        .finish()
 }
 
 /// Exchange an API client's id and secret for an access token.

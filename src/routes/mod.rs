@@ -15,6 +15,7 @@ mod reports;
 mod ticket_activity;
 mod tickets;
 mod users;
+pub mod web;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;

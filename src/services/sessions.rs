@@ -7,7 +7,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use super::login_throttle::{self, Attempt};
 use super::revocations::{self, revoke_session};
-use crate::api::sessions::{ClientCredentials, Login, RefreshRequest, TokenResponse};
+use crate::api::sessions::{ClientCredentials, Login, TokenResponse};
 use crate::auth::Principal;
 use crate::auth::revocation::Revocation;
 use crate::auth::token::{self, Grant};
@@ -219,9 +219,9 @@ fn rotate(
 
 /// Spends a refresh token for a new pair. A token presented a second time means it leaked:
 /// its whole family is revoked, the rightful holder's newest tokens included.
-pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenResponse, Error> {
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenResponse, Error> {
     let now = state.clock.now();
-    let presented = token::digest(&input.refresh_token);
+    let presented = token::digest(refresh_token);
     let lifetimes = Lifetimes::of(state);
     let outcome = state
         .db
@@ -246,9 +246,9 @@ pub async fn refresh(state: &AppState, input: RefreshRequest) -> Result<TokenRes
 
 /// Revokes the session of the presented token, its access tokens included; unknown tokens are
 /// ignored alike.
-pub async fn logout(state: &AppState, input: RefreshRequest) -> Result<(), Error> {
+pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), Error> {
     let now = state.clock.now();
-    let presented = token::digest(&input.refresh_token);
+    let presented = token::digest(refresh_token);
     let ended = state
         .db
         .run(move |conn| {

@@ -269,7 +269,11 @@ async fn demo_tickets_span_the_lifecycle(app: &TestApp) {
     );
     // Requests for more time, approved ones among them.
     let approved = items(app, &admin, "/api/v1/extensions?status=approved&limit=1").await;
-    assert_eq!(approved.len(), 1, "some requests for more time were approved");
+    assert_eq!(
+        approved.len(),
+        1,
+        "some requests for more time were approved"
+    );
 }
 
 /// `demo --help` lists the demo's own options, each described, and the database it writes to;

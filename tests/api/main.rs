@@ -46,3 +46,4 @@ mod ticket_model;
 mod ticket_rules;
 mod tickets;
 mod users;
+mod web;
