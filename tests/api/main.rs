@@ -6,6 +6,7 @@ mod postgres;
 
 mod auth;
 mod breaches;
+mod browser;
 mod calendar;
 mod clients;
 mod config;

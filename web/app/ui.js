@@ -1,0 +1,205 @@
+// Pieces shared by the views: problem boxes, the three lights, ticket rows, names beside ids.
+
+import { h, replace } from './dom.js';
+import { t } from './i18n.js';
+import { api, cached, ApiError } from './api.js';
+import { dateTime } from './format.js';
+
+/** A readable problem: [role=alert].problem with the title, the detail and each bad field. */
+export function problemBox(err) {
+  const status = err instanceof ApiError ? err.status : -1;
+  let title;
+  if (status === 0) title = t('problem.network');
+  else if (status > 0) title = t(`problem.${status}`) !== `problem.${status}` ? t(`problem.${status}`) : (err.title || t('problem.generic'));
+  else title = t('problem.generic');
+  const detail = status === 0 ? '' : (err.detail || (status < 0 ? String(err.message || '') : ''));
+  return h('div', { class: 'problem', role: 'alert' },
+    h('p', { class: 'problem-title' }, title),
+    detail && detail !== title ? h('p', { class: 'problem-detail' }, detail) : null,
+    err.errors && err.errors.length
+      ? h('ul', { class: 'problem-errors' },
+        err.errors.map((e) => h('li', null, h('code', null, e.field), '：', e.message)))
+      : null);
+}
+
+/** Put a problem (or nothing) into a slot element. */
+export function showProblem(slot, err) {
+  if (err) replace(slot, problemBox(err));
+  else slot.replaceChildren();
+}
+
+export function notice(text) {
+  return h('p', { class: 'notice', role: 'status' }, text);
+}
+
+export const LIGHTS = ['red', 'orange', 'yellow'];
+
+/** A light badge readable without colour: "● 红灯" with the meaning as a tooltip. */
+export function light(warning) {
+  if (!warning) return h('span', { class: 'light light-none' }, t('light.none'));
+  return h('span', { class: `light light-${warning}`, title: t(`light.${warning}.meaning`) },
+    h('span', { class: 'light-dot', 'aria-hidden': 'true' }),
+    t(`light.${warning}`));
+}
+
+/** Red/orange/yellow counts as small labelled chips. */
+export function lightCounts(w, { showZero = false } = {}) {
+  const chips = LIGHTS.filter((c) => showZero || (w && w[c] > 0)).map((c) =>
+    h('span', { class: `chip chip-${c}`, title: t(`light.${c}.meaning`) },
+      h('span', { class: 'light-dot', 'aria-hidden': 'true' }),
+      `${t(`light.${c}`)} ${Number(w?.[c] || 0).toLocaleString('zh-CN')}`));
+  return h('span', { class: 'chips' }, chips);
+}
+
+export function worstLight(w) {
+  if (!w) return null;
+  return LIGHTS.find((c) => w[c] > 0) || null;
+}
+
+export function statusLabel(status) {
+  return h('span', { class: `status status-${status}` }, t(`status.${status}`));
+}
+
+export const OPEN_STATUSES = ['submitted', 'assigned', 'in_progress', 'awaiting_enterprise'];
+
+/** The clock due next for an open ticket: [clockName, iso] or null. */
+export function nextClock(tk) {
+  if (tk.status === 'assigned' || tk.status === 'submitted') return ['accept', tk.response_due_at];
+  if (tk.status === 'in_progress') {
+    if (tk.feedback_due_at && tk.feedback_due_at < tk.due_at) return ['feedback', tk.feedback_due_at];
+    return ['resolve', tk.due_at];
+  }
+  return null;
+}
+
+// Names beside ids. The API gives ids; these look the names up once and cache them.
+export function categoryNames() {
+  return cached('categories', async () => {
+    const page = await api('/categories?limit=200');
+    return new Map(page.items.map((c) => [c.code, c]));
+  });
+}
+
+export function enterpriseName(id) {
+  return cached(`ent:${id}`, async () => (await api(`/enterprises/${id}`)).name);
+}
+
+let viewer = null;
+/** Who is looking: enterprise staff cannot read users, but may read their enterprise's cadres. */
+export function setViewer(me) {
+  viewer = me;
+}
+
+function pairedCadres() {
+  return cached(`paired:${viewer.enterprise_id}`, async () => {
+    const list = await api(`/enterprises/${viewer.enterprise_id}/cadres`);
+    return new Map(list.items.map((c) => [c.user_id, c]));
+  });
+}
+
+export function userName(id) {
+  return cached(`user:${id}`, async () => {
+    if (viewer && viewer.role === 'enterprise') {
+      if (id === viewer.id) return viewer.display_name || viewer.username;
+      const c = (await pairedCadres().catch(() => new Map())).get(id);
+      if (c) return `${c.display_name || ''}${c.department ? ` · ${c.department}` : ''}`;
+      return null;
+    }
+    const u = await api(`/users/${id}`);
+    return `${u.display_name || u.username}${u.department && u.role === 'cadre' ? ` · ${u.department}` : ''}`;
+  });
+}
+
+/** A span that shows a fallback now and the looked-up name when it arrives. */
+export function lazyName(promiseFn, fallback) {
+  const span = h('span', { class: 'lazy-name' }, fallback);
+  promiseFn().then((name) => { if (name) span.textContent = name; }).catch(() => {});
+  return span;
+}
+
+export function entLabel(id) {
+  return lazyName(() => enterpriseName(id), t('ent.n', { id }));
+}
+
+export function userLabel(id) {
+  if (id === null || id === undefined) return h('span', { class: 'muted' }, t('ticket.unassigned'));
+  return lazyName(() => userName(id), t('user.n', { id }));
+}
+
+export function categoryLabel(code) {
+  return lazyName(async () => (await categoryNames()).get(code)?.name, code);
+}
+
+/** One ticket as a row of a list: li.ticket-row[data-id] with its light, link, status and next clock. */
+export function ticketRow(tk, { showEnterprise = true } = {}) {
+  const clock = nextClock(tk);
+  return h('li', { class: `ticket-row${tk.warning ? ` row-${tk.warning}` : ''}`, 'data-id': tk.id },
+    h('div', { class: 'ticket-row-light' }, OPEN_STATUSES.includes(tk.status) ? light(tk.warning) : null),
+    h('div', { class: 'ticket-row-main' },
+      h('a', { href: `#/ticket/${tk.id}`, class: 'ticket-link' }, tk.title),
+      h('div', { class: 'ticket-row-meta' },
+        h('span', { class: 'muted' }, `#${tk.id}`),
+        showEnterprise ? entLabel(tk.enterprise_id) : null,
+        categoryLabel(tk.category),
+        tk.priority === 'urgent' ? h('span', { class: 'tag tag-urgent' }, t('priority.urgent')) : null)),
+    h('div', { class: 'ticket-row-side' },
+      statusLabel(tk.status),
+      h('span', { class: 'due' },
+        tk.status === 'awaiting_enterprise'
+          ? t('clock.waiting')
+          : clock ? t('clock.due', { clock: t(`clock.${clock[0]}`), time: dateTime(clock[1]) }) : dateTime(tk.closed_at || tk.resolved_at || tk.updated_at))));
+}
+
+/**
+ * A paged ticket list: ol.ticket-list with li.ticket-row, a "load more" button while the API
+ * has a next_cursor. `path(cursor)` builds the request path.
+ */
+export function ticketList(path, { empty, showEnterprise = true } = {}) {
+  const list = h('ol', { class: 'ticket-list' });
+  const more = h('div', { class: 'more' });
+  const slot = h('div');
+  const wrap = h('div', { class: 'ticket-list-wrap' }, slot, list, more);
+  async function load(cursor) {
+    try {
+      const page = await api(path(cursor));
+      for (const tk of page.items) list.append(ticketRow(tk, { showEnterprise }));
+      if (!cursor && page.items.length === 0) list.replaceWith(h('p', { class: 'empty' }, empty || t('queue.empty')));
+      more.replaceChildren();
+      if (page.next_cursor) {
+        more.append(h('button', {
+          type: 'button', class: 'btn btn-secondary',
+          onclick: (e) => { e.currentTarget.disabled = true; load(page.next_cursor); },
+        }, t('common.more')));
+      }
+    } catch (err) {
+      showProblem(slot, err);
+    }
+  }
+  load(null);
+  return wrap;
+}
+
+/** A labelled form field. */
+let fieldSeq = 0;
+export function field(label, control, hint) {
+  const id = control.id || `f${++fieldSeq}`;
+  control.id = id;
+  let hintEl = null;
+  if (hint) {
+    hintEl = h('p', { class: 'hint', id: `${id}-hint` }, hint);
+    control.setAttribute('aria-describedby', hintEl.id);
+  }
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl);
+}
+
+/** Disable a form's controls while a request runs. */
+export async function busy(form, fn) {
+  const controls = [...form.querySelectorAll('button, input, select, textarea')];
+  const wasDisabled = controls.map((c) => c.disabled);
+  controls.forEach((c) => { c.disabled = true; });
+  try {
+    return await fn();
+  } finally {
+    controls.forEach((c, i) => { c.disabled = wasDisabled[i]; });
+  }
+}

@@ -1,0 +1,323 @@
+// #/ticket/ID — one demand: its facts and clocks, the moves the user may make now (each opens
+// form.move-form[data-action] with the fields the API asks for), the events and the comments.
+
+import { h, replace } from '../dom.js';
+import { t, has } from '../i18n.js';
+import { api, qs, ApiError } from '../api.js';
+import { dateTime } from '../format.js';
+import {
+  problemBox, showProblem, light, statusLabel, entLabel, userLabel, categoryLabel, field, busy,
+  notice, OPEN_STATUSES, lazyName, userName, enterpriseName,
+} from '../ui.js';
+
+const STAFF = ['admin', 'supervisor', 'cadre'];
+
+/** The moves to offer, by role and status (the API still decides; its refusal is shown). */
+function movesFor(me, tk, pendingExtension) {
+  const s = tk.status;
+  const moves = [];
+  if (me.role === 'enterprise') {
+    if (s === 'awaiting_enterprise') moves.push('provide-info');
+    if (s === 'resolved') moves.push('confirm', 'reopen');
+    if (OPEN_STATUSES.includes(s)) moves.push('withdraw');
+    return moves;
+  }
+  const assignee = tk.assignee_id === me.id;
+  if (assignee) {
+    if (s === 'assigned') moves.push('accept');
+    if (s === 'in_progress') moves.push('resolve', 'request-info');
+  }
+  if ((me.role === 'supervisor' || me.role === 'admin') && ['submitted', 'assigned', 'in_progress'].includes(s)) {
+    moves.push('assign');
+  }
+  if ((assignee || me.role === 'supervisor' || me.role === 'admin')
+      && ['assigned', 'in_progress', 'awaiting_enterprise'].includes(s) && tk.level !== 'province') {
+    moves.push('escalate');
+  }
+  if (assignee && OPEN_STATUSES.includes(s) && s !== 'submitted' && !pendingExtension) moves.push('request-extension');
+  return moves;
+}
+
+/** Each move's fields, its path and how its body is built from the form. */
+const MOVES = {
+  accept: { fields: () => [h('p', { class: 'hint' }, t('field.accept.hint'))], body: () => ({}) },
+  resolve: {
+    fields: () => [field(t('field.resolution'), h('textarea', { name: 'resolution', rows: 4, required: true }))],
+    body: (f) => ({ resolution: f.resolution.value.trim() }),
+  },
+  escalate: {
+    fields: () => [field(t('field.reason.escalate'), h('textarea', { name: 'reason', rows: 3, required: true }))],
+    body: (f) => ({ reason: f.reason.value.trim() }),
+  },
+  reopen: {
+    fields: () => [field(t('field.reason.reopen'), h('textarea', { name: 'reason', rows: 3, required: true }))],
+    body: (f) => ({ reason: f.reason.value.trim() }),
+  },
+  withdraw: {
+    fields: () => [field(t('field.reason.withdraw'), h('textarea', { name: 'reason', rows: 3, required: true }))],
+    body: (f) => ({ reason: f.reason.value.trim() }),
+  },
+  'request-info': {
+    fields: () => [field(t('field.question'), h('textarea', { name: 'question', rows: 3, required: true }))],
+    body: (f) => ({ question: f.question.value.trim() }),
+  },
+  'provide-info': {
+    fields: () => [field(t('field.answer'), h('textarea', { name: 'answer', rows: 4, required: true }))],
+    body: (f) => ({ answer: f.answer.value.trim() }),
+  },
+  confirm: {
+    fields: () => [
+      field(t('field.rating'), h('select', { name: 'rating', required: true },
+        [5, 4, 3, 2, 1].map((n) => h('option', { value: n }, t(`rating.${n}`))))),
+      field(t('field.comment'), h('textarea', { name: 'comment', rows: 3 })),
+    ],
+    body: (f) => {
+      const b = { rating: Number(f.rating.value) };
+      if (f.comment.value.trim()) b.comment = f.comment.value.trim();
+      return b;
+    },
+  },
+  'request-extension': {
+    path: (id) => `/tickets/${id}/extensions`,
+    fields: () => [
+      field(t('field.working_days'), h('input', { name: 'working_days', type: 'number', min: 1, max: 30, step: 1, required: true, value: 5, inputmode: 'numeric' })),
+      field(t('field.extension_reason'), h('textarea', { name: 'reason', rows: 3, required: true })),
+    ],
+    body: (f) => ({ working_days: Number(f.working_days.value), reason: f.reason.value.trim() }),
+  },
+  assign: {
+    fields: (tk) => {
+      const select = h('select', { name: 'assignee_id', required: true }, h('option', { value: '' }, t('app.loading')));
+      loadCandidates(tk, select);
+      return [field(t('field.assignee'), select)];
+    },
+    body: (f) => ({ assignee_id: Number(f.assignee_id.value) }),
+  },
+};
+
+/** Cadres who may take the ticket: active cadres of the region at the ticket's level that holds its county. */
+async function loadCandidates(tk, select) {
+  try {
+    let at = tk.county_code;
+    if (tk.level !== 'county') {
+      const r = await api(`/regions/${tk.county_code}`);
+      const up = [...r.ancestors].reverse().find((a) => a.level === tk.level);
+      if (up) at = up.code;
+    }
+    const items = [];
+    let cursor = null;
+    do {
+      const page = await api(`/users${qs({ role: 'cadre', region: at, active: true, limit: 200, cursor })}`);
+      items.push(...page.items.filter((u) => u.region_code === at));
+      cursor = page.next_cursor;
+    } while (cursor && items.length < 1000);
+    replace(select, h('option', { value: '' }, '—'),
+      items.map((u) => h('option', { value: u.id, selected: u.id === tk.assignee_id },
+        `${u.display_name || u.username}${u.department ? ` · ${u.department}` : ''}`)));
+  } catch (err) {
+    replace(select, h('option', { value: '' }, err.message));
+  }
+}
+
+function moveForm(tk, move, onDone, onCancel) {
+  const spec = MOVES[move];
+  const slot = h('div', { class: 'problem-slot' });
+  const form = h('form', {
+    class: 'move-form stack', 'data-action': move,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!form.reportValidity()) return;
+      showProblem(slot, null);
+      const path = spec.path ? spec.path(tk.id) : `/tickets/${tk.id}/${move}`;
+      try {
+        await busy(form, () => api(path, { method: 'POST', body: spec.body(form.elements) }));
+        onDone(move);
+      } catch (err) {
+        showProblem(slot, err);
+      }
+    },
+  },
+  h('h3', null, t(`move.${move}`)),
+  spec.fields(tk),
+  slot,
+  h('div', { class: 'btn-row' },
+    h('button', { type: 'submit', class: 'btn btn-primary' }, t(`move.${move}`)),
+    h('button', { type: 'button', class: 'btn btn-secondary', onclick: onCancel }, t('common.cancel'))));
+  return form;
+}
+
+function eventText(ev) {
+  const label = has(`event.${ev.action}`) ? t(`event.${ev.action}`) : ev.action;
+  const d = ev.details || {};
+  const bits = [];
+  for (const key of ['reason', 'resolution', 'question', 'answer', 'comment']) {
+    if (typeof d[key] === 'string' && d[key]) bits.push(h('p', { class: 'event-detail' }, `${t(`detail.${key}`)}：${d[key]}`));
+  }
+  if (d.rating) bits.push(h('p', { class: 'event-detail' }, `${t('detail.rating')}：${t(`rating.${d.rating}`)}`));
+  if (d.clock) bits.push(h('p', { class: 'event-detail' }, `${t('detail.clock')}：${t(`clock.${d.clock}`)}${d.due_at ? ` (${dateTime(d.due_at)})` : ''}`));
+  if (d.working_days) bits.push(h('p', { class: 'event-detail' }, `${t('detail.working_days')}：${d.working_days}`));
+  if (typeof d.level === 'string' && has(`level.${d.level}`)) bits.push(h('p', { class: 'event-detail' }, `${t('detail.level')}：${t(`level.${d.level}`)}`));
+  if (d.assignee_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.assignee')}：`, userLabel(d.assignee_id)));
+  return { label, bits };
+}
+
+export function ticketView(ctx, idText) {
+  const { me } = ctx;
+  const id = Number(idText);
+  const root = h('section', { id: 'ticket', 'data-id': idText, class: 'ticket-view' }, h('p', { class: 'loading' }, t('app.loading')));
+  if (!Number.isInteger(id) || id <= 0) {
+    replace(root, h('h1', null, t('ticket.title')), problemBox(new ApiError(404, null)));
+    return root;
+  }
+  load(root, me, id, null);
+  return root;
+}
+
+async function load(root, me, id, flash) {
+  const staff = STAFF.includes(me.role);
+  let tk; let events; let comments; let exts;
+  try {
+    [tk, events, comments, exts] = await Promise.all([
+      api(`/tickets/${id}`),
+      api(`/tickets/${id}/events?limit=200`),
+      api(`/tickets/${id}/comments?limit=200`),
+      api(`/tickets/${id}/extensions?limit=50`).catch(() => ({ items: [] })),
+    ]);
+  } catch (err) {
+    replace(root, h('h1', null, t('ticket.title')), problemBox(err),
+      h('p', null, h('a', { href: '#/' }, t('ticket.back'))));
+    return;
+  }
+  root.dataset.status = tk.status;
+  document.title = `${tk.title} · ${t('app.name')}`;
+  const reload = (move) => load(root, me, id, t('move.done', { move: t(`move.${move}`) }));
+  const pending = exts.items.find((x) => x.status === 'pending');
+  // Staff cannot read enterprise users: name the filer's side by its enterprise instead.
+  const who = (uid) => (uid === tk.filed_by
+    ? lazyName(async () => {
+      try { return await userName(uid); } catch { return enterpriseName(tk.enterprise_id); }
+    }, t('role.enterprise'))
+    : userLabel(uid));
+
+  const facts = [
+    ['ticket.no', `#${tk.id}`],
+    ['ticket.status', statusLabel(tk.status)],
+    OPEN_STATUSES.includes(tk.status) ? ['ticket.warning', light(tk.warning)] : null,
+    ['ticket.enterprise', entLabel(tk.enterprise_id)],
+    ['ticket.category', categoryLabel(tk.category)],
+    ['ticket.priority', t(`priority.${tk.priority}`)],
+    ['ticket.level', t(`level.${tk.level}`)],
+    ['ticket.assignee', userLabel(tk.assignee_id)],
+    ['ticket.filed_at', dateTime(tk.created_at)],
+    ['ticket.response_due', [dateTime(tk.response_due_at), tk.breaches?.accept ? h('span', { class: 'tag tag-breach' }, t('event.sla_breached')) : null]],
+    tk.feedback_due_at ? ['ticket.feedback_due', dateTime(tk.feedback_due_at)] : null,
+    ['ticket.due', [dateTime(tk.due_at), tk.breaches?.resolve ? h('span', { class: 'tag tag-breach' }, t('event.sla_breached')) : null]],
+    tk.original_due_at && tk.original_due_at !== tk.due_at ? ['ticket.original_due', dateTime(tk.original_due_at)] : null,
+    tk.rating ? ['ticket.rating', t(`rating.${tk.rating}`)] : null,
+    tk.reopen_count ? ['ticket.reopens', String(tk.reopen_count)] : null,
+    tk.breaches?.feedback ? ['ticket.breaches', `${t('clock.feedback')} × ${tk.breaches.feedback}`] : null,
+  ].filter(Boolean);
+
+  const moves = movesFor(me, tk, pending);
+  const formSlot = h('div', { class: 'move-slot' });
+  const moveButtons = h('div', { class: 'btn-row moves' }, moves.map((m) => h('button', {
+    type: 'button', class: `btn ${m === 'withdraw' || m === 'escalate' ? 'btn-secondary' : 'btn-primary'}`, 'data-action': m,
+    'aria-expanded': 'false',
+    onclick: (e) => {
+      for (const b of moveButtons.querySelectorAll('button')) b.setAttribute('aria-expanded', 'false');
+      e.currentTarget.setAttribute('aria-expanded', 'true');
+      const form = moveForm(tk, m, reload, () => {
+        formSlot.replaceChildren();
+        e.target.setAttribute('aria-expanded', 'false');
+      });
+      replace(formSlot, form);
+      const first = form.querySelector('textarea, select, input');
+      (first || form.querySelector('button[type=submit]')).focus();
+    },
+  }, t(`move.${m}`))));
+
+  const eventsList = h('ol', { id: 'events', class: 'timeline' }, events.items.map((ev) => {
+    const { label, bits } = eventText(ev);
+    return h('li', { 'data-action': ev.action, class: `event event-${ev.action}` },
+      h('div', { class: 'event-head' },
+        h('strong', null, label),
+        ev.from_status && ev.to_status && ev.from_status !== ev.to_status
+          ? h('span', { class: 'muted' }, ` ${t(`status.${ev.from_status}`)} → ${t(`status.${ev.to_status}`)}`) : null),
+      h('div', { class: 'event-meta muted' },
+        h('time', { datetime: ev.created_at }, dateTime(ev.created_at)), ' · ',
+        ev.actor_id ? who(ev.actor_id) : t('event.system')),
+      bits);
+  }));
+
+  const commentsList = comments.items.length
+    ? h('ol', { id: 'comments', class: 'comments' }, comments.items.map((c) =>
+      h('li', { class: c.internal ? 'comment internal' : 'comment', 'data-id': c.id },
+        h('div', { class: 'comment-meta muted' },
+          who(c.author_id), ' · ', h('time', { datetime: c.created_at }, dateTime(c.created_at)),
+          c.internal ? h('span', { class: 'tag tag-internal' }, t('ticket.internal')) : null),
+        h('p', { class: 'comment-body' }, c.body))))
+    : h('ol', { id: 'comments', class: 'comments' });
+
+  const commentSlot = h('div', { class: 'problem-slot' });
+  const bodyInput = h('textarea', { name: 'body', rows: 3, required: true });
+  const internalBox = staff ? h('input', { type: 'checkbox', name: 'internal', id: 'comment-internal' }) : null;
+  const commentForm = h('form', {
+    id: 'comment-form', class: 'stack',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      if (!bodyInput.value.trim()) { bodyInput.focus(); return; }
+      showProblem(commentSlot, null);
+      const body = { body: bodyInput.value.trim() };
+      if (internalBox) body.internal = internalBox.checked;
+      try {
+        await busy(commentForm, () => api(`/tickets/${id}/comments`, { method: 'POST', body }));
+        load(root, me, id, t('common.saved'));
+      } catch (err) {
+        showProblem(commentSlot, err);
+      }
+    },
+  },
+  field(t('ticket.comment.body'), bodyInput),
+  internalBox ? h('div', { class: 'check' }, internalBox, h('label', { for: 'comment-internal' }, t('ticket.comment.internal'))) : null,
+  commentSlot,
+  h('div', null, h('button', { type: 'submit', class: 'btn btn-primary' }, t('ticket.comment.submit'))));
+
+  const extList = exts.items.length ? h('section', { class: 'panel' },
+    h('h2', null, t('ext.title')),
+    h('ul', { class: 'ext-list' }, exts.items.map((x) => h('li', { 'data-id': x.id, class: `ext ext-${x.status}` },
+      h('strong', null, t('ext.days', { n: x.working_days })), ' · ',
+      t(x.status === 'pending' ? 'ext.pending' : x.status === 'approved' ? 'ext.approved' : 'ext.rejected'), ' · ',
+      h('span', { class: 'muted' }, dateTime(x.requested_at)),
+      h('p', null, `${t('detail.reason')}：${x.reason}`),
+      x.decision_comment ? h('p', null, `${t('detail.comment')}：${x.decision_comment}`) : null)))) : null;
+
+  const back = me.role === 'enterprise' ? '#/portal' : '#/queue';
+  replace(root,
+    h('p', { class: 'back' }, h('a', { href: back }, `← ${t('ticket.back')}`)),
+    h('div', { class: 'ticket-head' },
+      h('h1', null, tk.title),
+      h('div', { class: 'ticket-badges' }, OPEN_STATUSES.includes(tk.status) ? light(tk.warning) : null, statusLabel(tk.status))),
+    flash ? notice(flash) : null,
+    h('div', { class: 'ticket-grid' },
+      h('div', { class: 'ticket-main' },
+        h('section', { class: 'panel' },
+          h('h2', null, t('ticket.description')),
+          h('p', { class: 'description' }, tk.description),
+          tk.resolution ? [h('h3', null, t('ticket.resolution')), h('p', { class: 'description' }, tk.resolution)] : null),
+        h('section', { class: 'panel', 'aria-labelledby': 'moves-h' },
+          h('h2', { id: 'moves-h' }, t('moves.title')),
+          moves.length ? moveButtons : h('p', { class: 'muted' }, t('moves.none')),
+          formSlot),
+        h('section', { class: 'panel' },
+          h('h2', null, t('ticket.comments')),
+          comments.items.length ? null : h('p', { class: 'muted' }, t('ticket.comments.none')),
+          commentsList,
+          commentForm)),
+      h('div', { class: 'ticket-side' },
+        h('section', { class: 'panel facts-panel' },
+          h('h2', { class: 'visually-hidden' }, t('ticket.title')),
+          h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, t(k)), h('dd', null, v)]))),
+        extList,
+        h('section', { class: 'panel' }, h('h2', null, t('ticket.events')), eventsList))));
+  if (flash) root.querySelector('.notice')?.focus?.();
+}
