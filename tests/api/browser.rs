@@ -19,6 +19,7 @@ use crate::helpers::TestApp;
 const PASSWORD: &str = demo::DEMO_PASSWORD;
 const AXE: &str = include_str!("../browser_vendor/axe.min.js");
 const WAIT: Duration = Duration::from_secs(15);
+const TICKETS: usize = 100_000;
 
 /// A chromedriver process and the browser session it drives; both end with it.
 struct Browser {
@@ -221,12 +222,14 @@ async fn username_of(app: &TestApp, admin: &str, id: &Value) -> String {
 async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     let now = chrono::Utc::now().naive_utc();
     let henan = RegionCode::parse("410000").unwrap();
-    let zhoukou = RegionCode::parse("411600").unwrap();
-    demo::run(&app.db, henan, 600, 400, 3, now).await.unwrap();
+    // The battle map is measured on a province of 100,000 tickets (SPEC section 13).
+    demo::run(&app.db, henan.clone(), 2000, 600, 3, now)
+        .await
+        .unwrap();
     demo::fill_tickets(
         &app.db,
-        zhoukou,
-        3000,
+        henan,
+        TICKETS,
         3,
         now,
         app.timezone,
@@ -251,13 +254,24 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         red["county_code"].as_str().unwrap().to_owned(),
     );
     browser.login("sup.410000").await;
-    let started = Instant::now();
+    // Interactive: the page loaded anew (its session restored from the cookie), the tiles of
+    // every city drawn, measured from the navigation's start in the browser's own clock.
     browser.open("#/map").await;
     browser.wait(".area-tile[data-region=\"411600\"]").await;
-    eprintln!(
-        "battle map of Henan ({backend}): tiles shown {} ms after navigation",
-        started.elapsed().as_millis()
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait(".area-tile[data-region=\"411600\"] ~ .area-tile")
+        .await;
+    let ms = browser
+        .client
+        .execute("return Math.round(performance.now());", vec![])
+        .await
+        .unwrap();
+    let line = format!(
+        "battle map of Henan, {TICKETS} tickets ({backend}, debug build): interactive {ms} ms after navigation"
     );
+    eprintln!("{line}");
+    std::fs::write(browser.shots.join("timing.txt"), line + "\n").unwrap();
     browser.wait(".kpi[data-kpi=\"filed\"]").await;
     browser.shot("map-henan").await;
     browser.accessible("the battle map").await;
@@ -433,6 +447,14 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         "a foreign map is shown"
     );
     browser.shot("foreign-refused").await;
+
+    // The API's interactive documentation, from the server's own openapi.yaml.
+    browser.open("docs").await;
+    browser.wait("#swagger-ui .info .title").await;
+    browser
+        .wait("#swagger-ui .opblock-tag[data-tag=\"tickets\"]")
+        .await;
+    browser.shot("docs").await;
     browser.end().await;
 }
 

@@ -155,6 +155,11 @@ export function cached(key, loader) {
   return cache.get(key);
 }
 
+/** Seed the cache with a known value (from a list answer). */
+export function prime(key, value) {
+  if (!cache.has(key)) cache.set(key, Promise.resolve(value));
+}
+
 export function clearCache() {
   cache.clear();
 }

@@ -2,7 +2,7 @@
 
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
-import { api, cached, ApiError } from './api.js';
+import { api, cached, prime, ApiError } from './api.js';
 import { dateTime } from './format.js';
 
 /** A readable problem: [role=alert].problem with the title, the detail and each bad field. */
@@ -80,14 +80,36 @@ export function categoryNames() {
   });
 }
 
+// One list call names most of what a user sees (a cadre's paired enterprises, an enterprise's
+// own, a county's; a supervisor's cadres), so the rows need few look-ups one by one.
+let preloaded = null;
+function preload() {
+  if (!preloaded) {
+    const calls = [api('/enterprises?limit=200').then((page) => {
+      for (const e of page.items) prime(`ent:${e.id}`, e.name);
+    })];
+    if (viewer && (viewer.role === 'supervisor' || viewer.role === 'admin')) {
+      calls.push(api(`/users${viewer.region_code ? `?role=cadre&region=${viewer.region_code}&limit=200` : '?role=cadre&limit=200'}`)
+        .then((page) => { for (const u of page.items) prime(`user:${u.id}`, personName(u)); }));
+    }
+    preloaded = Promise.all(calls.map((c) => c.catch(() => {})));
+  }
+  return preloaded;
+}
+
+function personName(u) {
+  return `${u.display_name || u.username}${u.department && u.role === 'cadre' ? ` · ${u.department}` : ''}`;
+}
+
 export function enterpriseName(id) {
-  return cached(`ent:${id}`, async () => (await api(`/enterprises/${id}`)).name);
+  return preload().then(() => cached(`ent:${id}`, async () => (await api(`/enterprises/${id}`)).name));
 }
 
 let viewer = null;
 /** Who is looking: enterprise staff cannot read users, but may read their enterprise's cadres. */
 export function setViewer(me) {
   viewer = me;
+  preloaded = null;
 }
 
 function pairedCadres() {
@@ -98,16 +120,15 @@ function pairedCadres() {
 }
 
 export function userName(id) {
-  return cached(`user:${id}`, async () => {
+  return preload().then(() => cached(`user:${id}`, async () => {
     if (viewer && viewer.role === 'enterprise') {
       if (id === viewer.id) return viewer.display_name || viewer.username;
       const c = (await pairedCadres().catch(() => new Map())).get(id);
       if (c) return `${c.display_name || ''}${c.department ? ` · ${c.department}` : ''}`;
       return null;
     }
-    const u = await api(`/users/${id}`);
-    return `${u.display_name || u.username}${u.department && u.role === 'cadre' ? ` · ${u.department}` : ''}`;
-  });
+    return personName(await api(`/users/${id}`));
+  }));
 }
 
 /** A span that shows a fallback now and the looked-up name when it arrives. */

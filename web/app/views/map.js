@@ -88,7 +88,10 @@ export function mapView({ me, route }) {
       h('section', { class: 'panel' }, h('h2', null, t('map.downloads')), downloads)),
     h('section', { class: 'panel' }, h('h2', null, t('map.red')), red),
     h('section', { class: 'panel' }, h('h2', null, t('map.orange')), orange),
-    h('section', { class: 'panel' }, h('h2', null, t('map.extensions')), extensions));
+    h('section', { class: 'panel' }, h('h2', null, t('map.extensions')), extensions),
+    h('section', { class: 'panel' }, h('h2', null, t('map.dispatch')),
+      ticketList((cursor) => `/tickets${qs({ ...scope, status: 'submitted', sort: 'due', limit: 10, cursor })}`,
+        { empty: t('map.dispatch.none') })));
 
   // The region's figures and its children.
   api(`/stats${qs({ ...scope, from, to })}`).then((report) => {
@@ -317,12 +320,12 @@ function csvLink(label, path, filename, container) {
   return [a, slot];
 }
 
-/** The region's red (or orange) open demands, oldest due first, 20 at a time. */
+/** The region's red (or orange) open demands, oldest due first, 10 at a time (each row names its enterprise and assignee). */
 function warningTable(colour, scope) {
   const body = h('tbody');
   const more = h('div', { class: 'more' });
   const slot = h('div');
-  const table = h('table', { class: 'data' },
+  const table = h('table', { class: 'data wide' },
     h('caption', { class: 'visually-hidden' }, t(`map.${colour}`)),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col' }, t('col.light')),
@@ -337,7 +340,7 @@ function warningTable(colour, scope) {
   const wrap = h('div', null, slot, h('div', { class: 'table-wrap' }, table), more);
   async function load(cursor) {
     try {
-      const page = await api(`/tickets${qs({ ...scope, warning: colour, sort: 'due', limit: 20, cursor })}`);
+      const page = await api(`/tickets${qs({ ...scope, warning: colour, sort: 'due', limit: 10, cursor })}`);
       for (const tk of page.items) {
         const late = daysPast(tk.due_at);
         body.append(h('tr', { class: `row-${colour}`, 'data-id': tk.id },
@@ -373,13 +376,13 @@ function ticketTitle(id) {
 /** Extension requests waiting for this supervisor: approve, or reject with a comment. */
 function extensionQueue(scope) {
   const wrap = h('div', null, h('p', { class: 'loading' }, t('app.loading')));
-  api(`/extensions${qs({ status: 'pending', ...scope, limit: 50 })}`).then((page) => {
+  api(`/extensions${qs({ status: 'pending', ...scope, limit: 20 })}`).then((page) => {
     if (page.items.length === 0) {
       replace(wrap, h('p', { class: 'empty' }, t('map.extensions.none')));
       return;
     }
     const body = h('tbody', null, page.items.map(extensionRow));
-    replace(wrap, h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+    replace(wrap, h('div', { class: 'table-wrap' }, h('table', { class: 'data wide' },
       h('caption', { class: 'visually-hidden' }, t('map.extensions')),
       h('thead', null, h('tr', null,
         h('th', { scope: 'col' }, t('col.ticket')),
@@ -393,20 +396,23 @@ function extensionQueue(scope) {
   return wrap;
 }
 
-export function extensionRow(ext) {
-  const actions = h('td', { class: 'actions' });
+/** Approve / reject buttons for a pending extension; `onDone(status)` after a decision. */
+export function extensionActions(ext, onDone) {
+  const actions = h('div', { class: 'ext-actions' });
   const base = `/tickets/${ext.ticket_id}/extensions/${ext.id}`;
-  const done = (status) => replace(actions, notice(t(status === 'approved' ? 'ext.approved' : 'ext.rejected')));
+  const done = (status) => {
+    replace(actions, notice(t(status === 'approved' ? 'ext.approved' : 'ext.rejected')));
+    if (onDone) onDone(status);
+  };
   function buttons() {
     const slot = h('div', { class: 'problem-slot' });
     replace(actions,
       h('div', { class: 'btn-row' },
         h('button', {
           type: 'button', class: 'btn btn-primary', 'data-action': 'approve-extension', 'data-id': ext.id,
-          onclick: async (e) => {
-            const row = e.currentTarget.closest('td');
+          onclick: async () => {
             try {
-              await busy(row, () => api(`${base}/approve`, { method: 'POST', body: {} }));
+              await busy(actions, () => api(`${base}/approve`, { method: 'POST', body: {} }));
               done('approved');
             } catch (err) { showProblem(slot, err); }
           },
@@ -440,11 +446,15 @@ export function extensionRow(ext) {
     comment.focus();
   }
   buttons();
+  return actions;
+}
+
+export function extensionRow(ext) {
   return h('tr', { 'data-id': ext.id },
     h('td', null, h('a', { href: `#/ticket/${ext.ticket_id}` }, ticketTitle(ext.ticket_id))),
     h('td', { class: 'num' }, num(ext.working_days)),
     h('td', { class: 'reason' }, ext.reason),
     h('td', null, userLabel(ext.requested_by)),
     h('td', { class: 'nowrap' }, dateTime(ext.requested_at)),
-    actions);
+    h('td', { class: 'actions' }, extensionActions(ext)));
 }

@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { t, has } from '../i18n.js';
 import { api, qs, ApiError } from '../api.js';
 import { dateTime } from '../format.js';
+import { extensionActions } from './map.js';
 import {
   problemBox, showProblem, light, statusLabel, entLabel, userLabel, categoryLabel, field, busy,
   notice, OPEN_STATUSES, lazyName, userName, enterpriseName,
@@ -241,6 +242,7 @@ async function load(root, me, id, flash) {
     return h('li', { 'data-action': ev.action, class: `event event-${ev.action}` },
       h('div', { class: 'event-head' },
         h('strong', null, label),
+        ev.details && ev.details.internal === true ? h('span', { class: 'tag tag-internal' }, t('ticket.internal')) : null,
         ev.from_status && ev.to_status && ev.from_status !== ev.to_status
           ? h('span', { class: 'muted' }, ` ${t(`status.${ev.from_status}`)} → ${t(`status.${ev.to_status}`)}`) : null),
       h('div', { class: 'event-meta muted' },
@@ -289,7 +291,9 @@ async function load(root, me, id, flash) {
       t(x.status === 'pending' ? 'ext.pending' : x.status === 'approved' ? 'ext.approved' : 'ext.rejected'), ' · ',
       h('span', { class: 'muted' }, dateTime(x.requested_at)),
       h('p', null, `${t('detail.reason')}：${x.reason}`),
-      x.decision_comment ? h('p', null, `${t('detail.comment')}：${x.decision_comment}`) : null)))) : null;
+      x.decision_comment ? h('p', null, `${t('detail.comment')}：${x.decision_comment}`) : null,
+      x.status === 'pending' && (me.role === 'supervisor' || me.role === 'admin') && x.requested_by !== me.id
+        ? extensionActions(x, () => setTimeout(() => load(root, me, id, null), 800)) : null)))) : null;
 
   const back = me.role === 'enterprise' ? '#/portal' : '#/queue';
   replace(root,
