@@ -11,8 +11,8 @@ use crate::error::Error;
 #[derive(RustEmbed)]
 #[folder = "web/"]
 #[include = "index.html"]
-#[include = "app/*"]
-#[include = "docs/*"]
+#[include = "app/**"]
+#[include = "docs/**"]
 struct Files;
 
 /// The app's pages load only their own scripts, styles and data: no inline script, no other

@@ -7,7 +7,7 @@ async fn unknown_route_is_a_404_problem(app: &TestApp) {
     let problem = app.get_json("/api/v1/nothing-here", 404).await;
     assert_eq!(problem["title"], "Not Found");
     assert!(problem["type"].as_str().unwrap().ends_with("/not-found"));
-    app.get_json("/", 404).await;
+    app.get_json("/nothing-here", 404).await;
 }
 
 async fn wrong_method_is_a_405_problem_with_allow(app: &TestApp) {

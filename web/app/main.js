@@ -137,7 +137,10 @@ async function afterLogin() {
 whenSignedOut(() => {
   me = null;
   clearCache();
-  if (current().parts[0] !== 'login') go('#/login');
+  if (current().parts[0] !== 'login') {
+    returnTo = location.hash;
+    go('#/login');
+  }
 });
 
 async function boot() {

@@ -18,7 +18,7 @@ export function problemBox(err) {
     detail && detail !== title ? h('p', { class: 'problem-detail' }, detail) : null,
     err.errors && err.errors.length
       ? h('ul', { class: 'problem-errors' },
-        err.errors.map((e) => h('li', null, h('code', null, e.field), '：', e.message)))
+        err.errors.map((e) => h('li', null, h('code', null, e.field), t('colon'), e.message)))
       : null);
 }
 

@@ -152,13 +152,13 @@ function eventText(ev) {
   const d = ev.details || {};
   const bits = [];
   for (const key of ['reason', 'resolution', 'question', 'answer', 'comment']) {
-    if (typeof d[key] === 'string' && d[key]) bits.push(h('p', { class: 'event-detail' }, `${t(`detail.${key}`)}：${d[key]}`));
+    if (typeof d[key] === 'string' && d[key]) bits.push(h('p', { class: 'event-detail' }, `${t(`detail.${key}`)}${t('colon')}${d[key]}`));
   }
-  if (d.rating) bits.push(h('p', { class: 'event-detail' }, `${t('detail.rating')}：${t(`rating.${d.rating}`)}`));
-  if (d.clock) bits.push(h('p', { class: 'event-detail' }, `${t('detail.clock')}：${t(`clock.${d.clock}`)}${d.due_at ? ` (${dateTime(d.due_at)})` : ''}`));
-  if (d.working_days) bits.push(h('p', { class: 'event-detail' }, `${t('detail.working_days')}：${d.working_days}`));
-  if (typeof d.level === 'string' && has(`level.${d.level}`)) bits.push(h('p', { class: 'event-detail' }, `${t('detail.level')}：${t(`level.${d.level}`)}`));
-  if (d.assignee_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.assignee')}：`, userLabel(d.assignee_id)));
+  if (d.rating) bits.push(h('p', { class: 'event-detail' }, `${t('detail.rating')}${t('colon')}${t(`rating.${d.rating}`)}`));
+  if (d.clock) bits.push(h('p', { class: 'event-detail' }, `${t('detail.clock')}${t('colon')}${t(`clock.${d.clock}`)}${d.due_at ? ` (${dateTime(d.due_at)})` : ''}`));
+  if (d.working_days) bits.push(h('p', { class: 'event-detail' }, `${t('detail.working_days')}${t('colon')}${d.working_days}`));
+  if (typeof d.level === 'string' && has(`level.${d.level}`)) bits.push(h('p', { class: 'event-detail' }, `${t('detail.level')}${t('colon')}${t(`level.${d.level}`)}`));
+  if (d.assignee_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.assignee')}${t('colon')}`, userLabel(d.assignee_id)));
   return { label, bits };
 }
 
@@ -290,8 +290,8 @@ async function load(root, me, id, flash) {
       h('strong', null, t('ext.days', { n: x.working_days })), ' · ',
       t(x.status === 'pending' ? 'ext.pending' : x.status === 'approved' ? 'ext.approved' : 'ext.rejected'), ' · ',
       h('span', { class: 'muted' }, dateTime(x.requested_at)),
-      h('p', null, `${t('detail.reason')}：${x.reason}`),
-      x.decision_comment ? h('p', null, `${t('detail.comment')}：${x.decision_comment}`) : null,
+      h('p', null, `${t('detail.reason')}${t('colon')}${x.reason}`),
+      x.decision_comment ? h('p', null, `${t('detail.comment')}${t('colon')}${x.decision_comment}`) : null,
       x.status === 'pending' && (me.role === 'supervisor' || me.role === 'admin') && x.requested_by !== me.id
         ? extensionActions(x, () => setTimeout(() => load(root, me, id, null), 800)) : null)))) : null;
 
