@@ -268,7 +268,12 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         .await
         .unwrap();
     let line = format!(
-        "battle map of Henan, {TICKETS} tickets ({backend}, debug build): interactive {ms} ms after navigation"
+        "battle map of Henan, {TICKETS} tickets ({backend}, {} build): interactive {ms} ms after navigation",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
     eprintln!("{line}");
     std::fs::write(browser.shots.join("timing.txt"), line + "\n").unwrap();
