@@ -16,7 +16,7 @@ use super::rng::Rng;
 use crate::db::categories::Category;
 use crate::db::schema::tickets;
 use crate::db::tickets::next_breach_column;
-use crate::domain::breach::{Breach, Breaches, ClockState};
+use crate::domain::breach::{Breach, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::rollup::Month;
@@ -595,14 +595,7 @@ pub fn generate(
     };
     let timing = Timing {
         deadlines,
-        clocks: ClockState {
-            status,
-            response_due_at: deadlines.response_due_at,
-            first_response_at: None,
-            due_at: deadlines.due_at,
-            feedback_due_at: None,
-            breaches: Breaches::default(),
-        },
+        clocks: ClockState::filed(status, &deadlines),
         paused_at: None,
         paused_seconds: 0,
         original_due_at: deadlines.due_at,

@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::sla::Deadlines;
 use super::ticket::Status;
 
 /// One of the three clocks.
@@ -70,6 +71,18 @@ pub struct ClockState {
 }
 
 impl ClockState {
+    /// The clocks of a ticket just filed in `status` with `deadlines`: nothing recorded yet.
+    pub fn filed(status: Status, deadlines: &Deadlines) -> ClockState {
+        ClockState {
+            status,
+            response_due_at: deadlines.response_due_at,
+            first_response_at: None,
+            due_at: deadlines.due_at,
+            feedback_due_at: None,
+            breaches: Breaches::default(),
+        }
+    }
+
     fn accept_owed(&self) -> bool {
         self.first_response_at.is_none()
             && matches!(self.status, Status::Submitted | Status::Assigned)

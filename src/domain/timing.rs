@@ -123,7 +123,7 @@ mod tests {
     use std::sync::LazyLock;
 
     use super::*;
-    use crate::domain::breach::{Breaches, Clock};
+    use crate::domain::breach::Clock;
     use crate::domain::calendar::{Calendar, bundled_years};
     use crate::domain::sla::Clocks;
     use crate::domain::work_hours::WorkHours;
@@ -159,14 +159,7 @@ mod tests {
         let d = sla::deadlines(at, &clocks, &reckon(), Thresholds::default());
         let timing = Timing {
             deadlines: d,
-            clocks: ClockState {
-                status: Status::Assigned,
-                response_due_at: d.response_due_at,
-                first_response_at: None,
-                due_at: d.due_at,
-                feedback_due_at: None,
-                breaches: Breaches::default(),
-            },
+            clocks: ClockState::filed(Status::Assigned, &d),
             paused_at: None,
             paused_seconds: 0,
             original_due_at: d.due_at,

@@ -14,7 +14,7 @@ use crate::db::{
     DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
 };
 use crate::domain::access::TicketFacts;
-use crate::domain::breach::{Breaches, Clock, ClockState};
+use crate::domain::breach::{Clock, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::page::{Page, PageError, PageRequest};
 use crate::domain::region::RegionCode;
@@ -239,14 +239,7 @@ fn new_ticket(
         counted_until: deadlines.yellow_at,
         feedback_sla: clocks.feedback.to_string(),
         resolve_unit: clocks.resolve.unit(),
-        next_breach_at: next_breach_column(&ClockState {
-            status,
-            response_due_at: deadlines.response_due_at,
-            first_response_at: None,
-            due_at: deadlines.due_at,
-            feedback_due_at: None,
-            breaches: Breaches::default(),
-        }),
+        next_breach_at: next_breach_column(&ClockState::filed(status, &deadlines)),
         original_due_at: deadlines.due_at,
     };
     Ok((new, counters))

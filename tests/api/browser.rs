@@ -142,10 +142,14 @@ impl Browser {
     }
 
     async fn login(&self, username: &str) {
+        self.login_with(username, PASSWORD).await;
+    }
+
+    async fn login_with(&self, username: &str, password: &str) {
         self.open("#/login").await;
         self.fill("form#login-form input[name=username]", username)
             .await;
-        self.fill("form#login-form input[name=password]", PASSWORD)
+        self.fill("form#login-form input[name=password]", password)
             .await;
         self.click("form#login-form [type=submit]").await;
         self.wait("#logout").await;
@@ -452,6 +456,75 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         "a foreign map is shown"
     );
     browser.shot("foreign-refused").await;
+    browser.logout().await;
+
+    // The administrator manages the programme: a new cadre, the enterprises and their
+    // cadres, the categories' clocks, the calendar, the monthly report.
+    browser.login("demo.admin").await;
+    browser.open("#/users").await;
+    browser
+        .fill("form#user-form input[name=username]", "cadre.web.001")
+        .await;
+    browser
+        .fill("form#user-form input[name=display_name]", "网页测试")
+        .await;
+    browser
+        .wait("form#user-form select[name=role]")
+        .await
+        .select_by_value("cadre")
+        .await
+        .unwrap();
+    browser
+        .fill("form#user-form input[name=region_code]", "411602")
+        .await;
+    browser
+        .fill("form#user-form input[name=password]", "first-password-001")
+        .await;
+    browser.click("form#user-form [type=submit]").await;
+    browser.wait("[role=status]").await;
+    browser.wait("tr.user-row[data-id]").await;
+    browser.shot("users").await;
+    browser.accessible("the users page").await;
+    app.login("cadre.web.001", "first-password-001").await;
+    browser.open("#/enterprises").await;
+    browser.wait("tr.enterprise-row[data-id]").await;
+    browser.accessible("the enterprises page").await;
+    browser.open("#/categories").await;
+    browser.wait("tr.category-row[data-code=\"energy\"]").await;
+    browser.open("#/calendar").await;
+    browser.wait(".cal-day[data-date]").await;
+    browser.shot("calendar").await;
+    browser.accessible("the calendar").await;
+    browser.open("#/reports").await;
+    browser.wait("#monthly-report").await;
+    browser.logout().await;
+    // The new cadre changes their password and stays signed in.
+    browser
+        .login_with("cadre.web.001", "first-password-001")
+        .await;
+    browser.open("#/account").await;
+    browser
+        .fill(
+            "form#password-form input[name=current_password]",
+            "first-password-001",
+        )
+        .await;
+    browser
+        .fill(
+            "form#password-form input[name=new_password]",
+            "second-password-002",
+        )
+        .await;
+    browser
+        .fill(
+            "form#password-form input[name=new_password_again]",
+            "second-password-002",
+        )
+        .await;
+    browser.click("form#password-form [type=submit]").await;
+    browser.wait("[role=status]").await;
+    app.login("cadre.web.001", "second-password-002").await;
+    browser.logout().await;
 
     // The API's interactive documentation, from the server's own openapi.yaml.
     browser.open("docs").await;

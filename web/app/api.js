@@ -43,7 +43,11 @@ async function send(path, opts) {
   const headers = { Accept: opts.accept || 'application/json', ...(opts.headers || {}) };
   if (accessToken && !opts.noAuth) headers.Authorization = `Bearer ${accessToken}`;
   let body;
-  if (opts.body !== undefined) {
+  if (opts.text !== undefined) {
+    // A raw text body (CSV imports): sent as is with its own Content-Type.
+    headers['Content-Type'] = opts.contentType || 'text/plain; charset=utf-8';
+    body = opts.text;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -95,8 +99,28 @@ export async function logout() {
 }
 
 /**
+ * Change the caller's password (POST /me/password). Every session ends, this one too; the
+ * answer carries the tokens of a new session, whose access token is taken at once. That
+ * endpoint does not set the refresh cookie (the old one is revoked), so the app then logs in
+ * again with the new password, which sets a fresh cookie: a reload keeps the user signed in.
+ * Returns true when the new login worked, false when the user must log in again by hand.
+ */
+export async function changePassword(username, currentPassword, newPassword) {
+  const tok = await api('/me/password', {
+    method: 'POST', body: { current_password: currentPassword, new_password: newPassword },
+  });
+  accessToken = tok.access_token;
+  try {
+    await login(username, newPassword);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * api('/tickets?x=1'), api('/tickets/3/accept', {method: 'POST', body: {}}).
- * Options: method, body (JSON), headers, accept, raw (return the Response).
+ * Options: method, body (JSON), text + contentType (a raw body), headers, accept, raw (return the Response).
  */
 export async function api(path, opts = {}) {
   let res = await send(path, opts);

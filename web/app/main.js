@@ -10,6 +10,14 @@ import { mapView } from './views/map.js';
 import { queueView } from './views/queue.js';
 import { ticketView } from './views/ticket.js';
 import { portalView, newDemandView } from './views/portal.js';
+import { accountView } from './views/account.js';
+import { usersView, userView } from './views/users.js';
+import { enterprisesView, enterpriseView } from './views/enterprises.js';
+import { clientsView } from './views/clients.js';
+import { categoriesView } from './views/categories.js';
+import { calendarView } from './views/calendar.js';
+import { importsView } from './views/imports.js';
+import { reportsView } from './views/reports.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -29,16 +37,30 @@ export function homeOf(user) {
 
 function navLinks(user) {
   if (!user) return [];
-  if (STAFF.includes(user.role)) return [['#/map', t('nav.map')], ['#/queue', t('nav.queue.staff')]];
-  if (user.role === 'cadre') return [['#/queue', t('nav.queue.cadre')]];
-  return [['#/portal', t('nav.portal')], ['#/portal/new', t('nav.new')]];
+  // The work pages first (their order kept), then the management pages of the role.
+  if (STAFF.includes(user.role)) {
+    return [['#/map', t('nav.map')], ['#/queue', t('nav.queue.staff')],
+      ['#/reports', t('nav.reports')], ['#/users', t('nav.users')], ['#/enterprises', t('nav.enterprises')],
+      ['#/imports', t('nav.imports')], ['#/categories', t('nav.categories')], ['#/calendar', t('nav.calendar')],
+      ['#/account', t('nav.account')]];
+  }
+  if (user.role === 'cadre') {
+    return [['#/queue', t('nav.queue.cadre')], ['#/enterprises', t('nav.enterprises.cadre')],
+      ['#/categories', t('nav.categories')], ['#/calendar', t('nav.calendar')], ['#/account', t('nav.account')]];
+  }
+  return [['#/portal', t('nav.portal')], ['#/portal/new', t('nav.new')], ['#/clients', t('nav.clients')],
+    ['#/categories', t('nav.categories')], ['#/calendar', t('nav.calendar')], ['#/account', t('nav.account')]];
 }
 
 function drawHeader() {
   const route = current();
   const here = `#/${route.parts.join('/')}`;
+  const section = `#/${route.parts[0] || ''}`;
+  const hrefs = navLinks(me).map(([href]) => href);
+  // A page's own link is current; a detail page (#/users/7) marks its list's link.
+  const currentOf = hrefs.includes(here) ? here : section;
   const links = navLinks(me).map(([href, label]) =>
-    h('a', { href, class: 'nav-link', 'aria-current': here === href ? 'page' : null }, label));
+    h('a', { href, class: 'nav-link', 'aria-current': currentOf === href ? 'page' : null }, label));
   replace(topbar,
     h('div', { class: 'topbar-inner' },
       h('a', { class: 'brand', href: me ? homeOf(me) : '#/login' },
@@ -80,6 +102,14 @@ function allowed(view, user) {
     case 'queue': return user.role !== 'enterprise';
     case 'portal': return user.role === 'enterprise';
     case 'ticket': return true;
+    case 'account': return true;
+    case 'users': return STAFF.includes(user.role);
+    case 'enterprises': return user.role !== 'enterprise';
+    case 'clients': return user.role === 'enterprise' || user.role === 'admin';
+    case 'categories': return true;
+    case 'calendar': return true;
+    case 'imports': return STAFF.includes(user.role);
+    case 'reports': return STAFF.includes(user.role);
     default: return false;
   }
 }
@@ -114,6 +144,14 @@ async function render() {
     else if (view === 'queue') el = queueView(ctx);
     else if (view === 'ticket') el = ticketView(ctx, route.parts[1]);
     else if (view === 'portal' && route.parts[1] === 'new') el = newDemandView(ctx);
+    else if (view === 'account') el = accountView(ctx);
+    else if (view === 'users') el = route.parts[1] ? userView(ctx, route.parts[1]) : usersView(ctx);
+    else if (view === 'enterprises') el = route.parts[1] ? enterpriseView(ctx, route.parts[1]) : enterprisesView(ctx);
+    else if (view === 'clients') el = clientsView(ctx);
+    else if (view === 'categories') el = categoriesView(ctx);
+    else if (view === 'calendar') el = calendarView(ctx);
+    else if (view === 'imports') el = importsView(ctx);
+    else if (view === 'reports') el = reportsView(ctx);
     else el = portalView(ctx);
     show(el);
   } catch (err) {

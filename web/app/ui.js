@@ -180,11 +180,25 @@ export function ticketList(path, { empty, showEnterprise = true } = {}) {
   const more = h('div', { class: 'more' });
   const slot = h('div');
   const wrap = h('div', { class: 'ticket-list-wrap' }, slot, list, more);
+  pager({
+    path, slot, more,
+    draw: (items) => { for (const tk of items) list.append(ticketRow(tk, { showEnterprise })); },
+    onEmpty: () => list.replaceWith(h('p', { class: 'empty' }, empty || t('queue.empty'))),
+  });
+  return wrap;
+}
+
+/**
+ * Loads pages of `path(cursor)`: `draw(items)` shows each, `onEmpty()` runs when the first is
+ * empty, a "load more" button goes in `more` while the API has a next_cursor, and a problem
+ * goes in `slot`.
+ */
+export function pager({ path, draw, onEmpty, slot, more }) {
   async function load(cursor) {
     try {
       const page = await api(path(cursor));
-      for (const tk of page.items) list.append(ticketRow(tk, { showEnterprise }));
-      if (!cursor && page.items.length === 0) list.replaceWith(h('p', { class: 'empty' }, empty || t('queue.empty')));
+      draw(page.items);
+      if (!cursor && page.items.length === 0) onEmpty();
       more.replaceChildren();
       if (page.next_cursor) {
         more.append(h('button', {
@@ -197,7 +211,6 @@ export function ticketList(path, { empty, showEnterprise = true } = {}) {
     }
   }
   load(null);
-  return wrap;
 }
 
 /** A labelled form field. */
@@ -223,4 +236,52 @@ export async function busy(form, fn) {
   } finally {
     controls.forEach((c, i) => { c.disabled = wasDisabled[i]; });
   }
+}
+
+// Pieces of the management pages (users, enterprises, clients, categories, calendar, imports).
+
+/** A labelled checkbox: div.check with the input first. */
+export function checkField(label, control) {
+  const id = control.id || `f${++fieldSeq}`;
+  control.id = id;
+  return h('div', { class: 'check' }, control, h('label', { for: id }, label));
+}
+
+/** A table of data: div.table-wrap > table.data with a caption, a header row and the given tbody. */
+export function dataTable(caption, columns, tbody, { wide = false } = {}) {
+  // A wide table scrolls sideways on a phone: the scrolling box takes the focus so a keyboard can scroll it.
+  return h('div', { class: 'table-wrap', tabindex: wide ? 0 : null, role: wide ? 'group' : null, 'aria-label': wide ? (caption || null) : null },
+    h('table', { class: `data${wide ? ' wide' : ''}` },
+      caption ? h('caption', null, caption) : null,
+      h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      tbody));
+}
+
+/**
+ * A paged table body: rows appended per page, a "load more" button while the API has a
+ * next_cursor. `path(cursor)` builds the request; `row(item)` draws one tr.
+ */
+export function pagedTable(caption, columns, path, row, { wide = false, empty } = {}) {
+  const body = h('tbody');
+  const slot = h('div', { class: 'problem-slot' });
+  const more = h('div', { class: 'more' });
+  const table = dataTable(caption, columns, body, { wide });
+  const wrap = h('div', null, slot, table, more);
+  pager({
+    path, slot, more,
+    draw: (items) => { for (const item of items) body.append(row(item)); },
+    onEmpty: () => table.replaceWith(h('p', { class: 'empty' }, empty || t('common.none'))),
+  });
+  return wrap;
+}
+
+/** Yes / no as text (never colour alone). */
+export function activeLabel(active) {
+  return h('span', { class: `status ${active ? 'status-active' : 'status-inactive'}` }, t(active ? 'common.active' : 'common.inactive'));
+}
+
+/** A trimmed text value, or null when empty (the API keeps absent optional fields). */
+export function val(input) {
+  const v = input.value.trim();
+  return v === '' ? null : v;
 }

@@ -10,7 +10,7 @@ import { link, go } from '../router.js';
 import { num, pct, dec, dateTime, month, isMonth, daysPast } from '../format.js';
 import {
   problemBox, showProblem, light, lightCounts, worstLight, entLabel, userLabel, categoryLabel,
-  ticketList, field, busy, notice, OPEN_STATUSES, lazyName,
+  ticketList, pager, field, busy, notice, OPEN_STATUSES, lazyName,
 } from '../ui.js';
 
 function monthsBetween(from, to) {
@@ -338,10 +338,11 @@ function warningTable(colour, scope) {
       h('th', { scope: 'col' }, t('col.level')))),
     body);
   const wrap = h('div', null, slot, h('div', { class: 'table-wrap' }, table), more);
-  async function load(cursor) {
-    try {
-      const page = await api(`/tickets${qs({ ...scope, warning: colour, sort: 'due', limit: 10, cursor })}`);
-      for (const tk of page.items) {
+  pager({
+    path: (cursor) => `/tickets${qs({ ...scope, warning: colour, sort: 'due', limit: 10, cursor })}`,
+    slot, more,
+    draw: (items) => {
+      for (const tk of items) {
         const late = daysPast(tk.due_at);
         body.append(h('tr', { class: `row-${colour}`, 'data-id': tk.id },
           h('td', null, light(tk.warning || colour)),
@@ -353,19 +354,9 @@ function warningTable(colour, scope) {
           h('td', null, userLabel(tk.assignee_id)),
           h('td', null, t(`level.${tk.level}`))));
       }
-      if (!cursor && page.items.length === 0) wrap.replaceChildren(h('p', { class: 'empty' }, t('common.none')));
-      more.replaceChildren();
-      if (page.next_cursor) {
-        more.append(h('button', {
-          type: 'button', class: 'btn btn-secondary',
-          onclick: (e) => { e.currentTarget.disabled = true; load(page.next_cursor); },
-        }, t('common.more')));
-      }
-    } catch (err) {
-      showProblem(slot, err);
-    }
-  }
-  load(null);
+    },
+    onEmpty: () => wrap.replaceChildren(h('p', { class: 'empty' }, t('common.none'))),
+  });
   return wrap;
 }
 
