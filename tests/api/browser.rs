@@ -284,6 +284,55 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     browser.wait(".kpi[data-kpi=\"filed\"]").await;
     browser.shot("map-henan").await;
     browser.accessible("the battle map").await;
+    // English and back; Chinese first.
+    browser.wait("html[lang=\"zh-CN\"]").await;
+    browser.click("#lang-switch").await;
+    browser.wait("html[lang=\"en\"]").await;
+    browser.shot("map-henan-english").await;
+    browser.click("#lang-switch").await;
+    browser.wait("html[lang=\"zh-CN\"]").await;
+    // A CSV download: the statistics as the API answers them with the page's token, handed to
+    // the browser as a file (the Blob is caught on its way to the download link).
+    browser
+        .client
+        .execute(
+            "window.__csv = [];
+             const make = URL.createObjectURL.bind(URL);
+             URL.createObjectURL = (blob) => { window.__csv.push(blob); return make(blob); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.click("a.csv-download").await;
+    let csv = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const wait = () => window.__csv.length
+                 ? window.__csv[0].text().then(done)
+                 : setTimeout(wait, 50);
+             wait();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap();
+    assert!(csv.lines().count() > 2, "{csv}");
+    assert!(csv.contains("411600"), "Zhoukou's row is in the CSV: {csv}");
+    // The period picker: a narrower period reloads the figures for it.
+    browser
+        .client
+        .execute(
+            "const f = document.querySelector('#period-from');
+             f.value = '2026-06';
+             f.closest('form').requestSubmit();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.wait(".area-tile[data-region=\"411600\"]").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.as_str().contains("from=2026-06"), "{url}");
     browser.click(".area-tile[data-region=\"411600\"]").await;
     browser
         .wait(&format!(".area-tile[data-region=\"{county}\"]"))
