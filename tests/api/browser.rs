@@ -209,6 +209,13 @@ async fn first(app: &TestApp, token: &str, path: &str) -> Value {
     page["items"][0].clone()
 }
 
+async fn ticket_of(app: &TestApp, admin: &str, id: i64) -> Value {
+    app.get(&format!("/api/v1/tickets/{id}"))
+        .as_(admin)
+        .expect(200)
+        .await
+}
+
 async fn username_of(app: &TestApp, admin: &str, id: &Value) -> String {
     let user = app
         .call(
@@ -387,15 +394,7 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         .make("resolve", &[("resolution", "已协调供电公司完成增容。")])
         .await;
     browser.ticket_in(id, "resolved").await;
-    let stored = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/tickets/{id}"),
-            Some(&admin),
-            None,
-            200,
-        )
-        .await;
+    let stored = ticket_of(app, &admin, id).await;
     assert_eq!(stored["status"], "resolved");
     assert_eq!(stored["resolution"], "已协调供电公司完成增容。");
     // The workbench on a phone: nothing wider than the screen.
@@ -449,15 +448,7 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
         .unwrap()
         .parse()
         .unwrap();
-    let ticket = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/tickets/{filed}"),
-            Some(&admin),
-            None,
-            200,
-        )
-        .await;
+    let ticket = ticket_of(app, &admin, filed).await;
     assert_eq!(ticket["title"], "新厂区用电增容");
     let assignee = username_of(app, &admin, &ticket["assignee_id"]).await;
     let cadre = token(app, &assignee).await;
@@ -475,15 +466,7 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     browser.make("confirm", &[("rating", "5")]).await;
     browser.ticket_in(filed, "closed").await;
     browser.shot("portal-confirmed").await;
-    let ticket = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/tickets/{filed}"),
-            Some(&admin),
-            None,
-            200,
-        )
-        .await;
+    let ticket = ticket_of(app, &admin, filed).await;
     assert_eq!(
         (ticket["status"].as_str(), ticket["rating"].as_i64()),
         (Some("closed"), Some(5))
