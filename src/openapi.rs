@@ -31,6 +31,8 @@ use crate::routes;
         (name = "imports", description = "Bulk import of enterprises, cadres and pairings from CSV files"),
         (name = "tickets", description = "Demands: filing, the lifecycle, comments and the audit trail"),
         (name = "categories", description = "Kinds of demand and their service levels"),
+        (name = "departments", description = "The promotion centres' rosters: departments at each level and the categories they handle"),
+        (name = "coordination", description = "Working a demand across levels and departments: dispatch candidates, assisting cadres (协办) and supervision orders (督办)"),
         (name = "stats", description = "Completion rates rolled up county → city → province"),
         (name = "regions", description = "GB/T 2260 administrative divisions"),
         (name = "calendar", description = "The working-day calendar: holidays and make-up working days"),

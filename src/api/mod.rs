@@ -7,12 +7,15 @@
 //! `domain`, never `services` or `routes`. The schema names are the contract's
 //! (`openapi.yaml`), so views keep their rows' names.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
 
 pub mod calendar;
 pub mod categories;
 pub mod clients;
+pub mod collaborators;
+pub mod departments;
+pub mod dispatch;
 pub mod enterprises;
 pub mod extensions;
 pub mod imports;
@@ -21,9 +24,20 @@ pub mod pairings;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
+pub mod supervision;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
+
+/// Reads a field that may be absent (`None`, with `#[serde(default)]`), null (`Some(None)`) or
+/// a value, for changes where null means "take it away".
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
 
 /// The query of a list that has only pages.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,3 +49,8 @@ pub struct PageParams {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+/// The query of an operation that reads none: any parameter is refused (400).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoParams {}

@@ -82,6 +82,12 @@ pub struct Ticket {
     /// for a clock in working days or hours), by which `due_at` and `feedback_due_at` moved;
     /// the current wait counts once it ends.
     pub paused_hours: f64,
+    /// Whether a supervision order (督办) on it waits for the assignee's answer.
+    pub supervised: bool,
+    /// Supervision orders ever issued on it.
+    pub supervision_count: i32,
+    /// Times its assignee sent it back to dispatch (`return`).
+    pub return_count: i32,
 }
 
 /// The clocks it missed, each recorded once (an `sla_breached` event each) at most one job
@@ -131,6 +137,9 @@ impl From<TicketRow> for Ticket {
             paused_at: row.paused_at,
             // To the hundredth of an hour (36 s).
             paused_hours: (row.paused_seconds as f64 / 36.0).round() / 100.0,
+            supervised: row.open_supervisions > 0,
+            supervision_count: row.supervision_count,
+            return_count: row.return_count,
         }
     }
 }
@@ -163,6 +172,11 @@ impl TicketView {
 #[serde(deny_unknown_fields)]
 pub struct AssignTicket {
     pub assignee_id: i64,
+    /// Hand the ticket down (city or province level) to a cadre of a lower level whose region
+    /// holds its county; the ticket keeps its level, which stays accountable, and the event
+    /// says `delegated`. Default `false`: a cadre of the ticket's own level.
+    #[serde(default)]
+    pub delegate: bool,
 }
 
 /// A reason, for escalating, reopening or withdrawing.
@@ -256,6 +270,11 @@ pub struct ListTickets {
     pub enterprise_active: Option<bool>,
     /// Only tickets that missed this clock at least once.
     pub breached: Option<Clock>,
+    /// `true`: only tickets with an open supervision order (督办); `false`: only those without.
+    pub supervised: Option<bool>,
+    /// Tickets this cadre assists (协办): a user id, or `me`.
+    #[param(example = "me")]
+    pub collaborating: Option<String>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     pub limit: Option<i64>,

@@ -21,8 +21,10 @@ pub struct User {
     pub region_code: Option<RegionCode>,
     /// An enterprise user's enterprise.
     pub enterprise_id: Option<i64>,
-    /// A cadre's department.
+    /// A cadre's department, as a display name.
     pub department: Option<String>,
+    /// A cadre's department of the roster (`/departments`), of their own region.
+    pub department_id: Option<i64>,
     pub display_name: Option<String>,
     pub active: bool,
     #[serde(serialize_with = "crate::domain::time::utc")]
@@ -42,6 +44,7 @@ impl From<UserRow> for User {
             region_code: row.region_code,
             enterprise_id: row.enterprise_id.map(i64::from),
             department: row.department,
+            department_id: row.department_id.map(i64::from),
             display_name: row.display_name,
             active: row.active,
             created_at: row.created_at,
@@ -65,6 +68,8 @@ pub struct CreateUser {
     pub enterprise_id: Option<i64>,
     #[schema(example = "川汇区发展和改革委员会")]
     pub department: Option<String>,
+    /// Cadres only: a department of the roster at the cadre's region (`/departments`).
+    pub department_id: Option<i64>,
     #[schema(example = "李明")]
     pub display_name: Option<String>,
 }
@@ -78,6 +83,11 @@ pub struct UpdateUser {
     pub role: Option<Role>,
     pub region_code: Option<String>,
     pub department: Option<String>,
+    /// Cadres only: a department of the roster at the cadre's region; `null` leaves it. A
+    /// cadre moved to another region leaves a department of the old one.
+    #[serde(default, deserialize_with = "super::present")]
+    #[schema(value_type = Option<i64>, nullable)]
+    pub department_id: Option<Option<i64>>,
     pub display_name: Option<String>,
     /// `false` deactivates: no more logins or refreshes.
     pub active: Option<bool>,
@@ -95,6 +105,11 @@ pub struct ListUsers {
     /// Users whose department's name contains this (Latin letters in any case).
     #[param(example = "发展和改革")]
     pub department: Option<String>,
+    /// Members of this department of the roster.
+    pub department_id: Option<i64>,
+    /// Users whose username or display name contains this (Latin letters in any case).
+    #[param(example = "李")]
+    pub q: Option<String>,
     /// Page size, 1 to 200 (larger values are lowered to 200).
     #[param(minimum = 1, default = 50)]
     pub limit: Option<i64>,

@@ -241,7 +241,9 @@ fn sees_ticket(p: &Principal, t: &TicketFacts) -> bool {
     match p {
         Principal::Admin { .. } => true,
         Principal::Supervisor { region, .. } => region.contains(&t.county),
-        Principal::Cadre { .. } => assigned_to_caller(p, t) || t.caller_paired,
+        Principal::Cadre { .. } => {
+            assigned_to_caller(p, t) || t.caller_paired || t.caller_collaborating
+        }
         Principal::Enterprise { .. } => own_enterprise(p, t),
     }
 }
@@ -257,7 +259,9 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
     read_ticket(p, t)?;
     let allowed = match action {
         Action::Assign => is_admin(p) || covers(p, t),
-        Action::Accept | Action::Resolve | Action::RequestInfo => assigned_to_caller(p, t),
+        Action::Accept | Action::Resolve | Action::RequestInfo | Action::Return => {
+            assigned_to_caller(p, t)
+        }
         Action::Escalate => assigned_to_caller(p, t) || covers(p, t),
         Action::Confirm | Action::Reopen | Action::Withdraw | Action::ProvideInfo => {
             own_enterprise(p, t)
@@ -270,7 +274,12 @@ pub fn move_ticket(p: &Principal, action: Action, t: &TicketFacts) -> Result<(),
         | Action::SlaBreached
         | Action::ExtensionRequested
         | Action::ExtensionApproved
-        | Action::ExtensionRejected => false,
+        | Action::ExtensionRejected
+        | Action::CollaboratorAdded
+        | Action::CollaboratorCompleted
+        | Action::CollaboratorRemoved
+        | Action::SupervisionIssued
+        | Action::SupervisionAnswered => false,
     };
     allowed
         .then_some(())
@@ -323,6 +332,17 @@ pub fn read_extension_queue(
     p: &Principal,
     region: Option<&RegionCode>,
 ) -> Result<CodeRange, Refusal> {
+    oversight_range(p, region, "read the approval queue")
+}
+
+/// A list of a region's oversight (approval queues, supervision orders, workload): admins
+/// anywhere, supervisors inside their own region (a region outside it answers as if it did
+/// not exist); the counties it covers.
+fn oversight_range(
+    p: &Principal,
+    region: Option<&RegionCode>,
+    what: &str,
+) -> Result<CodeRange, Refusal> {
     match (p, region) {
         (Principal::Admin { .. }, None) => Ok(CodeRange::all()),
         (Principal::Admin { .. }, Some(asked)) => Ok(asked.subtree()),
@@ -331,19 +351,122 @@ pub fn read_extension_queue(
             Ok(asked.subtree())
         }
         (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
-        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => {
-            Err(forbidden(p, "read the approval queue"))
+        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => Err(forbidden(p, what)),
+    }
+}
+
+/// Reading the departments of the rosters: the government side (they are public rosters of
+/// bureaus, which cadres need to find whom to ask for help).
+pub fn read_departments(p: &Principal) -> Result<(), Refusal> {
+    match p {
+        Principal::Enterprise { .. } => Err(forbidden(p, "read departments")),
+        Principal::Admin { .. } | Principal::Supervisor { .. } | Principal::Cadre { .. } => Ok(()),
+    }
+}
+
+/// Managing departments at all: admins and supervisors.
+pub fn manage_departments(p: &Principal) -> Result<(), Refusal> {
+    match p {
+        Principal::Admin { .. } | Principal::Supervisor { .. } => Ok(()),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => {
+            Err(forbidden(p, "manage departments"))
         }
     }
 }
 
-/// Enterprises comment publicly on their own tickets; the assignee, supervisors and admins
-/// also internally.
+/// Creating or changing a department of `region`: admins, and supervisors whose region holds it.
+pub fn manage_department(p: &Principal, region: &RegionCode) -> Result<(), Refusal> {
+    match p {
+        Principal::Admin { .. } => Ok(()),
+        Principal::Supervisor { region: own, .. } if own.contains(region) => Ok(()),
+        Principal::Supervisor { .. } => Err(refuse(p, "that region is outside your own".into())),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => {
+            Err(forbidden(p, "manage departments"))
+        }
+    }
+}
+
+/// The cadres who could take a ticket (dispatch candidates): whoever may assign it.
+pub fn read_candidates(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    (is_admin(p) || covers(p, t))
+        .then_some(())
+        .ok_or_else(|| forbidden(p, "dispatch this ticket"))
+}
+
+/// Adding or removing an assisting cadre (协办): the assignee, a supervisor covering the
+/// ticket (at or above its level), and admins.
+pub fn manage_collaborators(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    (is_admin(p) || covers(p, t) || assigned_to_caller(p, t))
+        .then_some(())
+        .ok_or_else(|| refuse(p, "only the assignee or a supervisor covering the ticket manages its assisting cadres".into()))
+}
+
+/// Completing an assisting task: the assisting cadre themselves.
+pub fn complete_task(p: &Principal, t: &TicketFacts, collaborator: UserId) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    (p.user_id() == collaborator)
+        .then_some(())
+        .ok_or_else(|| refuse(p, "only the assisting cadre completes their task".into()))
+}
+
+/// A ticket's assisting cadres and supervision orders: the government side of whoever may see
+/// the ticket (an enterprise reads neither: both are internal coordination).
+pub fn read_coordination(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    sees_internal(p)
+        .then_some(())
+        .ok_or_else(|| forbidden(p, "read the government's coordination of a ticket"))
+}
+
+/// Issuing a supervision order (督办): a supervisor whose region holds the ticket's county, at
+/// whatever tier the ticket is (typically from above), and admins.
+pub fn issue_supervision(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    let allowed = match p {
+        Principal::Admin { .. } => true,
+        Principal::Supervisor { region, .. } => region.contains(&t.county),
+        Principal::Cadre { .. } | Principal::Enterprise { .. } => false,
+    };
+    allowed
+        .then_some(())
+        .ok_or_else(|| forbidden(p, "issue supervision orders"))
+}
+
+/// Answering a supervision order: the ticket's assignee.
+pub fn answer_supervision(p: &Principal, t: &TicketFacts) -> Result<(), Refusal> {
+    read_ticket(p, t)?;
+    assigned_to_caller(p, t).then_some(()).ok_or_else(|| {
+        refuse(
+            p,
+            "only the ticket's assignee answers a supervision order".into(),
+        )
+    })
+}
+
+/// The supervision orders of `region`'s tickets (default: a supervisor's own region, the
+/// country for admins); the counties covered.
+pub fn read_supervision_list(
+    p: &Principal,
+    region: Option<&RegionCode>,
+) -> Result<CodeRange, Refusal> {
+    oversight_range(p, region, "read supervision orders")
+}
+
+/// Delegating (`assign` with `delegate`): whoever may assign the ticket. The cadre must be of
+/// a lower level than the ticket's, of a region holding its county (see [`may_be_delegated`]).
+pub fn may_be_delegated(cadre_region: &RegionCode, t: &TicketFacts) -> bool {
+    cadre_region.level() > t.level && cadre_region.contains(&t.county) && !cadre_region.is_heading()
+}
+
+/// Enterprises comment publicly on their own tickets; the assignee, its assisting cadres,
+/// supervisors and admins also internally.
 pub fn comment_on_ticket(p: &Principal, t: &TicketFacts, internal: bool) -> Result<(), Refusal> {
     read_ticket(p, t)?;
     let allowed = match p {
         Principal::Admin { .. } | Principal::Supervisor { .. } => true,
-        Principal::Cadre { .. } => assigned_to_caller(p, t),
+        Principal::Cadre { .. } => assigned_to_caller(p, t) || t.caller_collaborating,
         Principal::Enterprise { .. } => !internal,
     };
     allowed.then_some(()).ok_or_else(|| {
@@ -598,6 +721,7 @@ mod tests {
             level,
             assignee_id: assignee.map(UserId),
             caller_paired: false,
+            caller_collaborating: false,
         }
     }
 

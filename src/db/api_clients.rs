@@ -48,6 +48,7 @@ pub fn insert(conn: &mut DbConnection, new: NewClient) -> Result<ApiClient, DbEr
             active: true,
             created_at: new.now,
             updated_at: new.now,
+            department_id: None,
         },
     )?;
     let statement = diesel::insert_into(api_clients::table).values((

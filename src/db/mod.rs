@@ -4,8 +4,10 @@
 pub mod api_clients;
 pub mod calendar;
 pub mod categories;
+pub mod collaborators;
 mod connection;
 pub mod counters;
+pub mod departments;
 pub mod enterprises;
 mod error;
 pub mod extensions;
@@ -20,6 +22,7 @@ pub mod revocations;
 pub mod schema;
 mod search;
 pub mod sessions;
+pub mod supervisions;
 mod text_enums;
 pub mod ticket_activity;
 pub mod tickets;

@@ -22,7 +22,7 @@ const STATS_TIMEZONE: &str = "stats_timezone";
 /// set: a database counted by another set (or none recorded: before the programme's figures
 /// of SPEC section 9) has its counters rebuilt from the tickets, as for a change of zone.
 const STATS_COUNTERS: &str = "stats_counters";
-const COUNTERS_NOW: &str = "2: accepted, feedback breaches, extensions";
+const COUNTERS_NOW: &str = "3: accepted, feedback breaches, extensions, supervised, returned";
 
 /// Whether migrating may rebuild the counters of a database that has tickets: `serve` and
 /// `migrate` may; the other commands (which also migrate what they open) refuse a `TIMEZONE`

@@ -39,6 +39,25 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         token_generation -> BigInt,
+        department_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> BigInt,
+        region_code -> Text,
+        name -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    department_categories (department_id, category) {
+        department_id -> BigInt,
+        category -> Text,
     }
 }
 
@@ -153,6 +172,39 @@ diesel::table! {
         next_breach_at -> Timestamp,
         paused_at -> Nullable<Timestamp>,
         paused_seconds -> BigInt,
+        open_supervisions -> Integer,
+        supervision_count -> Integer,
+        return_count -> Integer,
+    }
+}
+
+diesel::table! {
+    ticket_collaborators (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+        county_code -> Text,
+        task -> Text,
+        status -> Text,
+        added_by -> BigInt,
+        added_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_supervisions (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        county_code -> Text,
+        issued_by -> BigInt,
+        instruction -> Text,
+        issued_at -> Timestamp,
+        respond_by -> Timestamp,
+        status -> Text,
+        response -> Nullable<Text>,
+        responded_by -> Nullable<BigInt>,
+        responded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -228,6 +280,8 @@ diesel::table! {
         feedback_breaches -> Integer,
         extended -> Integer,
         resolved_on_time_original -> Integer,
+        supervised -> Integer,
+        returned -> Integer,
     }
 }
 
@@ -290,6 +344,10 @@ diesel::joinable!(tickets -> enterprises (enterprise_id));
 diesel::joinable!(ticket_comments -> tickets (ticket_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(ticket_extensions -> tickets (ticket_id));
+diesel::joinable!(ticket_collaborators -> tickets (ticket_id));
+diesel::joinable!(ticket_supervisions -> tickets (ticket_id));
+diesel::joinable!(department_categories -> departments (department_id));
+diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(api_clients -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_cadres -> users (user_id));
@@ -310,6 +368,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_comments,
     ticket_events,
     ticket_extensions,
+    ticket_collaborators,
+    ticket_supervisions,
+    departments,
+    department_categories,
     idempotency_keys,
     ticket_stats,
     ticket_warnings,

@@ -9,12 +9,12 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{BigInt, SingleValue, Text};
 
 use crate::domain::calendar::DayKind;
-use crate::domain::ids::{EnterpriseId, TicketId, UserId};
+use crate::domain::ids::{DepartmentId, EnterpriseId, SupervisionId, TicketId, UserId};
 use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::rollup::Month;
 use crate::domain::sla::Warning;
-use crate::domain::ticket::{ExtensionStatus, Priority, Status};
+use crate::domain::ticket::{ExtensionStatus, Priority, Status, SupervisionStatus, TaskStatus};
 use crate::domain::working_time::{Duration, DurationUnit};
 
 /// Reading: a text column into the type, through its `TryFrom<String>`.
@@ -72,6 +72,8 @@ macro_rules! to_text {
 from_text!(
     Status,
     ExtensionStatus,
+    TaskStatus,
+    SupervisionStatus,
     Priority,
     RegionLevel,
     Role,
@@ -85,6 +87,8 @@ from_text!(
 to_text!(
     Status,
     ExtensionStatus,
+    TaskStatus,
+    SupervisionStatus,
     Priority,
     RegionLevel,
     Role,
@@ -138,4 +142,4 @@ macro_rules! big_integer {
     )+};
 }
 
-big_integer!(TicketId, UserId, EnterpriseId);
+big_integer!(TicketId, UserId, EnterpriseId, DepartmentId, SupervisionId);

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use super::connection::MultiBackend;
 use super::schema::{enterprise_cadres, enterprises, tickets};
 use super::ticket_activity::{self, NewEvent};
-use super::{DbConnection, DbError, counters, idempotency, write_transaction};
-use crate::domain::access::{TicketFacts, TicketScope};
+use super::{DbConnection, DbError, collaborators, counters, idempotency, write_transaction};
+use crate::domain::access::{CadreRelation, TicketFacts, TicketScope};
 use crate::domain::breach::{Breaches, Clock, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::region::{CodeRange, RegionCode};
@@ -79,6 +79,12 @@ pub struct Ticket {
     pub paused_at: Option<NaiveDateTime>,
     /// The time waited for the enterprise in all, in the resolve clock's unit.
     pub paused_seconds: i64,
+    /// Supervision orders not answered yet: the ticket is `supervised` while any is open.
+    pub open_supervisions: i32,
+    /// Supervision orders ever issued on it.
+    pub supervision_count: i32,
+    /// Times its assignee sent it back to dispatch.
+    pub return_count: i32,
 }
 
 /// `next_breach_at` of a ticket that owes no clock: a date no deadline reaches, so the column
@@ -139,13 +145,16 @@ impl Ticket {
         }
     }
 
-    pub fn facts(&self, caller_paired: bool) -> TicketFacts {
+    /// The facts the policy decides by; `relation` is how the caller (a cadre) is tied to it
+    /// besides being its assignee.
+    pub fn facts(&self, relation: CadreRelation) -> TicketFacts {
         TicketFacts {
             enterprise_id: self.enterprise_id,
             county: self.county_code.clone(),
             level: self.level,
             assignee_id: self.assignee_id,
-            caller_paired,
+            caller_paired: relation.paired,
+            caller_collaborating: relation.collaborating,
         }
     }
 
@@ -160,6 +169,8 @@ impl Ticket {
             first_response_at: self.first_response_at,
             feedback_breaches: self.feedback_breaches,
             original_due_at: self.original_due_at,
+            supervision_count: self.supervision_count,
+            return_count: self.return_count,
         }
     }
 
@@ -229,6 +240,9 @@ pub struct TicketChanges {
     pub paused_at: Option<Option<NaiveDateTime>>,
     pub paused_seconds: Option<i64>,
     pub original_due_at: Option<NaiveDateTime>,
+    pub open_supervisions: Option<i32>,
+    pub supervision_count: Option<i32>,
+    pub return_count: Option<i32>,
 }
 
 impl TicketChanges {
@@ -592,6 +606,10 @@ pub struct TicketFilter {
     pub enterprise_active: Option<bool>,
     /// Tickets that missed this clock at least once.
     pub breached: Option<Clock>,
+    /// Tickets with (`true`) or without (`false`) an open supervision order.
+    pub supervised: Option<bool>,
+    /// Tickets this cadre assists (协办).
+    pub collaborating: Option<UserId>,
 }
 
 /// One page of tickets in `scope`, `filter`ed, in `sort` order after the keyset `after`
@@ -609,7 +627,7 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     let query = in_scope(conn, query, scope)?;
-    let query = filtered(query, filter);
+    let query = filtered(conn, query, filter)?;
     Ok(in_order(query, sort, after).load(conn)?)
 }
 
@@ -630,22 +648,37 @@ fn in_scope(
         }
         TicketScope::Enterprise(id) => query.filter(tickets::enterprise_id.eq(*id)),
         TicketScope::Cadre(user_id) => {
-            // A cadre is paired with a handful of enterprises: fetch them, then filter.
+            // A cadre is paired with a handful of enterprises and assists a handful of
+            // tickets: fetch them, then filter.
             let paired: Vec<i64> = enterprise_cadres::table
                 .filter(enterprise_cadres::user_id.eq(*user_id))
                 .select(enterprise_cadres::enterprise_id)
                 .load(conn)?;
+            let assisted = collaborators::tickets_of(conn, *user_id)?;
             query.filter(
                 tickets::assignee_id
                     .eq(*user_id)
-                    .or(tickets::enterprise_id.eq_any(paired)),
+                    .or(tickets::enterprise_id.eq_any(paired))
+                    .or(tickets::id.eq_any(assisted)),
             )
         }
     })
 }
 
 /// The tickets that match every filter given.
-fn filtered(mut query: Listing, filter: &TicketFilter) -> Listing {
+fn filtered(
+    conn: &mut DbConnection,
+    mut query: Listing,
+    filter: &TicketFilter,
+) -> Result<Listing, DbError> {
+    if let Some(cadre) = filter.collaborating {
+        query = query.filter(tickets::id.eq_any(collaborators::tickets_of(conn, cadre)?));
+    }
+    query = match filter.supervised {
+        Some(true) => query.filter(tickets::open_supervisions.gt(0)),
+        Some(false) => query.filter(tickets::open_supervisions.eq(0)),
+        None => query,
+    };
     if !filter.statuses.is_empty() {
         query = query.filter(tickets::status.eq_any(filter.statuses.clone()));
     }
@@ -690,7 +723,7 @@ fn filtered(mut query: Listing, filter: &TicketFilter) -> Listing {
         Some(Clock::Resolve) => query.filter(tickets::resolve_breached.eq(true)),
         None => query,
     };
-    query
+    Ok(query)
 }
 
 /// The open tickets of colour `warning` at `now`.
@@ -745,4 +778,29 @@ pub fn filed_since(
             diesel::dsl::min(tickets::created_at),
         ))
         .first(conn)?)
+}
+
+/// How many open tickets (not settled yet) each of these users holds as assignee; users
+/// holding none are left out.
+pub fn open_counts(
+    conn: &mut DbConnection,
+    assignees: &[UserId],
+) -> Result<Vec<(UserId, i64)>, DbError> {
+    let open = [
+        Status::Submitted,
+        Status::Assigned,
+        Status::InProgress,
+        Status::AwaitingEnterprise,
+    ];
+    let mut counts = Vec::new();
+    for chunk in assignees.chunks(super::ROWS_PER_STATEMENT) {
+        let rows: Vec<(Option<UserId>, i64)> = tickets::table
+            .filter(tickets::assignee_id.eq_any(chunk))
+            .filter(tickets::status.eq_any(open))
+            .group_by(tickets::assignee_id)
+            .select((tickets::assignee_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        counts.extend(rows.into_iter().filter_map(|(id, n)| Some((id?, n))));
+    }
+    Ok(counts)
 }

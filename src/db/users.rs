@@ -3,11 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{enterprises, users};
+use super::schema::{departments, enterprises, users};
 use super::search::{ESCAPE, contains_pattern, lower};
 use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
 use crate::domain::access::{Principal, UserFacts, UserScope};
-use crate::domain::ids::{EnterpriseId, UserId};
+use crate::domain::ids::{DepartmentId, EnterpriseId, UserId};
 use crate::domain::page::PageRequest;
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::role::Role;
@@ -34,6 +34,8 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// Access tokens carry it; raising it revokes those issued before.
     pub token_generation: i64,
+    /// A cadre's department of the roster (of their own region), if they belong to one.
+    pub department_id: Option<DepartmentId>,
 }
 
 // None binds NULL rather than DEFAULT, which SQLite's multi-row VALUES cannot hold.
@@ -51,6 +53,7 @@ pub struct NewUser {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub department_id: Option<DepartmentId>,
 }
 
 /// What may change on a user; `None` leaves a field as it is.
@@ -64,6 +67,8 @@ pub struct UserChanges {
     pub display_name: Option<String>,
     pub active: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
+    /// `Some(None)` leaves the department.
+    pub department_id: Option<Option<DepartmentId>>,
 }
 
 /// Filters of the user list.
@@ -75,6 +80,10 @@ pub struct UserFilter {
     pub active: Option<bool>,
     /// Part of the department's name, ignoring the case of Latin letters.
     pub department: Option<String>,
+    /// Members of this department of the roster.
+    pub department_id: Option<DepartmentId>,
+    /// Part of the username or the display name, ignoring the case of Latin letters.
+    pub q: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewUser) -> Result<User, DbError> {
@@ -250,6 +259,20 @@ pub fn list(
                 .escape(ESCAPE),
         );
     }
+    if let Some(department_id) = filter.department_id {
+        query = query.filter(users::department_id.eq(department_id));
+    }
+    if let Some(needle) = &filter.q {
+        let pattern = contains_pattern(needle);
+        query = query.filter(
+            lower(users::username)
+                .like(pattern.clone())
+                .escape(ESCAPE)
+                .or(lower(users::display_name.assume_not_null())
+                    .like(pattern)
+                    .escape(ESCAPE)),
+        );
+    }
     if let Some(after) = page.after {
         query = query.filter(users::id.gt(after));
     }
@@ -278,4 +301,42 @@ fn home_in(range: &CodeRange) -> HomeIn {
     users::region_code
         .between(range.first.clone(), range.last.clone())
         .or(users::enterprise_id.eq_any(enterprises_in))
+}
+
+/// An active cadre of one of the regions a ticket may go to, with their department.
+#[derive(Debug, Queryable)]
+pub struct CadreAt {
+    pub id: UserId,
+    pub display_name: Option<String>,
+    /// The free-text department (a display name).
+    pub department: Option<String>,
+    pub department_id: Option<DepartmentId>,
+    /// The name of their department of the roster, and whether it is active.
+    pub department_name: Option<String>,
+    pub department_active: Option<bool>,
+    pub region_code: RegionCode,
+}
+
+/// The active cadres of these regions, in id order.
+pub fn active_cadres_at(
+    conn: &mut DbConnection,
+    regions: &[RegionCode],
+) -> Result<Vec<CadreAt>, DbError> {
+    Ok(users::table
+        .left_join(departments::table)
+        .filter(users::role.eq(Role::Cadre))
+        .filter(users::active.eq(true))
+        .filter(users::kind.eq(KIND_PERSON))
+        .filter(users::region_code.eq_any(regions))
+        .order(users::id)
+        .select((
+            users::id,
+            users::display_name,
+            users::department,
+            users::department_id,
+            departments::name.nullable(),
+            departments::active.nullable(),
+            users::region_code.assume_not_null(),
+        ))
+        .load(conn)?)
 }

@@ -92,6 +92,8 @@ impl Tally {
             first_response_at: r.first_response_at,
             feedback_breaches: r.feedback_breaches,
             original_due_at: r.original_due_at,
+            supervision_count: 0,
+            return_count: 0,
         };
         let counts = Counters::of(&facts);
         let month = Month::of(r.created_at, tz);

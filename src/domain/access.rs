@@ -105,6 +105,18 @@ pub struct TicketFacts {
     pub assignee_id: Option<UserId>,
     /// Whether the caller is a cadre paired with the ticket's enterprise.
     pub caller_paired: bool,
+    /// Whether the caller is one of its assisting cadres (协办), their task open or done.
+    pub caller_collaborating: bool,
+}
+
+/// How a cadre is tied to a ticket besides being its assignee (looked up only for a cadre who
+/// is not, the one caller it matters to).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CadreRelation {
+    /// Paired with the ticket's enterprise.
+    pub paired: bool,
+    /// One of the ticket's assisting cadres.
+    pub collaborating: bool,
 }
 
 /// Which users a list may show.
@@ -130,7 +142,7 @@ pub enum EnterpriseScope {
 pub enum TicketScope {
     All,
     CountyIn(CodeRange),
-    /// Assigned to this cadre or filed by an enterprise paired with them.
+    /// Assigned to this cadre, filed by an enterprise paired with them, or assisted by them.
     Cadre(UserId),
     Enterprise(EnterpriseId),
 }

@@ -39,4 +39,8 @@ id!(
     UserId,
     /// An enterprise's id.
     EnterpriseId,
+    /// A department's id.
+    DepartmentId,
+    /// A supervision order's id.
+    SupervisionId,
 );

@@ -40,6 +40,10 @@ pub struct Counters {
     pub extended: i64,
     /// Tickets first resolved by the due time set at filing (before extensions).
     pub resolved_on_time_original: i64,
+    /// Tickets given at least one supervision order (督办).
+    pub supervised: i64,
+    /// Tickets sent back to dispatch at least once by their assignee.
+    pub returned: i64,
 }
 
 /// What of a ticket the statistics look at.
@@ -55,6 +59,10 @@ pub struct CountedFacts {
     pub feedback_breaches: i32,
     /// The due time as filed; it differs from `due_at` once an extension was approved.
     pub original_due_at: NaiveDateTime,
+    /// Supervision orders issued on it.
+    pub supervision_count: i32,
+    /// Times its assignee sent it back to dispatch.
+    pub return_count: i32,
 }
 
 impl Counters {
@@ -85,6 +93,8 @@ impl Counters {
             feedback_breaches: i64::from(t.feedback_breaches),
             extended: one(t.due_at != t.original_due_at),
             resolved_on_time_original: one(resolved_once.is_some_and(|at| at <= t.original_due_at)),
+            supervised: one(t.supervision_count > 0),
+            returned: one(t.return_count > 0),
         }
     }
 
@@ -119,6 +129,8 @@ macro_rules! fieldwise {
                     feedback_breaches: self.feedback_breaches $op o.feedback_breaches,
                     extended: self.extended $op o.extended,
                     resolved_on_time_original: self.resolved_on_time_original $op o.resolved_on_time_original,
+                    supervised: self.supervised $op o.supervised,
+                    returned: self.returned $op o.returned,
                 }
             }
         }
@@ -194,7 +206,8 @@ impl std::iter::Sum for WarningCounts {
 /// monthly reports carry as `formula_version`. Bump it whenever a figure's definition changes
 /// (a rate's numerator or denominator, a new figure): a frozen report keeps the version it was
 /// computed with, so readers can tell reports made under different definitions apart.
-pub const FORMULA_VERSION: i32 = 1;
+/// Version 2 added `supervised` and `returned` (SPEC section 10).
+pub const FORMULA_VERSION: i32 = 2;
 
 /// The figures of section 5 for one period.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -223,6 +236,10 @@ pub struct PeriodFigures {
     /// As `on_time_rate`, against the due time set at filing: extensions do not count (a wait
     /// for the enterprise still does). `on_time_rate` counts against the extended due time.
     pub on_time_rate_original: Option<f64>,
+    /// Tickets given at least one supervision order (督办).
+    pub supervised: i64,
+    /// Tickets their assignee sent back to dispatch at least once.
+    pub returned: i64,
 }
 
 fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
@@ -245,6 +262,8 @@ impl From<Counters> for PeriodFigures {
             feedback_breaches: c.feedback_breaches,
             extended: c.extended,
             on_time_rate_original: ratio(c.resolved_on_time_original, c.reached_resolved),
+            supervised: c.supervised,
+            returned: c.returned,
         }
     }
 }
@@ -394,7 +413,31 @@ mod tests {
             first_response_at: resolved_after.map(|_| at(2)),
             feedback_breaches: 0,
             original_due_at: at(72),
+            supervision_count: 0,
+            return_count: 0,
         }
+    }
+
+    #[test]
+    fn a_ticket_counts_once_however_often_it_was_supervised_or_returned() {
+        let pressed = CountedFacts {
+            supervision_count: 3,
+            return_count: 2,
+            ..ticket(Status::InProgress, None, None)
+        };
+        let counts = Counters::of(&pressed) + Counters::of(&ticket(Status::Closed, Some(10), None));
+        assert_eq!((counts.supervised, counts.returned), (1, 1));
+        let first = CountedFacts {
+            supervision_count: 1,
+            ..ticket(Status::InProgress, None, None)
+        };
+        let second = CountedFacts {
+            supervision_count: 2,
+            ..first
+        };
+        assert!(Counters::change(Some(&first), &second).is_zero());
+        let figures = PeriodFigures::from(counts);
+        assert_eq!((figures.supervised, figures.returned), (1, 1));
     }
 
     #[test]

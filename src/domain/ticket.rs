@@ -82,6 +82,29 @@ text_enum!(
         ExtensionRequested = "extension_requested",
         ExtensionApproved = "extension_approved",
         ExtensionRejected = "extension_rejected",
+        // Back to dispatch at the same level (SPEC section 10).
+        Return = "return",
+        CollaboratorAdded = "collaborator_added",
+        CollaboratorCompleted = "collaborator_completed",
+        CollaboratorRemoved = "collaborator_removed",
+        SupervisionIssued = "supervision_issued",
+        SupervisionAnswered = "supervision_answered",
+    }
+);
+
+text_enum!(
+    /// Where an assisting cadre's (协办) task is.
+    TaskStatus {
+        Open = "open",
+        Completed = "completed",
+    }
+);
+
+text_enum!(
+    /// Where a supervision order (督办) is: waiting for the assignee's answer, or answered.
+    SupervisionStatus {
+        Open = "open",
+        Answered = "answered",
     }
 );
 
@@ -148,6 +171,8 @@ pub fn transition(
         (Action::Reopen, Resolved) => InProgress,
         (Action::Withdraw, Submitted | Assigned | InProgress | AwaitingEnterprise) => Withdrawn,
         (Action::RequestInfo, InProgress) => AwaitingEnterprise,
+        // Back to this level's dispatch, unassigned; the level stays.
+        (Action::Return, Assigned | InProgress) => Submitted,
         (Action::ProvideInfo, AwaitingEnterprise) => InProgress,
         _ => {
             return Err(TransitionError::WrongState {
@@ -204,6 +229,11 @@ mod tests {
             &[Status::AwaitingEnterprise],
             Status::InProgress,
         ),
+        (
+            Action::Return,
+            &[Status::Assigned, Status::InProgress],
+            Status::Submitted,
+        ),
     ];
 
     fn code(text: &str) -> RegionCode {
@@ -247,6 +277,19 @@ mod tests {
             ),
             Err(TransitionError::NoLevelAbove)
         );
+    }
+
+    #[test]
+    fn a_return_keeps_the_level() {
+        for level in [Level::County, Level::City, Level::Province] {
+            for county in ["411602", "419001"] {
+                assert_eq!(
+                    transition(Action::Return, Status::InProgress, level, &code(county)),
+                    Ok((Status::Submitted, level)),
+                    "{county} at {level:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,9 @@
 mod auth;
 mod calendar;
 mod categories;
+mod collaborators;
+mod departments;
+mod dispatch;
 mod enterprises;
 mod extensions;
 pub mod extract;
@@ -12,6 +15,7 @@ mod pairings;
 mod problems;
 mod regions;
 mod reports;
+mod supervision;
 mod ticket_activity;
 mod tickets;
 mod users;
@@ -55,6 +59,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(categories::list_categories)
                 .service(categories::create_category)
                 .service(categories::update_category)
+                .service(departments::list_departments)
+                .service(departments::create_department)
+                .service(departments::get_department)
+                .service(departments::update_department)
                 .service(tickets::file_ticket)
                 .service(tickets::list_tickets)
                 .service(tickets::get_ticket)
@@ -65,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tickets::confirm)
                 .service(tickets::reopen)
                 .service(tickets::withdraw)
+                .service(tickets::return_ticket)
                 .service(tickets::request_info)
                 .service(tickets::provide_info)
                 .service(ticket_activity::add_comment)
@@ -75,6 +84,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(extensions::approve_extension)
                 .service(extensions::reject_extension)
                 .service(extensions::list_extensions)
+                .service(dispatch::candidates)
+                .service(collaborators::add_collaborator)
+                .service(collaborators::list_collaborators)
+                .service(collaborators::complete_task)
+                .service(collaborators::remove_collaborator)
+                .service(supervision::issue)
+                .service(supervision::list_ticket_supervision)
+                .service(supervision::respond)
+                .service(supervision::list_supervision)
                 .service(reports::report)
                 .service(reports::trend)
                 .service(reports::monthly_report)

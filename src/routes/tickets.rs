@@ -103,13 +103,8 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
             })
             .collect::<Result<_, _>>()?,
     };
-    let assignee = match query.assignee.as_deref() {
-        None => None,
-        Some("me") => Some(None),
-        Some(id) => Some(Some(id.parse().map(UserId).map_err(|_| {
-            Error::BadRequest("invalid query parameter `assignee`: a user id or `me`".into())
-        })?)),
-    };
+    let assignee = user_or_me("assignee", query.assignee.as_deref())?;
+    let collaborating = user_or_me("collaborating", query.collaborating.as_deref())?;
     Ok(ListQuery {
         statuses,
         category: query.category,
@@ -125,7 +120,22 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
         }),
         enterprise_active: query.enterprise_active,
         breached: query.breached,
+        supervised: query.supervised,
+        collaborating,
     })
+}
+
+/// A query parameter naming a user by id, or the caller as `me` (`Some(None)`).
+fn user_or_me(name: &str, value: Option<&str>) -> Result<Option<Option<UserId>>, Error> {
+    match value {
+        None => Ok(None),
+        Some("me") => Ok(Some(None)),
+        Some(id) => id.parse().map(|id| Some(Some(UserId(id)))).map_err(|_| {
+            Error::BadRequest(format!(
+                "invalid query parameter `{name}`: a user id or `me`"
+            ))
+        }),
+    }
 }
 
 /// Tickets the caller may see, filtered, in keyset pages.
@@ -218,10 +228,11 @@ macro_rules! move_endpoint {
 move_endpoint!(
     assign,
     "/tickets/{id}/assign",
-    "Dispatch the ticket to a cadre of the region at its level.",
+    "Dispatch the ticket to a cadre of the region at its level; or, with `delegate`, hand it down to a cadre of a lower level whose region holds its county, the ticket keeping its level.",
     AssignTicket,
     |input| ActionInput::Assign {
-        assignee_id: UserId(input.assignee_id)
+        assignee_id: UserId(input.assignee_id),
+        delegate: input.delegate,
     }
 );
 move_endpoint!(
@@ -284,6 +295,15 @@ move_endpoint!(
     ProvideInfo,
     |input| ActionInput::ProvideInfo {
         answer: input.answer
+    }
+);
+move_endpoint!(
+    return_ticket,
+    "/tickets/{id}/return",
+    "Send the ticket back to dispatch at its level (its assignee, assigned or in progress), unassigned; counted as `returned` in the statistics.",
+    Reason,
+    |input| ActionInput::Return {
+        reason: input.reason
     }
 );
 move_endpoint!(

@@ -6,7 +6,7 @@ use super::extract::{Json, Query};
 use crate::api::users::{CreateUser, ListUsers, UpdateUser, User};
 use crate::auth::Principal;
 use crate::db::users::UserFilter;
-use crate::domain::ids::{EnterpriseId, UserId};
+use crate::domain::ids::{DepartmentId, EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::error::{Error, Problem};
 use crate::services::users;
@@ -58,6 +58,8 @@ pub async fn list_users(
         enterprise_id: query.enterprise_id.map(EnterpriseId),
         active: query.active,
         department: query.department,
+        department_id: query.department_id.map(DepartmentId),
+        q: query.q,
     };
     Ok(web::Json(
         users::list_users(&state, &caller, filter, page)

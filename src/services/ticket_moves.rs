@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use crate::auth::{Principal, policy};
 use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{self, Ticket, TicketChanges};
-use crate::db::{DbConnection, counters, write_transaction};
+use crate::db::{DbConnection, collaborators, counters, write_transaction};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::rollup::{Counters, WarningCounts};
 use crate::domain::sla;
@@ -22,8 +22,11 @@ use crate::state::AppState;
 /// An [`Action`] of the lifecycle with the input it carries (a move of the ticket).
 #[derive(Debug)]
 pub enum ActionInput {
+    /// To a cadre at the ticket's level; with `delegate`, to a cadre of a lower level whose
+    /// region holds the county, the ticket keeping its level (SPEC section 10).
     Assign {
         assignee_id: UserId,
+        delegate: bool,
     },
     Accept,
     Escalate {
@@ -50,6 +53,10 @@ pub enum ActionInput {
     ProvideInfo {
         answer: String,
     },
+    /// The assignee sends it back to dispatch at the same level.
+    Return {
+        reason: String,
+    },
 }
 
 impl ActionInput {
@@ -65,6 +72,7 @@ impl ActionInput {
             ActionInput::AutoClose => Action::AutoClose,
             ActionInput::RequestInfo { .. } => Action::RequestInfo,
             ActionInput::ProvideInfo { .. } => Action::ProvideInfo,
+            ActionInput::Return { .. } => Action::Return,
         }
     }
 
@@ -85,6 +93,11 @@ impl ActionInput {
             ActionInput::Withdraw { reason } => errors
                 .check("reason", ShortText::parse(&reason))
                 .map(|reason| ActionInput::Withdraw {
+                    reason: reason.into(),
+                }),
+            ActionInput::Return { reason } => errors
+                .check("reason", ShortText::parse(&reason))
+                .map(|reason| ActionInput::Return {
                     reason: reason.into(),
                 }),
             ActionInput::Resolve { resolution } => errors
@@ -123,7 +136,10 @@ impl ActionInput {
     fn details(&self, ticket: &Ticket, level_after: lifecycle::Level) -> serde_json::Value {
         use serde_json::json;
         match self {
-            ActionInput::Assign { assignee_id } => json!({ "assignee_id": assignee_id }),
+            ActionInput::Assign {
+                assignee_id,
+                delegate,
+            } => json!({ "assignee_id": assignee_id, "delegated": delegate }),
             ActionInput::Escalate { reason } => {
                 json!({ "reason": reason, "from_level": ticket.level, "to_level": level_after })
             }
@@ -134,6 +150,7 @@ impl ActionInput {
             ActionInput::Reopen { reason } | ActionInput::Withdraw { reason } => {
                 json!({ "reason": reason })
             }
+            ActionInput::Return { reason } => json!({ "reason": reason, "level": ticket.level }),
             ActionInput::RequestInfo { question } => json!({ "question": question }),
             ActionInput::ProvideInfo { answer } => json!({ "answer": answer }),
             ActionInput::Accept | ActionInput::AutoClose => json!({}),
@@ -165,8 +182,14 @@ impl ActionInput {
             ..TicketChanges::default()
         };
         match self {
-            ActionInput::Assign { assignee_id } => changes.assignee_id = Some(Some(*assignee_id)),
+            ActionInput::Assign { assignee_id, .. } => {
+                changes.assignee_id = Some(Some(*assignee_id))
+            }
             ActionInput::Escalate { .. } => changes.assignee_id = Some(None),
+            ActionInput::Return { .. } => {
+                changes.assignee_id = Some(None);
+                changes.return_count = Some(ticket.return_count + 1);
+            }
             ActionInput::Resolve { resolution } => {
                 changes.first_resolved_at = Some(Some(ticket.first_resolved_at.unwrap_or(now)));
                 changes.resolved_at = Some(Some(now));
@@ -283,7 +306,7 @@ fn attempt(
         Some(caller) => visible_ticket(c, caller, id)?,
         None => {
             let ticket = tickets::find(c, id)?;
-            let facts = ticket.facts(false);
+            let facts = ticket.facts(Default::default());
             (ticket, facts)
         }
     };
@@ -303,8 +326,13 @@ fn attempt(
     let (status, level) =
         lifecycle::transition(mv.action(), ticket.status, ticket.level, &facts.county)
             .map_err(|e| Error::Conflict(e.to_string()))?;
-    if let ActionInput::Assign { assignee_id } = mv {
-        check_assignee(c, &ticket, *assignee_id)?;
+    match mv {
+        ActionInput::Assign {
+            assignee_id,
+            delegate,
+        } => check_assignee(c, &ticket, *assignee_id, *delegate)?,
+        ActionInput::Resolve { .. } => no_open_tasks(c, &ticket)?,
+        _ => {}
     }
     let mut timing = ticket.timing();
     let clocks_move = Move {
@@ -338,6 +366,23 @@ fn attempt(
         },
     )?;
     Ok(Some(updated))
+}
+
+/// A ticket is resolved only once its assisting cadres (协办) have done their tasks: 409
+/// naming those still open.
+fn no_open_tasks(c: &mut DbConnection, ticket: &Ticket) -> Result<(), Error> {
+    let open = collaborators::open_of_ticket(c, ticket.id)?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let tasks: Vec<String> = open
+        .iter()
+        .map(|(task, name)| format!("{name} ({}): {}", task.user_id, task.task))
+        .collect();
+    Err(Error::Conflict(format!(
+        "cannot resolve while assisting tasks are open: {}",
+        tasks.join("; ")
+    )))
 }
 
 /// A caller's move, from the API.

@@ -11,9 +11,10 @@ use crate::db::tickets::{
     FilingRecords, NewTicket, Sort, Ticket, TicketFilter, next_breach_column,
 };
 use crate::db::{
-    DbConnection, DbError, Optional, categories, enterprises, idempotency, pairings, tickets, users,
+    DbConnection, DbError, Optional, categories, collaborators, enterprises, idempotency, pairings,
+    tickets, users,
 };
-use crate::domain::access::TicketFacts;
+use crate::domain::access::{CadreRelation, TicketFacts};
 use crate::domain::breach::{Clock, ClockState};
 use crate::domain::ids::{EnterpriseId, TicketId, UserId};
 use crate::domain::page::{Page, PageError, PageRequest};
@@ -216,6 +217,8 @@ fn new_ticket(
             first_response_at: None,
             feedback_breaches: 0,
             original_due_at: deadlines.due_at,
+            supervision_count: 0,
+            return_count: 0,
         },
     );
     let new = NewTicket {
@@ -252,11 +255,16 @@ pub fn visible_ticket(
     id: TicketId,
 ) -> Result<(Ticket, TicketFacts), Error> {
     let ticket = tickets::find(conn, id).or_not_found("no such ticket")?;
-    // Only a cadre who is not the assignee needs the pairing looked up.
-    let paired = caller.role() == Role::Cadre
-        && ticket.assignee_id != Some(caller.user_id())
-        && pairings::is_paired(conn, ticket.enterprise_id, caller.user_id())?;
-    let facts = ticket.facts(paired);
+    // Only a cadre who is not the assignee needs their ties to it looked up.
+    let relation = if caller.role() == Role::Cadre && ticket.assignee_id != Some(caller.user_id()) {
+        CadreRelation {
+            paired: pairings::is_paired(conn, ticket.enterprise_id, caller.user_id())?,
+            collaborating: collaborators::is_collaborating(conn, ticket.id, caller.user_id())?,
+        }
+    } else {
+        CadreRelation::default()
+    };
+    let facts = ticket.facts(relation);
     policy::read_ticket(caller, &facts)?;
     Ok((ticket, facts))
 }
@@ -293,6 +301,9 @@ pub struct ListQuery {
     pub sort: Option<Sort>,
     pub enterprise_active: Option<bool>,
     pub breached: Option<Clock>,
+    pub supervised: Option<bool>,
+    /// Tickets a cadre assists: `Some(None)` for `me`.
+    pub collaborating: Option<Option<UserId>>,
 }
 
 /// The keyset of a page: the sort it belongs to, then its last ticket's sort time and id.
@@ -334,6 +345,8 @@ pub async fn list_tickets(
         filed_before: query.filed_to.and_then(|d| d.succ_opt()).map(midnight),
         enterprise_active: query.enterprise_active,
         breached: query.breached,
+        supervised: query.supervised,
+        collaborating: query.collaborating.map(|c| c.unwrap_or(caller.user_id())),
     };
     let scope = policy::list_tickets(caller, filter.assignee_id);
     let limit = page.fetch_limit();
@@ -359,23 +372,34 @@ pub async fn list_tickets(
     }))
 }
 
-/// Checks an assignee: an active cadre of the region at the ticket's level that holds its county.
+/// Checks an assignee: an active cadre of the region at the ticket's level that holds its
+/// county; when `delegated`, of a region of a lower level that holds it.
 pub fn check_assignee(
     conn: &mut DbConnection,
     ticket: &Ticket,
     assignee_id: UserId,
+    delegated: bool,
 ) -> Result<(), Error> {
     let bad = || {
         Error::invalid(
             "assignee_id",
-            "not an active cadre of the region at the ticket's level that holds its county",
+            if delegated {
+                "not an active cadre of a lower level whose region holds the ticket's county"
+            } else {
+                "not an active cadre of the region at the ticket's level that holds its county"
+            },
         )
     };
     let cadre = users::find(conn, assignee_id).optional()?.ok_or_else(bad)?;
+    let facts = ticket.facts(CadreRelation::default());
     let fits = cadre.active
         && cadre.role == Role::Cadre
-        && cadre
-            .region_code
-            .is_some_and(|r| policy::may_be_assigned(&r, &ticket.facts(false)));
+        && cadre.region_code.is_some_and(|r| {
+            if delegated {
+                policy::may_be_delegated(&r, &facts)
+            } else {
+                policy::may_be_assigned(&r, &facts)
+            }
+        });
     if fits { Ok(()) } else { Err(bad()) }
 }

@@ -8,12 +8,12 @@ use crate::auth::{Principal, password};
 use crate::clock::Clock;
 use crate::db::users::{NewUser, User, UserChanges, UserFilter};
 use crate::db::{
-    Database, DbConnection, DbError, Optional, enterprises, regions, sessions, users,
+    Database, DbConnection, DbError, Optional, departments, enterprises, regions, sessions, users,
     write_transaction,
 };
 use crate::domain::access::UserScope;
 use crate::domain::account::{check_password, normalize_username};
-use crate::domain::ids::{EnterpriseId, UserId};
+use crate::domain::ids::{DepartmentId, EnterpriseId, UserId};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
@@ -46,7 +46,7 @@ pub const HEADING: &str = "a heading of the region list (市辖区, 省直辖县
 
 /// Checks a region code field: well formed, existing, and a government (a heading such as
 /// 省直辖县级行政区划 or 市辖区 has no agency and holds no ticket).
-fn region_field(
+pub(crate) fn region_field(
     conn: &mut DbConnection,
     errors: &mut FieldErrors,
     code: Option<&str>,
@@ -124,6 +124,29 @@ fn resolve_home(
     }
 }
 
+/// Checks a cadre's department: one of the roster, active, at the cadre's own region.
+fn department_field(
+    conn: &mut DbConnection,
+    role: Role,
+    region: Option<&RegionCode>,
+    id: i64,
+) -> Result<DepartmentId, Error> {
+    let bad = |why: &str| Err(Error::invalid("department_id", why));
+    if role != Role::Cadre {
+        return bad("only cadres belong to a department");
+    }
+    let Some(department) = departments::find(conn, DepartmentId(id)).optional()? else {
+        return bad("no such department");
+    };
+    if Some(&department.region_code) != region {
+        return bad("a department of the cadre's own region");
+    }
+    if !department.active {
+        return bad("the department is deactivated");
+    }
+    Ok(department.id)
+}
+
 pub async fn create_user(
     state: &AppState,
     caller: &Principal,
@@ -136,14 +159,20 @@ pub async fn create_user(
     let department = optional_name(&mut errors, "department", input.department.as_deref());
     let display_name = optional_name(&mut errors, "display_name", input.display_name.as_deref());
     let caller_for_check = caller.clone();
-    let (input, home, errors) = state
+    let (input, home, department_id, errors) = state
         .db
         .run(move |conn| {
             let home = resolve_home(conn, &caller_for_check, &mut errors, &input)?;
             if errors.is_empty() {
                 policy::place_user(&caller_for_check, input.role, home.as_ref())?;
             }
-            Ok::<_, Error>((input, home, errors))
+            let department = match input.department_id {
+                Some(id) if errors.is_empty() => {
+                    Some(department_field(conn, input.role, home.as_ref(), id)?)
+                }
+                _ => None,
+            };
+            Ok::<_, Error>((input, home, department, errors))
         })
         .await?;
     let username = errors.finish(username)?;
@@ -162,6 +191,7 @@ pub async fn create_user(
         active: true,
         created_at: now,
         updated_at: now,
+        department_id,
     };
     let user = state
         .db
@@ -196,6 +226,7 @@ pub async fn create_admin(
         active: true,
         created_at: now,
         updated_at: now,
+        department_id: None,
     };
     let admin = db
         .run(move |conn| users::insert(conn, &new).on_duplicate(USERNAME_TAKEN))
@@ -287,6 +318,13 @@ pub async fn update_user(
                     }
                     policy::place_user(&caller, role, region.as_ref())?;
                 }
+                let region_after = region.clone().or(user.region_code.clone());
+                let department_id = match input.department_id {
+                    Some(Some(id)) => Some(Some(department_field(c, role, region_after.as_ref(), id)?)),
+                    Some(None) => Some(None),
+                    // A move to another region, or out of the cadres, leaves the department.
+                    None => leaves_department(c, &user, role, region_after.as_ref())?.then_some(None),
+                };
                 let changes = UserChanges {
                     password_hash,
                     role: input.role,
@@ -295,6 +333,7 @@ pub async fn update_user(
                     display_name: display_name.flatten(),
                     active: input.active,
                     updated_at: Some(now),
+                    department_id,
                 };
                 let moves = changes.role.is_some() || changes.region_code.is_some() || changes.active.is_some();
                 let updated = users::update(c, id, &changes)?;
@@ -316,6 +355,20 @@ pub async fn update_user(
     crate::audit::user_changed(actor, &before, &user, password_changed);
     crate::audit::pairings_ended(Some(actor), "user.changed", &ended);
     Ok(user)
+}
+
+/// Whether a user's department no longer fits them once they have `role` at `region`.
+fn leaves_department(
+    conn: &mut DbConnection,
+    user: &User,
+    role: Role,
+    region: Option<&RegionCode>,
+) -> Result<bool, Error> {
+    let Some(id) = user.department_id else {
+        return Ok(false);
+    };
+    let department = departments::find(conn, id)?;
+    Ok(role != Role::Cadre || Some(&department.region_code) != region)
 }
 
 /// Whether a change makes what the user's access tokens say about them untrue.

@@ -146,7 +146,7 @@ async fn a_month_is_frozen_once_it_ends_and_stays_as_it_was(app: &TestApp) {
     run_job(app).await;
     let report = app.get(&path).as_(&sup).expect(200).await;
     assert_eq!(report["frozen_at"], rfc3339(&frozen_at));
-    assert_eq!(report["formula_version"], 1);
+    assert_eq!(report["formula_version"], 2);
     assert_eq!(report["totals"]["filed"], 4);
     // Each region's report is `/stats` of that month as it stood: with tickets (the city, the
     // country), and without (a quiet county, another province).

@@ -756,6 +756,8 @@ fn counts_of(t: &Value) -> Counters {
         first_response_at: time(&t["first_response_at"]),
         feedback_breaches: t["breaches"]["feedback"].as_i64().unwrap() as i32,
         original_due_at: time(&t["original_due_at"]).unwrap(),
+        supervision_count: t["supervision_count"].as_i64().unwrap() as i32,
+        return_count: t["return_count"].as_i64().unwrap() as i32,
     })
 }
 

@@ -86,6 +86,8 @@ counter_columns!(
         feedback_breaches,
         extended,
         resolved_on_time_original,
+        supervised,
+        returned,
     } summed
 );
 

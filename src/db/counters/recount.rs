@@ -36,6 +36,8 @@ pub struct CountedTicket {
     first_response_at: Option<NaiveDateTime>,
     feedback_breaches: i32,
     original_due_at: NaiveDateTime,
+    supervision_count: i32,
+    return_count: i32,
     counted_warning: Option<Warning>,
     /// The programme-time month it was filed in, which its counters are keyed by.
     pub filed_month: Month,
@@ -53,6 +55,8 @@ impl CountedTicket {
             first_response_at: self.first_response_at,
             feedback_breaches: self.feedback_breaches,
             original_due_at: self.original_due_at,
+            supervision_count: self.supervision_count,
+            return_count: self.return_count,
         }
     }
 

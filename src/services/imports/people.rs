@@ -245,6 +245,7 @@ fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
         active: true,
         created_at: now,
         updated_at: now,
+        department_id: None,
     }
 }
 

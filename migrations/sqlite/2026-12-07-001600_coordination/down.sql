@@ -1,0 +1,12 @@
+ALTER TABLE ticket_stats DROP COLUMN supervised;
+ALTER TABLE ticket_stats DROP COLUMN returned;
+DROP INDEX tickets_supervised_idx;
+ALTER TABLE tickets DROP COLUMN open_supervisions;
+ALTER TABLE tickets DROP COLUMN supervision_count;
+ALTER TABLE tickets DROP COLUMN return_count;
+DROP TABLE ticket_supervisions;
+DROP TABLE ticket_collaborators;
+DROP INDEX users_department_idx;
+ALTER TABLE users DROP COLUMN department_id;
+DROP TABLE department_categories;
+DROP TABLE departments;

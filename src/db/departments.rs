@@ -1,0 +1,216 @@
+//! Departments: the promotion centres' rosters at each level, and the categories each handles.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{department_categories, departments};
+use super::search::{ESCAPE, contains_pattern, lower};
+use super::{DbConnection, DbError, ROWS_PER_STATEMENT};
+use crate::domain::ids::DepartmentId;
+use crate::domain::page::PageRequest;
+use crate::domain::region::{CodeRange, RegionCode};
+
+/// A department as stored; its categories are rows of their own ([`categories_of`]).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = departments)]
+pub struct Department {
+    pub id: DepartmentId,
+    /// The region whose promotion centre it belongs to (any level).
+    pub region_code: RegionCode,
+    pub name: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = departments)]
+pub struct NewDepartment {
+    pub region_code: RegionCode,
+    pub name: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What may change; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = departments)]
+pub struct DepartmentChanges {
+    pub name: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Inserts a department; [`DbError::Duplicate`] when its region has one of that name.
+pub fn insert(conn: &mut DbConnection, new: &NewDepartment) -> Result<Department, DbError> {
+    let statement = diesel::insert_into(departments::table).values(new);
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(Department::as_returning())
+        .get_result(c))?)
+}
+
+pub fn find(conn: &mut DbConnection, id: DepartmentId) -> Result<Department, DbError> {
+    Ok(departments::table
+        .find(id)
+        .select(Department::as_select())
+        .first(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: DepartmentId,
+    changes: &DepartmentChanges,
+) -> Result<Department, DbError> {
+    let statement = diesel::update(departments::table.find(id)).set(changes);
+    Ok(crate::on_backend!(conn, |c| statement
+        .returning(Department::as_returning())
+        .get_result(c))?)
+}
+
+/// Makes `categories` the department's whole set.
+pub fn set_categories(
+    conn: &mut DbConnection,
+    id: DepartmentId,
+    categories: &[String],
+) -> Result<(), DbError> {
+    diesel::delete(
+        department_categories::table.filter(department_categories::department_id.eq(id)),
+    )
+    .execute(conn)?;
+    let rows: Vec<_> = categories
+        .iter()
+        .map(|code| {
+            (
+                department_categories::department_id.eq(id),
+                department_categories::category.eq(code),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let statement = diesel::insert_into(department_categories::table).values(chunk);
+        crate::on_backend!(conn, |c| statement.execute(c))?;
+    }
+    Ok(())
+}
+
+/// The categories of each of these departments, in code order.
+pub fn categories_of(
+    conn: &mut DbConnection,
+    ids: &[DepartmentId],
+) -> Result<BTreeMap<DepartmentId, Vec<String>>, DbError> {
+    let mut found: BTreeMap<DepartmentId, Vec<String>> = BTreeMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(DepartmentId, String)> = department_categories::table
+            .filter(department_categories::department_id.eq_any(chunk))
+            .order((
+                department_categories::department_id,
+                department_categories::category,
+            ))
+            .select((
+                department_categories::department_id,
+                department_categories::category,
+            ))
+            .load(conn)?;
+        for (id, category) in rows {
+            found.entry(id).or_default().push(category);
+        }
+    }
+    Ok(found)
+}
+
+/// Filters of the department list.
+#[derive(Debug, Default)]
+pub struct DepartmentFilter {
+    /// Departments of regions in this range (a region's subtree).
+    pub region: Option<CodeRange>,
+    /// Only those handling this category.
+    pub category: Option<String>,
+    pub active: Option<bool>,
+    /// Part of the name, ignoring the case of Latin letters.
+    pub q: Option<String>,
+}
+
+/// One page of departments, in id order.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &DepartmentFilter,
+    page: &PageRequest<i64>,
+) -> Result<Vec<Department>, DbError> {
+    let mut query = departments::table
+        .select(Department::as_select())
+        .order(departments::id)
+        .limit(page.fetch_limit())
+        .into_boxed();
+    if let Some(range) = &filter.region {
+        query =
+            query.filter(departments::region_code.between(range.first.clone(), range.last.clone()));
+    }
+    if let Some(category) = &filter.category {
+        let handling = department_categories::table
+            .filter(department_categories::category.eq(category.clone()))
+            .select(department_categories::department_id);
+        query = query.filter(departments::id.eq_any(handling));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(departments::active.eq(active));
+    }
+    if let Some(needle) = &filter.q {
+        query = query.filter(
+            lower(departments::name)
+                .like(contains_pattern(needle))
+                .escape(ESCAPE),
+        );
+    }
+    if let Some(after) = page.after {
+        query = query.filter(departments::id.gt(after));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The departments of these regions, by region and name (for imports).
+pub fn in_regions(
+    conn: &mut DbConnection,
+    regions: &[RegionCode],
+) -> Result<BTreeMap<(RegionCode, String), Department>, DbError> {
+    let mut found = BTreeMap::new();
+    for chunk in regions.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<Department> = departments::table
+            .filter(departments::region_code.eq_any(chunk))
+            .select(Department::as_select())
+            .load(conn)?;
+        for department in rows {
+            found.insert(
+                (department.region_code.clone(), department.name.clone()),
+                department,
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// The names of these departments.
+pub fn names_of(
+    conn: &mut DbConnection,
+    ids: &[DepartmentId],
+) -> Result<BTreeMap<DepartmentId, String>, DbError> {
+    let mut found = BTreeMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(DepartmentId, String)> = departments::table
+            .filter(departments::id.eq_any(chunk))
+            .select((departments::id, departments::name))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// The departments that handle `category` (active or not).
+pub fn handling(conn: &mut DbConnection, category: &str) -> Result<Vec<DepartmentId>, DbError> {
+    Ok(department_categories::table
+        .filter(department_categories::category.eq(category))
+        .select(department_categories::department_id)
+        .load(conn)?)
+}
