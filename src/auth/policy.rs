@@ -968,6 +968,134 @@ mod tests {
         ));
     }
 
+    fn hidden(result: Result<(), Refusal>) -> bool {
+        matches!(
+            result,
+            Err(Refusal {
+                kind: RefusalKind::Hidden,
+                ..
+            })
+        )
+    }
+
+    fn forbidden_(result: Result<(), Refusal>) -> bool {
+        matches!(
+            result,
+            Err(Refusal {
+                kind: RefusalKind::Forbidden,
+                ..
+            })
+        )
+    }
+
+    #[test]
+    fn an_assisting_cadre_reads_and_comments_and_nothing_else() {
+        let helper = principal(Role::Cadre, Some("411600"), None);
+        let assisted = TicketFacts {
+            caller_collaborating: true,
+            ..ticket(Level::County, Some(2))
+        };
+        assert!(read_ticket(&helper, &assisted).is_ok());
+        assert!(comment_on_ticket(&helper, &assisted, true).is_ok());
+        assert!(read_coordination(&helper, &assisted).is_ok());
+        assert!(complete_task(&helper, &assisted, UserId(1)).is_ok());
+        assert!(forbidden_(complete_task(&helper, &assisted, UserId(7))));
+        for action in [
+            Action::Accept,
+            Action::Resolve,
+            Action::Escalate,
+            Action::Return,
+            Action::Assign,
+        ] {
+            assert!(
+                forbidden_(move_ticket(&helper, action, &assisted)),
+                "{action:?}"
+            );
+        }
+        assert!(forbidden_(manage_collaborators(&helper, &assisted)));
+        assert!(forbidden_(request_extension(&helper, &assisted)));
+        assert!(forbidden_(issue_supervision(&helper, &assisted)));
+        assert!(forbidden_(answer_supervision(&helper, &assisted)));
+        // Removed from the ticket, they see nothing of it.
+        assert!(hidden(read_ticket(
+            &helper,
+            &ticket(Level::County, Some(2))
+        )));
+    }
+
+    #[test]
+    fn the_assignee_and_covering_supervisors_ask_for_help() {
+        let assignee = principal(Role::Cadre, Some("411602"), None);
+        assert!(manage_collaborators(&assignee, &ticket(Level::County, Some(1))).is_ok());
+        let city_sup = principal(Role::Supervisor, Some("411600"), None);
+        let county_sup = principal(Role::Supervisor, Some("411602"), None);
+        assert!(manage_collaborators(&city_sup, &ticket(Level::County, Some(9))).is_ok());
+        // A county supervisor does not cover a city-level ticket.
+        assert!(forbidden_(manage_collaborators(
+            &county_sup,
+            &ticket(Level::City, Some(9))
+        )));
+        let owner = principal(Role::Enterprise, None, Some(5));
+        assert!(forbidden_(read_coordination(
+            &owner,
+            &ticket(Level::County, Some(9))
+        )));
+    }
+
+    #[test]
+    fn supervision_comes_from_any_level_holding_the_county_and_the_assignee_answers() {
+        let t = ticket(Level::County, Some(1));
+        for region in ["411602", "411600", "410000"] {
+            let sup = principal(Role::Supervisor, Some(region), None);
+            assert!(issue_supervision(&sup, &t).is_ok(), "{region}");
+            assert!(read_supervision_list(&sup, Some(&code("411602"))).is_ok());
+        }
+        let foreign = principal(Role::Supervisor, Some("410100"), None);
+        assert!(hidden(issue_supervision(&foreign, &t)));
+        assert!(read_supervision_list(&foreign, Some(&code("411602"))).is_err());
+        let assignee = principal(Role::Cadre, Some("411602"), None);
+        assert!(answer_supervision(&assignee, &t).is_ok());
+        assert!(forbidden_(issue_supervision(&assignee, &t)));
+        let other_sup = Principal::Supervisor {
+            user_id: UserId(3),
+            region: code("411600"),
+        };
+        assert!(forbidden_(answer_supervision(&other_sup, &t)));
+    }
+
+    #[test]
+    fn delegation_goes_below_the_ticket_level_inside_its_county() {
+        let city_level = ticket(Level::City, None);
+        assert!(may_be_delegated(&code("411602"), &city_level));
+        assert!(
+            !may_be_delegated(&code("411600"), &city_level),
+            "its own level"
+        );
+        assert!(
+            !may_be_delegated(&code("411621"), &city_level),
+            "another county"
+        );
+        assert!(!may_be_delegated(
+            &code("411602"),
+            &ticket(Level::County, None)
+        ));
+        let province_level = ticket(Level::Province, None);
+        assert!(may_be_delegated(&code("411600"), &province_level));
+        assert!(may_be_delegated(&code("411602"), &province_level));
+        // Departments: the government side reads, supervisors manage their subtree's.
+        let sup = principal(Role::Supervisor, Some("411600"), None);
+        assert!(manage_department(&sup, &code("411602")).is_ok());
+        assert!(forbidden_(manage_department(&sup, &code("410000"))));
+        let cadre = principal(Role::Cadre, Some("411602"), None);
+        assert!(read_departments(&cadre).is_ok());
+        assert!(forbidden_(manage_departments(&cadre)));
+        assert!(forbidden_(read_departments(&principal(
+            Role::Enterprise,
+            None,
+            Some(5)
+        ))));
+    }
+
     #[test]
     fn a_refusal_names_who_was_refused_and_why() {
         let cadre = principal(Role::Cadre, Some("411602"), None);
