@@ -18,6 +18,7 @@ crate::both_backends!(
     supervision_orders_press_the_assignee_until_answered,
     returns_go_back_to_dispatch_and_delegation_keeps_the_level,
     a_directly_administered_county_returns_and_delegates_through_the_province,
+    a_demand_travels_to_the_city_and_back_down,
 );
 
 /// `GET path` as `token`'s holder, expecting 200.
@@ -1040,5 +1041,196 @@ async fn a_directly_administered_county_returns_and_delegates_through_the_provin
         .map(|c| c["region_code"].as_str().unwrap())
         .collect();
     assert_eq!(own_regions, ["410000"], "{own}");
+    assert_verified(app).await;
+}
+
+/// Prints a step of the journey (shown with `--nocapture`).
+fn show(step: &str, answer: &Value) {
+    println!("{step}\n{}\n", serde_json::to_string(answer).unwrap());
+}
+
+/// The journey of issue 16: a land demand the county cannot solve goes up to Zhoukou, where a
+/// cadre of the city's development office takes it with the natural-resources bureau assisting,
+/// under a supervision order from the province; then it comes back down to the county cadre
+/// for execution, the city staying accountable; all of it in the events and the figures.
+async fn a_demand_travels_to_the_city_and_back_down(app: &TestApp) {
+    let desk = Desk::build(app).await;
+    let w = &desk.world;
+    let bureau = new_department(
+        app,
+        &w.admin,
+        "411600",
+        "周口市自然资源和规划局",
+        &["land"],
+        201,
+    )
+    .await;
+    let office = new_department(
+        app,
+        &w.admin,
+        "411600",
+        "周口市发展和改革委员会",
+        &["energy", "policy"],
+        201,
+    )
+    .await;
+    let member = |department: &Value, name: &str| json!({"region_code": "411600", "department_id": department["id"], "display_name": name});
+    let planner = person(app, &w.admin, "cadre.zy", "cadre", member(&bureau, "张远")).await;
+    let lead = person(app, &w.admin, "cadre.fg", "cadre", member(&office, "李明")).await;
+
+    let filed = desk
+        .file(app, &w.staff1.token, json!({"title": "扩建厂房用地指标", "description": "需新增工业用地约20亩，县级指标不足。"}))
+        .await;
+    show(
+        "1. the enterprise files (to its paired county cadre)",
+        &filed,
+    );
+    act(app, &w.cadre.token, &filed, "accept", json!({}), 200).await;
+    let up = act(
+        app,
+        &w.cadre.token,
+        &filed,
+        "escalate",
+        json!({"reason": "县级用地指标不足，需市级统筹"}),
+        200,
+    )
+    .await;
+    show("2. the county cadre escalates", &up);
+    let path = format!("/api/v1/tickets/{}/candidates?limit=3", id(&filed));
+    let candidates = read(app, &w.sup_own.token, &path).await;
+    show("3. Zhoukou's supervisor asks for candidates", &candidates);
+    assert_eq!(
+        candidates["items"][0]["user_id"], planner.user["id"],
+        "the land bureau first"
+    );
+    // The supervisor gives it to the development office's cadre, who asks the bureau to help.
+    let assigned = act(
+        app,
+        &w.sup_own.token,
+        &filed,
+        "assign",
+        json!({"assignee_id": lead.user["id"]}),
+        200,
+    )
+    .await;
+    show("4. dispatched at city level", &assigned);
+    act(app, &lead.token, &filed, "accept", json!({}), 200).await;
+    let helping = app
+        .post(&format!("/api/v1/tickets/{}/collaborators", id(&filed)))
+        .as_(&lead.token)
+        .json(json!({"user_id": planner.user["id"], "task": "核定可调剂的用地指标"}))
+        .expect(201)
+        .await;
+    show("5. the city department assists (协办)", &helping);
+    let order = app
+        .post(&format!("/api/v1/tickets/{}/supervision", id(&filed)))
+        .as_(&desk.sup_province.token)
+        .json(json!({"instruction": "请两个工作日内报告用地指标协调进展"}))
+        .expect(201)
+        .await;
+    show("6. the province issues a supervision order (督办)", &order);
+    let answered = app
+        .post(&format!(
+            "/api/v1/tickets/{}/supervision/{}/respond",
+            id(&filed),
+            id(&order)
+        ))
+        .as_(&lead.token)
+        .json(json!({"response": "已会同市自然资源和规划局调剂指标20亩，交川汇区落实"}))
+        .expect(200)
+        .await;
+    show("7. the assignee answers", &answered);
+    let done = app
+        .post(&format!(
+            "/api/v1/tickets/{}/collaborators/{}/complete",
+            id(&filed),
+            planner.id()
+        ))
+        .as_(&planner.token)
+        .json(json!({"note": "已核定调剂指标20亩"}))
+        .expect(200)
+        .await;
+    show("8. the bureau completes its task", &done);
+    let down = act(
+        app,
+        &w.sup_own.token,
+        &filed,
+        "assign",
+        json!({"assignee_id": w.cadre.user["id"], "delegate": true}),
+        200,
+    )
+    .await;
+    show(
+        "9. handed back down to the county cadre for execution (the city stays accountable)",
+        &down,
+    );
+    assert_eq!(
+        (down["level"].as_str(), down["status"].as_str()),
+        (Some("city"), Some("assigned"))
+    );
+    act(app, &w.cadre.token, &filed, "accept", json!({}), 200).await;
+    act(
+        app,
+        &w.cadre.token,
+        &filed,
+        "resolve",
+        json!({"resolution": "指标已落实，用地手续办结"}),
+        200,
+    )
+    .await;
+    let closed = act(
+        app,
+        &w.staff1.token,
+        &filed,
+        "confirm",
+        json!({"rating": 5}),
+        200,
+    )
+    .await;
+    show("10. executed, resolved and confirmed", &closed);
+
+    let events = read(
+        app,
+        &w.sup_own.token,
+        &format!("/api/v1/tickets/{}/events", id(&filed)),
+    )
+    .await;
+    let trail: Vec<String> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let delegated = if e["details"]["delegated"] == true {
+                " (delegated)"
+            } else {
+                ""
+            };
+            format!("{}{delegated}", e["action"].as_str().unwrap())
+        })
+        .collect();
+    println!("11. the events: {}\n", trail.join(", "));
+    assert_eq!(
+        trail,
+        [
+            "file",
+            "accept",
+            "escalate",
+            "assign",
+            "accept",
+            "collaborator_added",
+            "supervision_issued",
+            "supervision_answered",
+            "collaborator_completed",
+            "assign (delegated)",
+            "accept",
+            "resolve",
+            "confirm",
+        ]
+    );
+    let figures = read(app, &desk.sup_province.token, "/api/v1/stats?region=411600").await;
+    show("12. Zhoukou's figures", &figures["totals"]);
+    assert_eq!(figures["totals"]["closed"], 1);
+    assert_eq!(figures["totals"]["supervised"], 1);
+    assert_eq!(figures["totals"]["returned"], 0);
     assert_verified(app).await;
 }
