@@ -31,7 +31,8 @@ while time.monotonic() < end:
         "SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, "
         "enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, "
         "enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, "
-        "users.department, users.display_name, users.active, users.created_at, users.updated_at "
+        "users.department, users.display_name, users.active, users.created_at, users.updated_at, "
+        "users.token_generation, users.department_id "
         "FROM ((enterprises LEFT OUTER JOIN enterprise_cadres "
         "ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = 1))) "
         "LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) "
@@ -63,8 +64,8 @@ while time.monotonic() < end:
     db.execute(
         "INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open, resolved, closed, "
         "reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum, accepted, accepted_on_time, "
-        "feedback_breaches, extended, resolved_on_time_original) VALUES "
-        + ", ".join(["(?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"] * len(keys))
+        "feedback_breaches, extended, resolved_on_time_original, supervised, returned) VALUES "
+        + ", ".join(["(?, ?, ?, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"] * len(keys))
         + " ON CONFLICT (category, period, county_code, slot) "
         "DO UPDATE SET filed = ticket_stats.filed + excluded.filed, withdrawn = ticket_stats.withdrawn + excluded.withdrawn, "
         "open = ticket_stats.open + excluded.open, resolved = ticket_stats.resolved + excluded.resolved, "
@@ -74,7 +75,8 @@ while time.monotonic() < end:
         "rated = ticket_stats.rated + excluded.rated, rating_sum = ticket_stats.rating_sum + excluded.rating_sum, "
         "accepted = ticket_stats.accepted + excluded.accepted, accepted_on_time = ticket_stats.accepted_on_time + excluded.accepted_on_time, "
         "feedback_breaches = ticket_stats.feedback_breaches + excluded.feedback_breaches, extended = ticket_stats.extended + excluded.extended, "
-        "resolved_on_time_original = ticket_stats.resolved_on_time_original + excluded.resolved_on_time_original",
+        "resolved_on_time_original = ticket_stats.resolved_on_time_original + excluded.resolved_on_time_original, "
+        "supervised = ticket_stats.supervised + excluded.supervised, returned = ticket_stats.returned + excluded.returned",
         [value for key in keys for value in key],
     )
     db.execute(

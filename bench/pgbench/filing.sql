@@ -2,7 +2,7 @@
 -- (`LOG_LEVEL=info,enterprise_assist::sql=debug`), with pgbench variables for the binds.
 \set enterprise random(1, :enterprises)
 \set category random(1, 4)
-SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, users.department, users.display_name, users.active, users.created_at, users.updated_at FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) WHERE (enterprises.id = :enterprise) LIMIT 1;
+SELECT enterprises.id, enterprises.name, enterprises.uscc, enterprises.county_code, enterprises.industry, enterprises.contact_name, enterprises.contact_phone, enterprises.active, enterprises.created_at, enterprises.updated_at, users.id, users.username, users.role, users.region_code, users.enterprise_id, users.department, users.display_name, users.active, users.created_at, users.updated_at, users.token_generation, users.department_id FROM ((enterprises LEFT OUTER JOIN enterprise_cadres ON ((enterprise_cadres.enterprise_id = enterprises.id) AND (enterprise_cadres.is_primary = true))) LEFT OUTER JOIN users ON (users.id = enterprise_cadres.user_id)) WHERE (enterprises.id = :enterprise) LIMIT 1;
 SELECT categories.code, categories.name, categories.active, categories.normal_accept, categories.normal_feedback, categories.normal_resolve, categories.urgent_accept, categories.urgent_feedback, categories.urgent_resolve FROM categories WHERE (categories.code = (ARRAY['policy','land','energy','finance'])[:category]) LIMIT 1;
 WITH t AS (
     INSERT INTO tickets (enterprise_id, county_code, category, priority, title, description, status,
@@ -20,8 +20,8 @@ WITH t AS (
 ), counters AS (
     INSERT INTO ticket_stats (category, period, county_code, slot, filed, withdrawn, open,
         resolved, closed, reached_resolved, resolved_on_time, resolution_minutes, rated, rating_sum,
-        accepted, accepted_on_time, feedback_breaches, extended, resolved_on_time_original)
-    SELECT k.category, k.period, t.county_code, t.id % 32, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        accepted, accepted_on_time, feedback_breaches, extended, resolved_on_time_original, supervised, returned)
+    SELECT k.category, k.period, t.county_code, t.id % 32, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
     FROM t CROSS JOIN LATERAL (VALUES (t.category, t.filed_month, 1), ('*', t.filed_month, 2),
         (t.category, substr(t.filed_month, 1, 4), 3), ('*', substr(t.filed_month, 1, 4), 4)) AS k (category, period, position)
     ORDER BY k.position
@@ -40,6 +40,8 @@ WITH t AS (
         accepted_on_time = ticket_stats.accepted_on_time + excluded.accepted_on_time,
         feedback_breaches = ticket_stats.feedback_breaches + excluded.feedback_breaches,
         extended = ticket_stats.extended + excluded.extended,
-        resolved_on_time_original = ticket_stats.resolved_on_time_original + excluded.resolved_on_time_original
+        resolved_on_time_original = ticket_stats.resolved_on_time_original + excluded.resolved_on_time_original,
+        supervised = ticket_stats.supervised + excluded.supervised,
+        returned = ticket_stats.returned + excluded.returned
 )
 SELECT * FROM t;
