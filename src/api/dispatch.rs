@@ -38,6 +38,10 @@ pub struct ListCandidates {
     /// `true`: cadres of the levels below the ticket's whose region holds its county (for
     /// `assign` with `delegate`); default: cadres of the ticket's own level.
     pub delegate: Option<bool>,
+    /// `true`: cadres who may assist (协办, `POST /tickets/{id}/collaborators`): those of every
+    /// level whose region holds the ticket's county, but its assignee; for whoever may add
+    /// assisting cadres (the assignee too). Not with `delegate`.
+    pub assist: Option<bool>,
     /// How many, 1 to 200 (larger values are lowered to 200); default 50.
     #[param(minimum = 1, default = 50)]
     pub limit: Option<i64>,

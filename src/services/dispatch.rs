@@ -14,35 +14,44 @@ use crate::error::Error;
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
 
-/// The regions whose cadres may take a ticket of `county` at `level`: the government holding
-/// the county at that level; when delegating, those at each level below it (a directly
-/// administered county has no city, so only itself).
-pub fn dispatch_regions(county: &RegionCode, level: Level, delegate: bool) -> Vec<RegionCode> {
-    let levels: &[RegionLevel] = if delegate {
-        match level {
-            Level::Province => &[RegionLevel::City, RegionLevel::County],
-            Level::City => &[RegionLevel::County],
-            Level::County => &[],
-        }
-    } else {
-        std::slice::from_ref(match level {
-            Level::Province => &RegionLevel::Province,
-            Level::City => &RegionLevel::City,
-            Level::County => &RegionLevel::County,
-        })
-    };
-    levels
-        .iter()
-        .filter_map(|l| county.government_at(*l))
-        .collect()
+/// What the candidates are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To take the ticket at its level (`assign`).
+    Dispatch,
+    /// To take it at a level below, the ticket keeping its level (`assign` with `delegate`).
+    Delegate,
+    /// To assist (协办): any level whose government holds the county.
+    Assist,
 }
 
-/// The best `limit` candidates for ticket `id`, for a caller who may assign it.
+/// The regions whose cadres are candidates for `purpose` on a ticket of `county` at `level`:
+/// the government holding the county at that level; when delegating, those at each level
+/// below it; to assist, those at every level (a directly administered county has no city).
+pub fn candidate_regions(county: &RegionCode, level: Level, purpose: Purpose) -> Vec<RegionCode> {
+    [
+        RegionLevel::Province,
+        RegionLevel::City,
+        RegionLevel::County,
+    ]
+    .into_iter()
+    .filter(|l| match purpose {
+        Purpose::Dispatch => *l == level,
+        // Lower levels sort after higher ones.
+        Purpose::Delegate => *l > level,
+        Purpose::Assist => true,
+    })
+    .filter_map(|l| county.government_at(l))
+    .collect()
+}
+
+/// The best `limit` candidates for ticket `id` for `purpose`, for a caller who may assign it
+/// (or, to assist, who may add assisting cadres).
 pub async fn candidates(
     state: &AppState,
     caller: &Principal,
     id: TicketId,
-    delegate: bool,
+    purpose: Purpose,
     limit: usize,
 ) -> Result<Vec<Candidate>, Error> {
     let caller = caller.clone();
@@ -50,14 +59,19 @@ pub async fn candidates(
         .db
         .run(move |conn| {
             let (ticket, facts) = visible_ticket(conn, &caller, id)?;
-            policy::read_candidates(&caller, &facts)?;
-            if delegate && ticket.level == Level::County {
+            match purpose {
+                Purpose::Assist => policy::manage_collaborators(&caller, &facts)?,
+                Purpose::Dispatch | Purpose::Delegate => policy::read_candidates(&caller, &facts)?,
+            }
+            if purpose == Purpose::Delegate && ticket.level == Level::County {
                 return Err(Error::Conflict(
                     "a county-level ticket has no level below it to delegate to".into(),
                 ));
             }
-            let regions = dispatch_regions(&ticket.county_code, ticket.level, delegate);
-            let cadres = users::active_cadres_at(conn, &regions)?;
+            let regions = candidate_regions(&ticket.county_code, ticket.level, purpose);
+            let mut cadres = users::active_cadres_at(conn, &regions)?;
+            // The assignee works the ticket already; they do not assist it.
+            cadres.retain(|c| purpose != Purpose::Assist || Some(c.id) != ticket.assignee_id);
             let ids: Vec<UserId> = cadres.iter().map(|c| c.id).collect();
             let load: HashMap<UserId, i64> =
                 tickets::open_counts(conn, &ids)?.into_iter().collect();
@@ -90,6 +104,7 @@ pub async fn candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Purpose::*;
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
@@ -99,15 +114,26 @@ mod tests {
     fn a_ticket_goes_to_its_level_or_is_delegated_below_it() {
         let chuanhui = code("411602");
         assert_eq!(
-            dispatch_regions(&chuanhui, Level::City, false),
+            candidate_regions(&chuanhui, Level::City, Dispatch),
             [code("411600")]
         );
         assert_eq!(
-            dispatch_regions(&chuanhui, Level::Province, true),
+            candidate_regions(&chuanhui, Level::County, Dispatch),
+            [code("411602")]
+        );
+        assert_eq!(
+            candidate_regions(&chuanhui, Level::Province, Delegate),
             [code("411600"), code("411602")]
         );
-        assert_eq!(dispatch_regions(&chuanhui, Level::City, true), [chuanhui]);
-        assert!(dispatch_regions(&code("411602"), Level::County, true).is_empty());
+        assert_eq!(
+            candidate_regions(&chuanhui, Level::City, Delegate),
+            [code("411602")]
+        );
+        assert!(candidate_regions(&chuanhui, Level::County, Delegate).is_empty());
+        assert_eq!(
+            candidate_regions(&chuanhui, Level::County, Assist),
+            [code("410000"), code("411600"), code("411602")]
+        );
     }
 
     #[test]
@@ -115,12 +141,16 @@ mod tests {
         // Jiyuan, under the heading 419000.
         let jiyuan = code("419001");
         assert_eq!(
-            dispatch_regions(&jiyuan, Level::Province, true),
+            candidate_regions(&jiyuan, Level::Province, Delegate),
             [code("419001")]
         );
         assert_eq!(
-            dispatch_regions(&jiyuan, Level::Province, false),
+            candidate_regions(&jiyuan, Level::Province, Dispatch),
             [code("410000")]
+        );
+        assert_eq!(
+            candidate_regions(&jiyuan, Level::County, Assist),
+            [code("410000"), code("419001")]
         );
     }
 }

@@ -223,6 +223,33 @@ async fn candidates_put_the_matching_department_first_then_the_least_loaded(app:
         "{none_below}"
     );
 
+    // To assist: the cadres of every level holding the county, but the assignee; for whoever
+    // may add help, the assignee included.
+    let e1 = desk.file(app, &w.staff1.token, json!({})).await;
+    let assist = format!(
+        "/api/v1/tickets/{}/candidates?assist=true&limit=200",
+        id(&e1)
+    );
+    let helpers = read(app, &w.cadre.token, &assist).await;
+    let helper_ids: Vec<&Value> = helpers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["user_id"])
+        .collect();
+    // (The land bureau is deactivated by now: the least loaded first.)
+    assert_eq!(helper_ids.len(), 5, "{helpers}");
+    assert!(
+        !helper_ids.contains(&&w.cadre.user["id"]),
+        "not the assignee"
+    );
+    assert_eq!(helper_ids[4], &busy.user["id"], "the busiest last");
+    assert!(helper_ids.contains(&&desk.cadre_province.user["id"]));
+    app.get(&assist).as_(&w.staff1.token).expect(403).await;
+    app.get(&format!("{assist}&delegate=true"))
+        .as_(&w.admin)
+        .expect(400)
+        .await;
     // Whoever may assign the ticket: not the county's supervisor for a city-level ticket, not
     // a cadre, not the enterprise; a foreign supervisor does not see it.
     app.get(&path).as_(&desk.sup_county.token).expect(403).await;

@@ -144,6 +144,7 @@ fn rows() -> Vec<Row> {
         row([200, 200, 404, 404, 403, 403, 404, 403, 401], "delegation candidates of E1's city-level ticket", M::GET, "/api/v1/tickets/{city}/candidates?delegate=true", None),
         row([200, 200, 404, 404, 403, 403, 404, 403, 401], "hand E1's city-level ticket down to the cadre", M::POST, "/api/v1/tickets/{city}/assign", Some(json!({"assignee_id": "{cadre}", "delegate": true}))),
         row([403, 403, 404, 200, 403, 403, 404, 403, 401], "return E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/return", Some(json!({"reason": "r"}))),
+        row([200, 200, 404, 200, 403, 403, 404, 403, 401], "assisting candidates of E1's assigned ticket", M::GET, "/api/v1/tickets/{assigned}/candidates?assist=true", None),
         row([200, 200, 404, 404, 200, 403, 404, 403, 401], "list E1's ticket's assisting cadres", M::GET, "/api/v1/tickets/{ticket}/collaborators", None),
         row([201, 201, 404, 201, 403, 403, 404, 403, 401], "ask for help on E1's assigned ticket", M::POST, "/api/v1/tickets/{assigned}/collaborators", Some(json!({"user_id": "{other}", "task": "t"}))),
         row([403, 403, 404, 403, 200, 403, 404, 403, 401], "complete the helper's task", M::POST, "/api/v1/tickets/{assigned}/collaborators/{helper}/complete", Some(json!({"note": "n"}))),
