@@ -189,6 +189,16 @@ impl Browser {
         self.click(&format!("{form} [type=submit]")).await;
     }
 
+    /// Chooses `value` in the select `css` once that option is there (options may load late).
+    async fn choose(&self, css: &str, value: &str) {
+        self.wait(&format!("{css} option[value=\"{value}\"]")).await;
+        self.wait(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{css} has no {value}: {e}"));
+    }
+
     async fn end(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill();
@@ -229,7 +239,402 @@ async fn username_of(app: &TestApp, admin: &str, id: &Value) -> String {
     user["username"].as_str().unwrap().to_owned()
 }
 
-/// The journeys of SPEC section 13 and issue 15, one browser session, one role after another.
+/// A user's id by their username.
+async fn user_id(app: &TestApp, admin: &str, username: &str) -> i64 {
+    let page = app
+        .get(&format!("/api/v1/users?q={username}"))
+        .as_(admin)
+        .expect(200)
+        .await;
+    let user = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .unwrap_or_else(|| panic!("no user {username}"));
+    user["id"].as_i64().unwrap()
+}
+
+/// The coordination of SPEC section 10 as its people work it in the browser: a county
+/// supervisor registers a department and puts a cadre in it, then dispatches a demand with the
+/// candidates (the cadre's department handles its category: 对口); the assignee asks a city
+/// cadre to assist; that cadre finds it under 协办, sees nothing but their task to act on and
+/// completes it; the province supervisor issues a supervision order, seen on the oversight
+/// page; the assignee answers it and returns the demand to dispatch.
+async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &str) {
+    // An enterprise of Chuanhui files a land demand; its primary cadre sends it back to
+    // dispatch (through the API), so it waits for the county's supervisor.
+    let staff = token(app, "ent.411602.001").await;
+    let me = app.get("/api/v1/me").as_(&staff).expect(200).await;
+    let enterprise = me["enterprise_id"].as_i64().unwrap();
+    let cadres = app
+        .get(&format!("/api/v1/enterprises/{enterprise}/cadres"))
+        .as_(admin)
+        .expect(200)
+        .await;
+    let primary = cadres["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["primary"] == true)
+        .unwrap()["user_id"]
+        .as_i64()
+        .unwrap();
+    let assignee = username_of(app, admin, &json!(primary)).await;
+    let helper_name = "cadre.411600.001";
+    let helper = user_id(app, admin, helper_name).await;
+    // The city cadre is paired with the enterprise too: the assignee picks among its cadres.
+    let pairing = json!({"cadres": [
+        {"user_id": primary, "primary": true},
+        {"user_id": helper, "primary": false},
+    ]});
+    app.put(&format!("/api/v1/enterprises/{enterprise}/cadres"))
+        .as_(admin)
+        .json(pairing)
+        .expect(200)
+        .await;
+    let filed = app
+        .post("/api/v1/tickets")
+        .as_(&staff)
+        .json(json!({"category": "land", "title": "新建厂房用地指标", "description": "二期厂房需新增用地约30亩。"}))
+        .expect(201)
+        .await;
+    let id = filed["id"].as_i64().unwrap();
+    let cadre = token(app, &assignee).await;
+    app.post(&format!("/api/v1/tickets/{id}/return"))
+        .as_(&cadre)
+        .json(json!({"reason": "需由县专班统筹派单。"}))
+        .expect(200)
+        .await;
+    // A second demand goes up to the city, to be handed back down (下派) later.
+    let escalated = app
+        .post("/api/v1/tickets")
+        .as_(&staff)
+        .json(json!({"category": "finance", "title": "技改项目贷款贴息", "description": "申请技改贷款贴息。"}))
+        .expect(201)
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    app.post(&format!("/api/v1/tickets/{escalated}/escalate"))
+        .as_(&cadre)
+        .json(json!({"reason": "需市级协调金融机构。"}))
+        .expect(200)
+        .await;
+
+    // The county supervisor registers a department handling land and puts the cadre in it.
+    browser.login("sup.411602").await;
+    browser.open("#/departments").await;
+    browser
+        .fill("form#department-form input[name=name]", "川汇区自然资源局")
+        .await;
+    browser
+        .click("form#department-form input[name=categories][value=\"land\"]")
+        .await;
+    browser.click("form#department-form [type=submit]").await;
+    browser.wait("#department-editor [role=status]").await;
+    let found = first(
+        app,
+        admin,
+        "/api/v1/departments?region=411602&q=%E5%B7%9D%E6%B1%87%E5%8C%BA%E8%87%AA%E7%84%B6%E8%B5%84%E6%BA%90%E5%B1%80",
+    )
+    .await;
+    assert_eq!(found["categories"], json!(["land"]));
+    let department = found["id"].to_string();
+    browser
+        .wait(&format!("tr.department-row[data-id=\"{department}\"]"))
+        .await;
+    browser.shot("departments").await;
+    browser.accessible("the departments page").await;
+    browser.open(&format!("#/users/{primary}")).await;
+    browser
+        .choose(
+            "form#user-edit-form select[name=department_id]",
+            &department,
+        )
+        .await;
+    browser.click("form#user-edit-form [type=submit]").await;
+    browser.wait("[role=status]").await;
+    let user = app
+        .get(&format!("/api/v1/users/{primary}"))
+        .as_(admin)
+        .expect(200)
+        .await;
+    assert_eq!(user["department_id"].to_string(), department);
+
+    // It dispatches the demand: the candidates name the cadre's department as handling land.
+    browser.open(&format!("#/ticket/{id}")).await;
+    browser.ticket_in(id, "submitted").await;
+    browser.click("button[data-action=\"assign\"]").await;
+    let form = "form.move-form[data-action=\"assign\"]";
+    let matching =
+        format!("{form} label.candidate[data-user-id=\"{primary}\"][data-matches=\"true\"]");
+    let text = browser.wait(&matching).await.text().await.unwrap();
+    assert!(
+        text.contains("对口") && text.contains("川汇区自然资源局"),
+        "{text}"
+    );
+    browser
+        .click(&format!("{matching} input[name=assignee_id]"))
+        .await;
+    browser.shot("dispatch-candidates").await;
+    browser.accessible("the dispatch candidates").await;
+    browser.click(&format!("{form} [type=submit]")).await;
+    browser.ticket_in(id, "assigned").await;
+    // It finds a colleague of the county by name to assist, and thinks better of it.
+    let colleagues = app
+        .get("/api/v1/users?role=cadre&region=411602&active=true")
+        .as_(admin)
+        .expect(200)
+        .await;
+    let colleague = colleagues["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] != primary)
+        .unwrap()
+        .clone();
+    browser
+        .fill(
+            "form#collaborator-form input[name=q]",
+            colleague["username"].as_str().unwrap(),
+        )
+        .await;
+    browser
+        .click("form#collaborator-form button[data-action=\"search-cadres\"]")
+        .await;
+    browser
+        .choose(
+            "form#collaborator-form select[name=user_id]",
+            &colleague["id"].to_string(),
+        )
+        .await;
+    browser
+        .fill(
+            "form#collaborator-form textarea[name=task]",
+            "提供项目备案材料",
+        )
+        .await;
+    browser.click("form#collaborator-form [type=submit]").await;
+    let added = format!(
+        "#collaborators li.task[data-user-id=\"{}\"]",
+        colleague["id"]
+    );
+    browser
+        .click(&format!(
+            "{added} button[data-action=\"remove-collaborator\"]"
+        ))
+        .await;
+    browser
+        .click(&format!(
+            "{added} button[data-action=\"remove-collaborator\"]"
+        ))
+        .await;
+    browser
+        .wait("ol#events > li[data-action=\"collaborator_removed\"]")
+        .await;
+    assert!(
+        browser.gone(&added).await,
+        "the assisting cadre is still listed"
+    );
+    browser.logout().await;
+
+    // The assignee accepts it and asks the city cadre to assist.
+    browser.login(&assignee).await;
+    browser.open(&format!("#/ticket/{id}")).await;
+    browser.ticket_in(id, "assigned").await;
+    browser.make("accept", &[]).await;
+    browser.ticket_in(id, "in_progress").await;
+    browser
+        .choose(
+            "form#collaborator-form select[name=user_id]",
+            &helper.to_string(),
+        )
+        .await;
+    browser
+        .fill(
+            "form#collaborator-form textarea[name=task]",
+            "核实市级用地指标余量",
+        )
+        .await;
+    browser.click("form#collaborator-form [type=submit]").await;
+    browser
+        .wait(&format!(
+            "#collaborators li.task[data-user-id=\"{helper}\"][data-status=\"open\"]"
+        ))
+        .await;
+    browser.logout().await;
+
+    // The assisting cadre finds it under 协办, may act on nothing but their task, completes it.
+    browser.login(helper_name).await;
+    browser.open("#/queue?tab=collaborating").await;
+    browser
+        .click(&format!(
+            "li.ticket-row[data-id=\"{id}\"] a[href=\"#/ticket/{id}\"]"
+        ))
+        .await;
+    browser.ticket_in(id, "in_progress").await;
+    browser.wait("#helper-note").await;
+    assert!(
+        browser.gone(".moves button").await && browser.gone("#supervision").await,
+        "an assisting cadre is offered more than their task"
+    );
+    browser.wait("form#comment-form").await;
+    browser
+        .fill(
+            "form#task-complete-form textarea[name=note]",
+            "市级指标可调剂30亩。",
+        )
+        .await;
+    browser.shot("assisting-task").await;
+    browser
+        .accessible("the ticket page of an assisting cadre")
+        .await;
+    // On a phone too: nothing wider than the screen.
+    browser.client.set_window_size(375, 812).await.unwrap();
+    let fits = browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.shot("assisting-task-phone").await;
+    assert_eq!(fits, json!(true), "the ticket page fits a 375 px screen");
+    browser.client.set_window_size(1400, 1000).await.unwrap();
+    browser.click("form#task-complete-form [type=submit]").await;
+    browser
+        .wait(&format!(
+            "#collaborators li.task[data-user-id=\"{helper}\"][data-status=\"completed\"]"
+        ))
+        .await;
+    browser.logout().await;
+
+    // The province supervisor presses for an answer, and follows it on the oversight page.
+    browser.login("sup.410000").await;
+    browser.open(&format!("#/ticket/{id}")).await;
+    browser.ticket_in(id, "in_progress").await;
+    browser
+        .fill(
+            "form#supervision-form textarea[name=instruction]",
+            "请三个工作日内报告用地指标落实情况。",
+        )
+        .await;
+    browser
+        .fill("form#supervision-form input[name=respond_within]", "3")
+        .await;
+    browser.click("form#supervision-form [type=submit]").await;
+    browser
+        .wait("#supervision li.order[data-status=\"open\"]")
+        .await;
+    browser.wait(".ticket-badges .tag-supervised").await;
+    browser.open("#/oversight").await;
+    browser
+        .wait(&format!(
+            "tr.supervision-row[data-ticket-id=\"{id}\"][data-status=\"open\"]"
+        ))
+        .await;
+    browser.shot("oversight").await;
+    browser.accessible("the oversight page").await;
+    // It hands the city's demand down to a county cadre; the city stays accountable.
+    browser.open(&format!("#/ticket/{escalated}")).await;
+    browser.ticket_in(escalated, "submitted").await;
+    browser.click("button[data-action=\"assign\"]").await;
+    browser.click(&format!("{form} input[name=delegate]")).await;
+    let county_cadre = browser
+        .wait(&format!("{form} label.candidate[data-user-id]"))
+        .await
+        .attr("data-user-id")
+        .await
+        .unwrap()
+        .unwrap();
+    let picked = format!("{form} label.candidate[data-user-id=\"{county_cadre}\"]");
+    let text = browser.wait(&picked).await.text().await.unwrap();
+    assert!(
+        text.contains("川汇区"),
+        "a county cadre, named with their county: {text}"
+    );
+    browser.click(&format!("{picked} input")).await;
+    browser.click(&format!("{form} [type=submit]")).await;
+    browser.ticket_in(escalated, "assigned").await;
+    let event = browser
+        .wait("ol#events > li[data-action=\"assign\"]:last-child")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(event.contains("下派"), "{event}");
+    let delegated = ticket_of(app, admin, escalated).await;
+    assert_eq!(
+        (
+            delegated["level"].as_str(),
+            delegated["assignee_id"].to_string()
+        ),
+        (Some("city"), county_cadre)
+    );
+    browser.logout().await;
+
+    // The assignee answers the order, then returns the demand to dispatch.
+    browser.login(&assignee).await;
+    browser.open("#/queue").await;
+    browser
+        .wait(&format!("li.ticket-row[data-id=\"{id}\"] .tag-supervised"))
+        .await;
+    browser.open(&format!("#/ticket/{id}")).await;
+    browser.ticket_in(id, "in_progress").await;
+    browser.shot("ticket-coordination").await;
+    browser
+        .accessible("the ticket page with its coordination")
+        .await;
+    browser
+        .fill(
+            "form.supervision-respond-form textarea[name=response]",
+            "已与市自然资源局会商，指标本周落实。",
+        )
+        .await;
+    browser
+        .click("form.supervision-respond-form [type=submit]")
+        .await;
+    browser
+        .wait("#supervision li.order[data-status=\"answered\"]")
+        .await;
+    browser
+        .make("return", &[("reason", "用地需由市级统筹，退回重新派单。")])
+        .await;
+    browser.ticket_in(id, "submitted").await;
+    for action in [
+        "collaborator_added",
+        "collaborator_completed",
+        "supervision_issued",
+        "supervision_answered",
+        "return",
+    ] {
+        browser
+            .wait(&format!("ol#events > li[data-action=\"{action}\"]"))
+            .await;
+    }
+    browser.logout().await;
+    let ticket = ticket_of(app, admin, id).await;
+    assert_eq!(
+        (
+            ticket["status"].as_str(),
+            ticket["return_count"].as_i64(),
+            ticket["supervision_count"].as_i64(),
+            ticket["supervised"].as_bool()
+        ),
+        (Some("submitted"), Some(2), Some(1), Some(false))
+    );
+    let helpers = app
+        .get(&format!("/api/v1/tickets/{id}/collaborators"))
+        .as_(admin)
+        .expect(200)
+        .await;
+    assert_eq!(helpers["items"][0]["status"], "completed");
+    assert_eq!(helpers["items"][0]["note"], "市级指标可调剂30亩。");
+}
+
+/// The journeys of SPEC sections 10 and 13 and issue 15, one browser session, one role after
+/// another.
 async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     let now = chrono::Utc::now().naive_utc();
     let henan = RegionCode::parse("410000").unwrap();
@@ -557,6 +962,8 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     browser.wait("[role=status]").await;
     app.login("cadre.web.001", "second-password-002").await;
     browser.logout().await;
+
+    coordination_in_the_browser(app, &browser, &admin).await;
 
     // The API's interactive documentation, from the server's own openapi.yaml.
     browser.open("docs").await;

@@ -18,6 +18,8 @@ import { categoriesView } from './views/categories.js';
 import { calendarView } from './views/calendar.js';
 import { importsView } from './views/imports.js';
 import { reportsView } from './views/reports.js';
+import { oversightView } from './views/oversight.js';
+import { departmentsView } from './views/departments.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -39,8 +41,9 @@ function navLinks(user) {
   if (!user) return [];
   // The work pages first (their order kept), then the management pages of the role.
   if (STAFF.includes(user.role)) {
-    return [['#/map', t('nav.map')], ['#/queue', t('nav.queue.staff')],
-      ['#/reports', t('nav.reports')], ['#/users', t('nav.users')], ['#/enterprises', t('nav.enterprises')],
+    return [['#/map', t('nav.map')], ['#/oversight', t('nav.oversight')], ['#/queue', t('nav.queue.staff')],
+      ['#/reports', t('nav.reports')], ['#/users', t('nav.users')], ['#/departments', t('nav.departments')],
+      ['#/enterprises', t('nav.enterprises')],
       ['#/imports', t('nav.imports')], ['#/categories', t('nav.categories')], ['#/calendar', t('nav.calendar')],
       ['#/account', t('nav.account')]];
   }
@@ -110,6 +113,8 @@ function allowed(view, user) {
     case 'calendar': return true;
     case 'imports': return STAFF.includes(user.role);
     case 'reports': return STAFF.includes(user.role);
+    case 'oversight': return STAFF.includes(user.role);
+    case 'departments': return STAFF.includes(user.role);
     default: return false;
   }
 }
@@ -152,6 +157,8 @@ async function render() {
     else if (view === 'calendar') el = calendarView(ctx);
     else if (view === 'imports') el = importsView(ctx);
     else if (view === 'reports') el = reportsView(ctx);
+    else if (view === 'oversight') el = oversightView(ctx);
+    else if (view === 'departments') el = departmentsView(ctx);
     else el = portalView(ctx);
     show(el);
   } catch (err) {

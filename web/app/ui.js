@@ -60,6 +60,35 @@ export function statusLabel(status) {
   return h('span', { class: `status status-${status}` }, t(`status.${status}`));
 }
 
+/** The 督办 badge of a ticket with an open supervision order. */
+export function supervisedTag() {
+  return h('span', { class: 'tag tag-supervised', title: t('supervised.meaning') }, t('supervised'));
+}
+
+/**
+ * The level of a region by its GB/T 2260 code: xx0000 a province, xxyy00 a city, else a
+ * county (a supervisor's or a cadre's region is never a heading such as 419000).
+ */
+export function regionLevel(code) {
+  if (!code) return null;
+  if (code.endsWith('0000')) return 'province';
+  return code.endsWith('00') ? 'city' : 'county';
+}
+
+/** Whether region `outer` holds region `inner` (itself included), by their codes. */
+export function holds(outer, inner) {
+  const level = regionLevel(outer);
+  const digits = level === 'province' ? 2 : level === 'city' ? 4 : 6;
+  return !!inner && outer.slice(0, digits) === inner.slice(0, digits);
+}
+
+export const LEVELS = ['province', 'city', 'county'];
+
+/** A region's name, looked up once (its code until then). */
+export function regionLabel(code) {
+  return lazyName(() => cached(`region:${code}`, async () => (await api(`/regions/${code}`)).name), code);
+}
+
 export const OPEN_STATUSES = ['submitted', 'assigned', 'in_progress', 'awaiting_enterprise'];
 
 /** The clock due next for an open ticket: [clockName, iso] or null. */
@@ -162,7 +191,8 @@ export function ticketRow(tk, { showEnterprise = true } = {}) {
         h('span', { class: 'muted' }, `#${tk.id}`),
         showEnterprise ? entLabel(tk.enterprise_id) : null,
         categoryLabel(tk.category),
-        tk.priority === 'urgent' ? h('span', { class: 'tag tag-urgent' }, t('priority.urgent')) : null)),
+        tk.priority === 'urgent' ? h('span', { class: 'tag tag-urgent' }, t('priority.urgent')) : null,
+        tk.supervised ? supervisedTag() : null)),
     h('div', { class: 'ticket-row-side' },
       statusLabel(tk.status),
       h('span', { class: 'due' },
@@ -175,13 +205,13 @@ export function ticketRow(tk, { showEnterprise = true } = {}) {
  * A paged ticket list: ol.ticket-list with li.ticket-row, a "load more" button while the API
  * has a next_cursor. `path(cursor)` builds the request path.
  */
-export function ticketList(path, { empty, showEnterprise = true } = {}) {
+export function ticketList(path, { empty, showEnterprise = true, keep } = {}) {
   const list = h('ol', { class: 'ticket-list' });
   const more = h('div', { class: 'more' });
   const slot = h('div');
   const wrap = h('div', { class: 'ticket-list-wrap' }, slot, list, more);
   pager({
-    path, slot, more,
+    path, slot, more, keep,
     draw: (items) => { for (const tk of items) list.append(ticketRow(tk, { showEnterprise })); },
     onEmpty: () => list.replaceWith(h('p', { class: 'empty' }, empty || t('queue.empty'))),
   });
@@ -189,21 +219,33 @@ export function ticketList(path, { empty, showEnterprise = true } = {}) {
 }
 
 /**
- * Loads pages of `path(cursor)`: `draw(items)` shows each, `onEmpty()` runs when the first is
- * empty, a "load more" button goes in `more` while the API has a next_cursor, and a problem
- * goes in `slot`.
+ * Loads pages of `path(cursor)`: `draw(items)` shows each, `onEmpty()` runs when nothing was
+ * drawn and no page is left, a "load more" button goes in `more` while the API has a next_cursor, and a problem
+ * goes in `slot`. With `keep(item)`, only the items it keeps are drawn (a filter the API lacks):
+ * pages are read on until `want` are kept or MAX_SCAN pages were read for one click.
  */
-export function pager({ path, draw, onEmpty, slot, more }) {
+const MAX_SCAN = 10;
+export function pager({ path, draw, onEmpty, slot, more, keep, want = 10 }) {
+  let drawn = 0;
   async function load(cursor) {
     try {
-      const page = await api(path(cursor));
-      draw(page.items);
-      if (!cursor && page.items.length === 0) onEmpty();
+      let kept = [];
+      let scanned = 0;
+      let next = cursor;
+      do {
+        const page = await api(path(next));
+        kept = kept.concat(keep ? page.items.filter(keep) : page.items);
+        next = page.next_cursor;
+        scanned += 1;
+      } while (keep && next && kept.length < want && scanned < MAX_SCAN);
+      draw(kept);
+      drawn += kept.length;
+      if (drawn === 0 && !next) onEmpty();
       more.replaceChildren();
-      if (page.next_cursor) {
+      if (next) {
         more.append(h('button', {
           type: 'button', class: 'btn btn-secondary',
-          onclick: (e) => { e.currentTarget.disabled = true; load(page.next_cursor); },
+          onclick: (e) => { e.currentTarget.disabled = true; load(next); },
         }, t('common.more')));
       }
     } catch (err) {

@@ -10,7 +10,7 @@ import { link, go } from '../router.js';
 import { num, pct, dec, dateTime, month, isMonth, daysPast } from '../format.js';
 import {
   problemBox, showProblem, light, lightCounts, worstLight, entLabel, userLabel, categoryLabel,
-  ticketList, pager, field, busy, notice, OPEN_STATUSES, lazyName,
+  ticketList, pager, field, busy, notice, OPEN_STATUSES, lazyName, supervisedTag,
 } from '../ui.js';
 
 function monthsBetween(from, to) {
@@ -346,7 +346,7 @@ function warningTable(colour, scope) {
         const late = daysPast(tk.due_at);
         body.append(h('tr', { class: `row-${colour}`, 'data-id': tk.id },
           h('td', null, light(tk.warning || colour)),
-          h('td', null, h('a', { href: `#/ticket/${tk.id}` }, tk.title), h('span', { class: 'muted' }, ` #${tk.id}`)),
+          h('td', null, h('a', { href: `#/ticket/${tk.id}` }, tk.title), h('span', { class: 'muted' }, ` #${tk.id}`), tk.supervised ? supervisedTag() : null),
           h('td', null, entLabel(tk.enterprise_id)),
           h('td', null, categoryLabel(tk.category)),
           h('td', { class: 'num' }, late !== null && late > 0 ? num(late) : '<1'),
@@ -360,12 +360,12 @@ function warningTable(colour, scope) {
   return wrap;
 }
 
-function ticketTitle(id) {
+export function ticketTitle(id) {
   return lazyName(() => cached(`ticket-title:${id}`, async () => (await api(`/tickets/${id}`)).title), `#${id}`);
 }
 
 /** Extension requests waiting for this supervisor: approve, or reject with a comment. */
-function extensionQueue(scope) {
+export function extensionQueue(scope) {
   const wrap = h('div', null, h('p', { class: 'loading' }, t('app.loading')));
   api(`/extensions${qs({ status: 'pending', ...scope, limit: 20 })}`).then((page) => {
     if (page.items.length === 0) {

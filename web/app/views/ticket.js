@@ -1,17 +1,28 @@
 // #/ticket/ID — one demand: its facts and clocks, the moves the user may make now (each opens
-// form.move-form[data-action] with the fields the API asks for), the events and the comments.
+// form.move-form[data-action] with the fields the API asks for), the events and the comments;
+// for the government side also its assisting cadres (协办) and supervision orders (督办)
+// (views/coordination.js). An assisting cadre who is not the assignee reads it, comments and
+// completes their task, nothing else, so the page offers them only that.
 
 import { h, replace } from '../dom.js';
 import { t, has } from '../i18n.js';
 import { api, qs, ApiError } from '../api.js';
 import { dateTime } from '../format.js';
 import { extensionActions } from './map.js';
+import { collaboratorsPanel, supervisionPanel } from './coordination.js';
 import {
   problemBox, showProblem, light, statusLabel, entLabel, userLabel, categoryLabel, field, busy,
-  notice, OPEN_STATUSES, lazyName, userName, enterpriseName,
+  notice, OPEN_STATUSES, lazyName, userName, enterpriseName, checkField, supervisedTag,
+  regionLevel, LEVELS,
 } from '../ui.js';
 
 const STAFF = ['admin', 'supervisor', 'cadre'];
+
+/** Whether `me` covers the ticket: an admin, or a supervisor of its level or above (SPEC section 3). */
+function covering(me, tk) {
+  if (me.role === 'admin') return true;
+  return me.role === 'supervisor' && LEVELS.indexOf(regionLevel(me.region_code)) <= LEVELS.indexOf(tk.level);
+}
 
 /** The moves to offer, by role and status (the API still decides; its refusal is shown). */
 function movesFor(me, tk, pendingExtension) {
@@ -24,17 +35,16 @@ function movesFor(me, tk, pendingExtension) {
     return moves;
   }
   const assignee = tk.assignee_id === me.id;
+  const covers = covering(me, tk);
   if (assignee) {
     if (s === 'assigned') moves.push('accept');
     if (s === 'in_progress') moves.push('resolve', 'request-info');
   }
-  if ((me.role === 'supervisor' || me.role === 'admin') && ['submitted', 'assigned', 'in_progress'].includes(s)) {
-    moves.push('assign');
-  }
-  if ((assignee || me.role === 'supervisor' || me.role === 'admin')
-      && ['assigned', 'in_progress', 'awaiting_enterprise'].includes(s) && tk.level !== 'province') {
+  if (covers && ['submitted', 'assigned', 'in_progress'].includes(s)) moves.push('assign');
+  if ((assignee || covers) && ['assigned', 'in_progress', 'awaiting_enterprise'].includes(s) && tk.level !== 'province') {
     moves.push('escalate');
   }
+  if (assignee && ['assigned', 'in_progress'].includes(s)) moves.push('return');
   if (assignee && OPEN_STATUSES.includes(s) && s !== 'submitted' && !pendingExtension) moves.push('request-extension');
   return moves;
 }
@@ -56,6 +66,10 @@ const MOVES = {
   },
   withdraw: {
     fields: () => [field(t('field.reason.withdraw'), h('textarea', { name: 'reason', rows: 3, required: true }))],
+    body: (f) => ({ reason: f.reason.value.trim() }),
+  },
+  return: {
+    fields: () => [field(t('field.reason.return'), h('textarea', { name: 'reason', rows: 3, required: true }), t('field.return.hint'))],
     body: (f) => ({ reason: f.reason.value.trim() }),
   },
   'request-info': {
@@ -88,35 +102,57 @@ const MOVES = {
   },
   assign: {
     fields: (tk) => {
-      const select = h('select', { name: 'assignee_id', required: true }, h('option', { value: '' }, t('app.loading')));
-      loadCandidates(tk, select);
-      return [field(t('field.assignee'), select)];
+      const list = h('div', { class: 'candidate-list' }, h('p', { class: 'loading' }, t('app.loading')));
+      loadCandidates(tk, list, false);
+      // A city or province ticket may be handed down (下派), its level staying accountable.
+      const delegate = tk.level === 'county' ? null
+        : h('input', { type: 'checkbox', name: 'delegate', onchange: (e) => loadCandidates(tk, list, e.currentTarget.checked) });
+      return [
+        delegate ? [checkField(t('field.delegate'), delegate), h('p', { class: 'hint' }, t('field.delegate.hint'))] : null,
+        h('fieldset', { class: 'candidates' },
+          h('legend', null, t('field.assignee')),
+          h('p', { class: 'hint' }, t('field.assignee.hint')),
+          list),
+      ];
     },
-    body: (f) => ({ assignee_id: Number(f.assignee_id.value) }),
+    body: (f) => {
+      const body = { assignee_id: Number(f.assignee_id ? f.assignee_id.value : 0) };
+      if (f.delegate && f.delegate.checked) body.delegate = true;
+      return body;
+    },
   },
 };
 
-/** Cadres who may take the ticket: active cadres of the region at the ticket's level that holds its county. */
-async function loadCandidates(tk, select) {
+/**
+ * The dispatch candidates (GET /tickets/{id}/candidates) as radio buttons, best first: those
+ * whose department handles the ticket's category (对口) first, then the least loaded, each with
+ * their department and open demands. Delegating, they are the cadres of the levels below, each
+ * named with their region.
+ */
+async function loadCandidates(tk, list, delegate) {
+  replace(list, h('p', { class: 'loading' }, t('app.loading')));
   try {
-    let at = tk.county_code;
-    if (tk.level !== 'county') {
-      const r = await api(`/regions/${tk.county_code}`);
-      const up = [...r.ancestors].reverse().find((a) => a.level === tk.level);
-      if (up) at = up.code;
+    const [page, region] = await Promise.all([
+      api(`/tickets/${tk.id}/candidates${qs({ delegate: delegate ? 'true' : '', limit: 100 })}`),
+      delegate ? api(`/regions/${tk.county_code}`) : null,
+    ]);
+    const places = new Map(region ? [...region.ancestors, region].map((r) => [r.code, r.name]) : []);
+    if (page.items.length === 0) {
+      replace(list, h('p', { class: 'empty' }, t('assign.none')));
+      return;
     }
-    const items = [];
-    let cursor = null;
-    do {
-      const page = await api(`/users${qs({ role: 'cadre', region: at, active: true, limit: 200, cursor })}`);
-      items.push(...page.items.filter((u) => u.region_code === at));
-      cursor = page.next_cursor;
-    } while (cursor && items.length < 1000);
-    replace(select, h('option', { value: '' }, '—'),
-      items.map((u) => h('option', { value: u.id, selected: u.id === tk.assignee_id },
-        `${u.display_name || u.username}${u.department ? ` · ${u.department}` : ''}`)));
+    replace(list, page.items.map((c) => h('label', {
+      class: `candidate${c.matches_category ? ' candidate-match' : ''}`, 'data-user-id': c.user_id, 'data-matches': String(c.matches_category),
+    },
+    h('input', { type: 'radio', name: 'assignee_id', value: c.user_id, required: true, checked: !delegate && c.user_id === tk.assignee_id }),
+    h('span', { class: 'candidate-text' },
+      h('span', { class: 'candidate-name' }, c.display_name || t('user.n', { id: c.user_id }),
+        c.matches_category ? h('span', { class: 'tag tag-match' }, t('assign.matches')) : null),
+      h('span', { class: 'candidate-meta' },
+        [delegate ? places.get(c.region_code) || c.region_code : null, c.department || t('assign.no_department'),
+          t('assign.open', { n: c.open_tickets })].filter(Boolean).join(' · '))))));
   } catch (err) {
-    replace(select, h('option', { value: '' }, err.message));
+    replace(list, problemBox(err));
   }
 }
 
@@ -147,18 +183,28 @@ function moveForm(tk, move, onDone, onCancel) {
   return form;
 }
 
-function eventText(ev) {
-  const label = has(`event.${ev.action}`) ? t(`event.${ev.action}`) : ev.action;
+/**
+ * An event as words: its label and its details. `names` holds the assisting cadres' names (a
+ * cadre may not look other users up).
+ */
+function eventText(ev, names) {
   const d = ev.details || {};
+  // A delegated dispatch (下派) reads as such.
+  const action = ev.action === 'assign' && d.delegated === true ? 'assign_delegated' : ev.action;
+  const label = has(`event.${action}`) ? t(`event.${action}`) : ev.action;
   const bits = [];
-  for (const key of ['reason', 'resolution', 'question', 'answer', 'comment']) {
+  const person = (uid) => (names.has(uid) ? names.get(uid) : userLabel(uid));
+  if (d.user_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.collaborator')}${t('colon')}`, person(d.user_id)));
+  for (const key of ['reason', 'resolution', 'question', 'answer', 'comment', 'task', 'note', 'instruction', 'response']) {
     if (typeof d[key] === 'string' && d[key]) bits.push(h('p', { class: 'event-detail' }, `${t(`detail.${key}`)}${t('colon')}${d[key]}`));
   }
+  if (typeof d.respond_by === 'string') bits.push(h('p', { class: 'event-detail' }, `${t('detail.respond_by')}${t('colon')}${dateTime(d.respond_by)}`));
+  if (d.overdue === true) bits.push(h('p', { class: 'event-detail' }, h('span', { class: 'tag tag-breach' }, t('sup.overdue'))));
   if (d.rating) bits.push(h('p', { class: 'event-detail' }, `${t('detail.rating')}${t('colon')}${t(`rating.${d.rating}`)}`));
   if (d.clock) bits.push(h('p', { class: 'event-detail' }, `${t('detail.clock')}${t('colon')}${t(`clock.${d.clock}`)}${d.due_at ? ` (${dateTime(d.due_at)})` : ''}`));
   if (d.working_days) bits.push(h('p', { class: 'event-detail' }, `${t('detail.working_days')}${t('colon')}${d.working_days}`));
   if (typeof d.level === 'string' && has(`level.${d.level}`)) bits.push(h('p', { class: 'event-detail' }, `${t('detail.level')}${t('colon')}${t(`level.${d.level}`)}`));
-  if (d.assignee_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.assignee')}${t('colon')}`, userLabel(d.assignee_id)));
+  if (d.assignee_id) bits.push(h('p', { class: 'event-detail' }, `${t('detail.assignee')}${t('colon')}`, person(d.assignee_id)));
   return { label, bits };
 }
 
@@ -176,13 +222,17 @@ export function ticketView(ctx, idText) {
 
 async function load(root, me, id, flash) {
   const staff = STAFF.includes(me.role);
-  let tk; let events; let comments; let exts;
+  const none = { items: [] };
+  let tk; let events; let comments; let exts; let collabs; let orders;
   try {
-    [tk, events, comments, exts] = await Promise.all([
+    [tk, events, comments, exts, collabs, orders] = await Promise.all([
       api(`/tickets/${id}`),
       api(`/tickets/${id}/events?limit=200`),
       api(`/tickets/${id}/comments?limit=200`),
-      api(`/tickets/${id}/extensions?limit=50`).catch(() => ({ items: [] })),
+      api(`/tickets/${id}/extensions?limit=50`).catch(() => none),
+      // Internal coordination: the government side only.
+      staff ? api(`/tickets/${id}/collaborators`).catch(() => none) : none,
+      staff ? api(`/tickets/${id}/supervision?limit=200`).catch(() => none) : none,
     ]);
   } catch (err) {
     replace(root, h('h1', null, t('ticket.title')), problemBox(err),
@@ -192,13 +242,20 @@ async function load(root, me, id, flash) {
   root.dataset.status = tk.status;
   document.title = `${tk.title} · ${t('app.name')}`;
   const reload = (move) => load(root, me, id, t('move.done', { move: t(`move.${move}`) }));
+  const again = (message) => load(root, me, id, message);
+  const assignee = tk.assignee_id === me.id;
+  const myTask = collabs.items.find((c) => c.user_id === me.id);
+  // An assisting cadre who is not the assignee: read, comment, complete the task; nothing else.
+  const helperOnly = me.role === 'cadre' && !assignee && !!myTask;
+  const mayComment = me.role !== 'cadre' || assignee || !!myTask;
+  const names = new Map(collabs.items.filter((c) => c.display_name).map((c) => [c.user_id, c.display_name]));
   const pending = exts.items.find((x) => x.status === 'pending');
   // Staff cannot read enterprise users: name the filer's side by its enterprise instead.
   const who = (uid) => (uid === tk.filed_by
     ? lazyName(async () => {
       try { return await userName(uid); } catch { return enterpriseName(tk.enterprise_id); }
     }, t('role.enterprise'))
-    : userLabel(uid));
+    : names.has(uid) ? names.get(uid) : userLabel(uid));
 
   const facts = [
     ['ticket.no', `#${tk.id}`],
@@ -216,13 +273,15 @@ async function load(root, me, id, flash) {
     tk.original_due_at && tk.original_due_at !== tk.due_at ? ['ticket.original_due', dateTime(tk.original_due_at)] : null,
     tk.rating ? ['ticket.rating', t(`rating.${tk.rating}`)] : null,
     tk.reopen_count ? ['ticket.reopens', String(tk.reopen_count)] : null,
+    tk.supervision_count ? ['ticket.supervisions', [String(tk.supervision_count), tk.supervised ? supervisedTag() : null]] : null,
+    tk.return_count ? ['ticket.returns', String(tk.return_count)] : null,
     tk.breaches?.feedback ? ['ticket.breaches', `${t('clock.feedback')} × ${tk.breaches.feedback}`] : null,
   ].filter(Boolean);
 
-  const moves = movesFor(me, tk, pending);
+  const moves = helperOnly ? [] : movesFor(me, tk, pending);
   const formSlot = h('div', { class: 'move-slot' });
   const moveButtons = h('div', { class: 'btn-row moves' }, moves.map((m) => h('button', {
-    type: 'button', class: `btn ${m === 'withdraw' || m === 'escalate' ? 'btn-secondary' : 'btn-primary'}`, 'data-action': m,
+    type: 'button', class: `btn ${['withdraw', 'escalate', 'return'].includes(m) ? 'btn-secondary' : 'btn-primary'}`, 'data-action': m,
     'aria-expanded': 'false',
     onclick: (e) => {
       for (const b of moveButtons.querySelectorAll('button')) b.setAttribute('aria-expanded', 'false');
@@ -238,7 +297,7 @@ async function load(root, me, id, flash) {
   }, t(`move.${m}`))));
 
   const eventsList = h('ol', { id: 'events', class: 'timeline' }, events.items.map((ev) => {
-    const { label, bits } = eventText(ev);
+    const { label, bits } = eventText(ev, names);
     return h('li', { 'data-action': ev.action, class: `event event-${ev.action}` },
       h('div', { class: 'event-head' },
         h('strong', null, label),
@@ -263,7 +322,7 @@ async function load(root, me, id, flash) {
   const commentSlot = h('div', { class: 'problem-slot' });
   const bodyInput = h('textarea', { name: 'body', rows: 3, required: true });
   const internalBox = staff ? h('input', { type: 'checkbox', name: 'internal', id: 'comment-internal' }) : null;
-  const commentForm = h('form', {
+  const commentForm = mayComment ? h('form', {
     id: 'comment-form', class: 'stack',
     onsubmit: async (e) => {
       e.preventDefault();
@@ -282,7 +341,7 @@ async function load(root, me, id, flash) {
   field(t('ticket.comment.body'), bodyInput),
   internalBox ? h('div', { class: 'check' }, internalBox, h('label', { for: 'comment-internal' }, t('ticket.comment.internal'))) : null,
   commentSlot,
-  h('div', null, h('button', { type: 'submit', class: 'btn btn-primary' }, t('ticket.comment.submit'))));
+  h('div', null, h('button', { type: 'submit', class: 'btn btn-primary' }, t('ticket.comment.submit')))) : null;
 
   const extList = exts.items.length ? h('section', { class: 'panel' },
     h('h2', null, t('ext.title')),
@@ -300,7 +359,10 @@ async function load(root, me, id, flash) {
     h('p', { class: 'back' }, h('a', { href: back }, `← ${t('ticket.back')}`)),
     h('div', { class: 'ticket-head' },
       h('h1', null, tk.title),
-      h('div', { class: 'ticket-badges' }, OPEN_STATUSES.includes(tk.status) ? light(tk.warning) : null, statusLabel(tk.status))),
+      h('div', { class: 'ticket-badges' },
+        OPEN_STATUSES.includes(tk.status) ? light(tk.warning) : null,
+        tk.supervised ? supervisedTag() : null,
+        statusLabel(tk.status))),
     flash ? notice(flash) : null,
     h('div', { class: 'ticket-grid' },
       h('div', { class: 'ticket-main' },
@@ -310,8 +372,13 @@ async function load(root, me, id, flash) {
           tk.resolution ? [h('h3', null, t('ticket.resolution')), h('p', { class: 'description' }, tk.resolution)] : null),
         h('section', { class: 'panel', 'aria-labelledby': 'moves-h' },
           h('h2', { id: 'moves-h' }, t('moves.title')),
-          moves.length ? moveButtons : h('p', { class: 'muted' }, t('moves.none')),
+          helperOnly ? h('p', { class: 'hint', id: 'helper-note' }, t('collab.helper.note'))
+            : moves.length ? moveButtons : h('p', { class: 'muted' }, t('moves.none')),
           formSlot),
+        staff ? collaboratorsPanel(tk, collabs.items, { me, manages: assignee || covering(me, tk) }, again) : null,
+        staff && !helperOnly ? supervisionPanel(tk, orders.items, {
+          answers: assignee, issues: me.role === 'supervisor' || me.role === 'admin',
+        }, again) : null,
         h('section', { class: 'panel' },
           h('h2', null, t('ticket.comments')),
           comments.items.length ? null : h('p', { class: 'muted' }, t('ticket.comments.none')),

@@ -1,18 +1,26 @@
-// #/users?role=&region=&department=&active= — admins and supervisors: the users in their scope
-// (GET /users), creating one (POST /users); #/users/ID — one user: edit display name, department,
-// active, a new password (PATCH /users/{id}) and unlock their logins (POST /users/{id}/unlock).
+// #/users?role=&region=&department=&department_id=&active= — admins and supervisors: the users in
+// their scope (GET /users), creating one (POST /users); #/users/ID — one user: edit display name,
+// department (its display name, and for a cadre the department of the roster at their region,
+// `department_id`), active, a new password (PATCH /users/{id}) and unlock their logins
+// (POST /users/{id}/unlock).
 // The server decides who may create or change whom; its refusals show as problems.
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { api, qs } from '../api.js';
+import { api, qs, cached } from '../api.js';
 import { link, go } from '../router.js';
 import {
   field, checkField, showProblem, busy, notice, pagedTable, activeLabel, val, entLabel, problemBox,
+  lazyName,
 } from '../ui.js';
 import { dateTime } from '../format.js';
 
 const ROLES = ['admin', 'supervisor', 'cadre', 'enterprise'];
+
+/** A department of the roster by its name, looked up once. */
+function departmentLabel(id) {
+  return lazyName(() => cached(`dept:${id}`, async () => (await api(`/departments/${id}`)).name), t('depts.n', { id }));
+}
 
 export function usersView({ me, route }) {
   const q = route.query;
@@ -20,6 +28,7 @@ export function usersView({ me, route }) {
     role: ROLES.includes(q.get('role')) ? q.get('role') : '',
     region: /^\d{6}$/.test(q.get('region') || '') ? q.get('region') : '',
     department: q.get('department') || '',
+    department_id: /^\d+$/.test(q.get('department_id') || '') ? q.get('department_id') : '',
     active: ['true', 'false'].includes(q.get('active')) ? q.get('active') : '',
   };
   const role = h('select', { name: 'role', id: 'user-role-filter' },
@@ -35,12 +44,19 @@ export function usersView({ me, route }) {
     id: 'user-filters', class: 'filters filter-row',
     onsubmit: (e) => {
       e.preventDefault();
-      go(link('/users', { role: role.value, region: region.value.trim(), department: department.value.trim(), active: active.value }));
+      go(link('/users', {
+        role: role.value, region: region.value.trim(), department: department.value.trim(),
+        department_id: filters.department_id, active: active.value,
+      }));
     },
   },
   field(t('users.role'), role), field(t('users.region'), region), field(t('users.department'), department),
   field(t('common.status'), active),
-  h('button', { type: 'submit', class: 'btn btn-secondary' }, t('common.apply')));
+  h('button', { type: 'submit', class: 'btn btn-secondary' }, t('common.apply')),
+  // The members of one department (from the departments page): a filter to take off.
+  filters.department_id ? h('p', { class: 'filter-note', id: 'user-department-id-filter' },
+    t('users.of_department'), departmentLabel(filters.department_id), ' ',
+    h('a', { href: link('/users', { ...filters, department_id: '' }) }, t('users.all_departments'))) : null);
 
   const list = pagedTable(t('users.caption'),
     [t('common.id'), t('users.username'), t('users.display_name'), t('users.role'), t('users.scope'), t('common.status'), t('col.actions')],
@@ -48,7 +64,8 @@ export function usersView({ me, route }) {
     (u) => h('tr', { class: 'user-row', 'data-id': u.id, 'data-role': u.role },
       h('td', { class: 'num' }, u.id),
       h('th', { scope: 'row' }, h('a', { href: `#/users/${u.id}` }, u.username)),
-      h('td', null, u.display_name || '—', u.department ? h('span', { class: 'muted sub' }, u.department) : null),
+      h('td', null, u.display_name || '—', u.department ? h('span', { class: 'muted sub' }, u.department) : null,
+        u.department_id ? h('span', { class: 'muted sub' }, departmentLabel(u.department_id)) : null),
       h('td', null, t(`role.${u.role}`)),
       h('td', null, u.enterprise_id ? entLabel(u.enterprise_id) : (u.region_code || '—')),
       h('td', null, activeLabel(u.active)),
@@ -127,6 +144,7 @@ export function userView({ me }, id) {
     const dept = h('input', { type: 'text', name: 'department', value: u.department || '', maxlength: 100 });
     const active = h('input', { type: 'checkbox', name: 'active', checked: u.active });
     const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: 12, maxlength: 128 });
+    const roster = u.role === 'cadre' ? departmentPicker(u) : null;
     const form = h('form', {
       id: 'user-edit-form', class: 'stack card', 'data-id': u.id,
       onsubmit: async (e) => {
@@ -134,6 +152,9 @@ export function userView({ me }, id) {
         showProblem(slot, null);
         const body = { display_name: displayName.value.trim(), active: active.checked };
         if (u.role === 'cadre') body.department = dept.value.trim();
+        // Sent only when changed: the current one may have been deactivated since.
+        const chosen = roster && roster.value !== '' ? Number(roster.value) : null;
+        if (roster && roster.dataset.loaded === 'true' && chosen !== (u.department_id ?? null)) body.department_id = chosen;
         if (password.value) body.password = password.value;
         try {
           const next = await busy(form, () => api(`/users/${u.id}`, { method: 'PATCH', body }));
@@ -146,6 +167,7 @@ export function userView({ me }, id) {
     h('h2', null, t('users.edit')),
     field(t('users.display_name'), displayName),
     u.role === 'cadre' ? field(t('users.department'), dept) : null,
+    roster ? field(t('users.department_id'), roster, t('users.department_id.hint')) : null,
     checkField(t('users.active'), active),
     field(t('users.new_password'), password, t('users.new_password.hint')),
     slot,
@@ -176,6 +198,7 @@ export function userView({ me }, id) {
           h('dt', null, t('users.username')), h('dd', null, u.username),
           h('dt', null, t('users.role')), h('dd', null, t(`role.${u.role}`)),
           u.region_code ? [h('dt', null, t('users.region_code')), h('dd', null, u.region_code)] : null,
+          u.department_id ? [h('dt', null, t('users.department_id')), h('dd', null, departmentLabel(u.department_id))] : null,
           u.enterprise_id ? [h('dt', null, t('users.enterprise_id')), h('dd', null, h('a', { href: `#/enterprises/${u.enterprise_id}` }, entLabel(u.enterprise_id)))] : null,
           h('dt', null, t('common.status')), h('dd', null, activeLabel(u.active)),
           h('dt', null, t('account.created')), h('dd', null, dateTime(u.created_at)))),
@@ -187,4 +210,27 @@ export function userView({ me }, id) {
   }
   void me;
   return section;
+}
+
+/**
+ * select[name=department_id]: the active departments of the cadre's own region (the only ones
+ * they may join), their current one kept even if deactivated since, and "none".
+ */
+function departmentPicker(u) {
+  const select = h('select', { name: 'department_id' }, h('option', { value: '' }, t('users.department_id.none')));
+  const keep = (d) => d.region_code === u.region_code && (d.active || d.id === u.department_id);
+  (async () => {
+    let cursor = null;
+    do {
+      const page = await api(`/departments${qs({ region: u.region_code, limit: 200, cursor })}`);
+      for (const d of page.items.filter(keep)) {
+        select.append(h('option', { value: d.id, selected: d.id === u.department_id },
+          d.active ? d.name : `${d.name}（${t('common.inactive')}）`));
+      }
+      cursor = page.next_cursor;
+    } while (cursor);
+    // Until the list is whole the choice is not read (it would look like "none").
+    select.dataset.loaded = 'true';
+  })().catch(() => {});
+  return select;
 }
