@@ -272,6 +272,9 @@ pub struct ListTickets {
     pub breached: Option<Clock>,
     /// `true`: only tickets with an open supervision order (督办); `false`: only those without.
     pub supervised: Option<bool>,
+    /// Only tickets at this level (`county`, `city`, `province`): a level's dispatch queue is
+    /// `status=submitted&level=city`.
+    pub level: Option<Level>,
     /// Tickets this cadre assists (协办): a user id, or `me`.
     #[param(example = "me")]
     pub collaborating: Option<String>,

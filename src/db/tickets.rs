@@ -608,6 +608,7 @@ pub struct TicketFilter {
     pub breached: Option<Clock>,
     /// Tickets with (`true`) or without (`false`) an open supervision order.
     pub supervised: Option<bool>,
+    pub level: Option<Level>,
     /// Tickets this cadre assists (协办).
     pub collaborating: Option<UserId>,
 }
@@ -673,6 +674,9 @@ fn filtered(
 ) -> Result<Listing, DbError> {
     if let Some(cadre) = filter.collaborating {
         query = query.filter(tickets::id.eq_any(collaborators::tickets_of(conn, cadre)?));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(tickets::level.eq(level));
     }
     query = match filter.supervised {
         Some(true) => query.filter(tickets::open_supervisions.gt(0)),

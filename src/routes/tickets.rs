@@ -121,6 +121,7 @@ fn parse_list(query: ListTickets) -> Result<ListQuery, Error> {
         enterprise_active: query.enterprise_active,
         breached: query.breached,
         supervised: query.supervised,
+        level: query.level,
         collaborating,
     })
 }

@@ -302,6 +302,7 @@ pub struct ListQuery {
     pub enterprise_active: Option<bool>,
     pub breached: Option<Clock>,
     pub supervised: Option<bool>,
+    pub level: Option<Level>,
     /// Tickets a cadre assists: `Some(None)` for `me`.
     pub collaborating: Option<Option<UserId>>,
 }
@@ -346,6 +347,7 @@ pub async fn list_tickets(
         enterprise_active: query.enterprise_active,
         breached: query.breached,
         supervised: query.supervised,
+        level: query.level,
         collaborating: query.collaborating.map(|c| c.unwrap_or(caller.user_id())),
     };
     let scope = policy::list_tickets(caller, filter.assignee_id);

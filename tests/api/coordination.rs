@@ -877,6 +877,21 @@ async fn returns_go_back_to_dispatch_and_delegation_keeps_the_level(app: &TestAp
 
     // Up to the city, then handed down to a county cadre: the city stays accountable.
     let up = at_city_level(app, &desk).await;
+    let queue = read(
+        app,
+        &w.sup_own.token,
+        "/api/v1/tickets?status=submitted&level=city",
+    )
+    .await;
+    assert_eq!(
+        ids(&queue),
+        [up["id"].as_i64().unwrap()],
+        "the city's dispatch queue"
+    );
+    app.get("/api/v1/tickets?level=town")
+        .as_(&w.admin)
+        .expect(400)
+        .await;
     let assign = |cadre: &Person| json!({"assignee_id": cadre.user["id"], "delegate": true});
     // Not to a cadre of the city's own level, nor by the county's supervisor.
     let same = act(

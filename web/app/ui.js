@@ -205,13 +205,13 @@ export function ticketRow(tk, { showEnterprise = true } = {}) {
  * A paged ticket list: ol.ticket-list with li.ticket-row, a "load more" button while the API
  * has a next_cursor. `path(cursor)` builds the request path.
  */
-export function ticketList(path, { empty, showEnterprise = true, keep } = {}) {
+export function ticketList(path, { empty, showEnterprise = true } = {}) {
   const list = h('ol', { class: 'ticket-list' });
   const more = h('div', { class: 'more' });
   const slot = h('div');
   const wrap = h('div', { class: 'ticket-list-wrap' }, slot, list, more);
   pager({
-    path, slot, more, keep,
+    path, slot, more,
     draw: (items) => { for (const tk of items) list.append(ticketRow(tk, { showEnterprise })); },
     onEmpty: () => list.replaceWith(h('p', { class: 'empty' }, empty || t('queue.empty'))),
   });
@@ -221,31 +221,19 @@ export function ticketList(path, { empty, showEnterprise = true, keep } = {}) {
 /**
  * Loads pages of `path(cursor)`: `draw(items)` shows each, `onEmpty()` runs when nothing was
  * drawn and no page is left, a "load more" button goes in `more` while the API has a next_cursor, and a problem
- * goes in `slot`. With `keep(item)`, only the items it keeps are drawn (a filter the API lacks):
- * pages are read on until `want` are kept or MAX_SCAN pages were read for one click.
+ * goes in `slot`.
  */
-const MAX_SCAN = 10;
-export function pager({ path, draw, onEmpty, slot, more, keep, want = 10 }) {
-  let drawn = 0;
+export function pager({ path, draw, onEmpty, slot, more }) {
   async function load(cursor) {
     try {
-      let kept = [];
-      let scanned = 0;
-      let next = cursor;
-      do {
-        const page = await api(path(next));
-        kept = kept.concat(keep ? page.items.filter(keep) : page.items);
-        next = page.next_cursor;
-        scanned += 1;
-      } while (keep && next && kept.length < want && scanned < MAX_SCAN);
-      draw(kept);
-      drawn += kept.length;
-      if (drawn === 0 && !next) onEmpty();
+      const page = await api(path(cursor));
+      draw(page.items);
+      if (!cursor && page.items.length === 0) onEmpty();
       more.replaceChildren();
-      if (next) {
+      if (page.next_cursor) {
         more.append(h('button', {
           type: 'button', class: 'btn btn-secondary',
-          onclick: (e) => { e.currentTarget.disabled = true; load(next); },
+          onclick: (e) => { e.currentTarget.disabled = true; load(page.next_cursor); },
         }, t('common.more')));
       }
     } catch (err) {

@@ -13,10 +13,13 @@ import { api, qs } from '../api.js';
 import { dateTime } from '../format.js';
 import { field, busy, showProblem, userLabel, holds, OPEN_STATUSES } from '../ui.js';
 
-/** A cadre's name as a list shows it: "王芳 · 周口市自然资源和规划局". */
+/** A cadre's name as a list shows it: "王芳 · 周口市自然资源和规划局 · 在办 2 件 · 对口". */
 function cadreText(c) {
   const name = c.display_name || c.username || t('user.n', { id: c.user_id ?? c.id });
-  return c.department ? `${name} · ${c.department}` : name;
+  const parts = [name, c.department];
+  if (c.open_tickets !== undefined) parts.push(t('assign.open', { n: c.open_tickets }));
+  if (c.matches_category) parts.push(t('assign.matches'));
+  return parts.filter(Boolean).join(' · ');
 }
 
 /** A submit handler: `send()` under the form's busy state, then `done()`; a refusal in `slot`. */
@@ -105,8 +108,9 @@ function taskItem(tk, c, { me, manages }, reload) {
 }
 
 /**
- * form#collaborator-form: pick a cadre whose region holds the ticket's county (the enterprise's
- * paired cadres to start with; supervisors and admins also search users by name) and give the task.
+ * form#collaborator-form: pick a cadre whose region holds the ticket's county (the candidates to
+ * assist, matching department and least loaded first; supervisors and admins also search users
+ * by name) and give the task.
  */
 function addForm(tk, items, me, reload) {
   const slot = h('div', { class: 'problem-slot' });
@@ -117,8 +121,8 @@ function addForm(tk, items, me, reload) {
     replace(pick, h('option', { value: '' }, fit.length ? t('collab.pick') : emptyText),
       fit.map((p) => h('option', { value: p.user_id ?? p.id }, cadreText(p))));
   };
-  // The enterprise's paired cadres: whoever may add a helper may read them.
-  api(`/enterprises/${tk.enterprise_id}/cadres`)
+  // The candidates to assist: whoever may add a helper may read them.
+  api(`/tickets/${tk.id}/candidates${qs({ assist: true, limit: 200 })}`)
     .then((list) => fill(list.items, t('collab.pick.none')))
     .catch(() => fill([], t('collab.pick.none')));
   const searches = me.role === 'supervisor' || me.role === 'admin';

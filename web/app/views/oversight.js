@@ -50,11 +50,10 @@ export function oversightView({ me, route }) {
       o.responded_at ? h('span', { class: 'muted sub' }, dateTime(o.responded_at)) : null)),
     { wide: true, empty: t('ov.orders.none') });
 
-  // A supervisor's own level: the API lists by region, so the other levels are left out here.
+  // A supervisor dispatches at their own level.
   const level = me.role === 'supervisor' ? regionLevel(me.region_code) : null;
-  const dispatch = ticketList((cursor) => `/tickets${qs({ ...scope, status: 'submitted', sort: 'due', limit: 100, cursor })}`, {
+  const dispatch = ticketList((cursor) => `/tickets${qs({ ...scope, status: 'submitted', level, sort: 'due', limit: 20, cursor })}`, {
     empty: t('ov.dispatch.none'),
-    keep: level ? (tk) => tk.level === level : null,
   });
 
   return h('section', { class: 'oversight-view' },
