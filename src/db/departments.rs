@@ -70,6 +70,37 @@ pub fn update(
         .get_result(c))?)
 }
 
+/// Inserts departments, each with its categories, a thousand rows per statement (an import of
+/// a whole roster); [`DbError::Duplicate`] when a region has one of a name already.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[(NewDepartment, Vec<String>)],
+) -> Result<(), DbError> {
+    // By key: the order of a multi-row insert's answer is not promised.
+    let mut ids: BTreeMap<(RegionCode, String), DepartmentId> = BTreeMap::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<&NewDepartment> = chunk.iter().map(|(new, _)| new).collect();
+        let statement = diesel::insert_into(departments::table).values(values);
+        let inserted: Vec<(DepartmentId, RegionCode, String)> =
+            crate::on_backend!(conn, |c| statement
+                .returning((departments::id, departments::region_code, departments::name))
+                .get_results(c))?;
+        ids.extend(
+            inserted
+                .into_iter()
+                .map(|(id, region, name)| ((region, name), id)),
+        );
+    }
+    let links: Vec<(DepartmentId, &String)> = rows
+        .iter()
+        .flat_map(|(new, codes)| {
+            let id = ids[&(new.region_code.clone(), new.name.clone())];
+            codes.iter().map(move |code| (id, code))
+        })
+        .collect();
+    add_categories(conn, &links)
+}
+
 /// Makes `categories` the department's whole set.
 pub fn set_categories(
     conn: &mut DbConnection,
@@ -80,12 +111,20 @@ pub fn set_categories(
         department_categories::table.filter(department_categories::department_id.eq(id)),
     )
     .execute(conn)?;
-    let rows: Vec<_> = categories
+    let links: Vec<(DepartmentId, &String)> = categories.iter().map(|code| (id, code)).collect();
+    add_categories(conn, &links)
+}
+
+fn add_categories(
+    conn: &mut DbConnection,
+    links: &[(DepartmentId, &String)],
+) -> Result<(), DbError> {
+    let rows: Vec<_> = links
         .iter()
-        .map(|code| {
+        .map(|(id, code)| {
             (
-                department_categories::department_id.eq(id),
-                department_categories::category.eq(code),
+                department_categories::department_id.eq(*id),
+                department_categories::category.eq(*code),
             )
         })
         .collect();

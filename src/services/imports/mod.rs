@@ -1,11 +1,13 @@
 //! Bulk import of CSV files, for a county bringing its existing roster: enterprises (matched by
-//! USCC), cadres (by username) and pairings (by USCC and username). A file is applied whole in
+//! USCC), departments (by region and name), cadres (by username) and pairings (by USCC and
+//! username). A file is applied whole in
 //! one transaction or not at all; every bad row is reported with its line; a row that matches
 //! what is stored changes nothing, so importing a file twice changes nothing the second time.
 //! The column lists below are the documented formats (README, OpenAPI). Calendar files
 //! (`calendar`, the command line only) replace whole years instead.
 
 pub mod calendar;
+pub mod departments;
 pub mod enterprises;
 pub mod pairings;
 pub mod people;
@@ -64,6 +66,10 @@ pub async fn import(
         ImportKind::Enterprises => {
             let rows = enterprises::parse(&text, now, &mut errors);
             in_one_transaction(db, scope, rows, errors, now, enterprises::apply).await?
+        }
+        ImportKind::Departments => {
+            let rows = departments::parse(&text, &mut errors);
+            in_one_transaction(db, scope, rows, errors, now, departments::apply).await?
         }
         ImportKind::Cadres => {
             let rows = people::parse(&text, &mut errors);
