@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::table::{self, Columns, at};
 use super::{Applied, Lined, Plan};
 use crate::auth::policy::ImportScope;
-use crate::db::departments::{self as rows, Department, DepartmentChanges, NewDepartment};
-use crate::db::{DbConnection, DbError, regions};
+use crate::db::departments::{self as rows, Department, NewDepartment, RosterChange};
+use crate::db::{DbConnection, regions};
 use crate::domain::ids::DepartmentId;
 use crate::domain::region::RegionCode;
 use crate::error::{DbOutcome, Error, FieldErrors};
@@ -88,9 +88,6 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<DepartmentRow>> 
     rows
 }
 
-/// A change to a stored department: its row, and its whole set of categories when that changes.
-type Change = (DepartmentChanges, Option<Vec<String>>);
-
 /// Creates the new departments and updates the changed ones, all rows inside `scope`.
 pub fn apply(
     conn: &mut DbConnection,
@@ -146,7 +143,7 @@ pub fn apply(
     }
     errors.into_result()?;
     let changes = plan
-        .write(conn, rows::insert_many, update)
+        .write_all(conn, rows::insert_many, rows::change_many)
         .on_duplicate(NAME_TAKEN)?;
     Ok(Applied {
         changes,
@@ -163,24 +160,12 @@ fn difference(
     categories: Option<Vec<String>>,
     active: Option<bool>,
     now: NaiveDateTime,
-) -> Option<Change> {
+) -> Option<RosterChange> {
     let active = active.filter(|a| *a != old.active);
     let categories = categories.filter(|wanted| wanted.as_slice() != had);
-    (active.is_some() || categories.is_some()).then(|| {
-        let changes = DepartmentChanges {
-            name: None,
-            active,
-            updated_at: Some(now),
-        };
-        (changes, categories)
+    (active.is_some() || categories.is_some()).then_some(RosterChange {
+        active,
+        categories,
+        updated_at: now,
     })
-}
-
-fn update(conn: &mut DbConnection, id: DepartmentId, change: &Change) -> Result<(), DbError> {
-    let (changes, categories) = change;
-    rows::update(conn, id, changes)?;
-    if let Some(categories) = categories {
-        rows::set_categories(conn, id, categories)?;
-    }
-    Ok(())
 }

@@ -127,6 +127,9 @@ fn people_by_username(
 /// it, and nothing about who has it.
 const NOT_AVAILABLE: &str = "not available";
 
+/// Writes rows of a plan, many at a time.
+type WriteMany<T> = fn(&mut DbConnection, &[T]) -> Result<(), DbError>;
+
 /// What applying a file will write: the new rows, the changes to stored ones (by id), and how
 /// many rows already match what is stored.
 struct Plan<Id, New, Change> {
@@ -156,19 +159,35 @@ impl<Id: Copy, New, Change> Plan<Id, New, Change> {
     fn write<T>(
         self,
         conn: &mut DbConnection,
-        insert_many: fn(&mut DbConnection, &[New]) -> Result<(), DbError>,
+        insert_many: WriteMany<New>,
         update: fn(&mut DbConnection, Id, &Change) -> Result<T, DbError>,
     ) -> Result<Changes, DbError> {
         insert_many(conn, &self.new)?;
         for (id, change) in &self.changed {
             update(conn, *id, change)?;
         }
-        Ok(Changes {
+        Ok(self.counts())
+    }
+
+    /// Inserts the new rows and updates the changed ones, each all at once.
+    fn write_all(
+        self,
+        conn: &mut DbConnection,
+        insert_many: WriteMany<New>,
+        update_many: WriteMany<(Id, Change)>,
+    ) -> Result<Changes, DbError> {
+        insert_many(conn, &self.new)?;
+        update_many(conn, &self.changed)?;
+        Ok(self.counts())
+    }
+
+    fn counts(&self) -> Changes {
+        Changes {
             created: self.new.len(),
             updated: self.changed.len(),
             unchanged: self.unchanged,
             removed: 0,
-        })
+        }
     }
 }
 
