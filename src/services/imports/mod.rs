@@ -1,10 +1,10 @@
 //! Bulk import of CSV files, for a county bringing its existing roster: enterprises (matched by
 //! USCC), departments (by region and name), cadres (by username) and pairings (by USCC and
-//! username). A file is applied whole in
-//! one transaction or not at all; every bad row is reported with its line; a row that matches
-//! what is stored changes nothing, so importing a file twice changes nothing the second time.
-//! The column lists below are the documented formats (README, OpenAPI). Calendar files
-//! (`calendar`, the command line only) replace whole years instead.
+//! username). A file is applied whole in one transaction or not at all; every bad row is
+//! reported with its line; a row that matches what is stored changes nothing, so importing a
+//! file twice changes nothing the second time. The column lists below are the documented
+//! formats (README, OpenAPI). Calendar files (`calendar`, the command line only) replace whole
+//! years instead.
 
 pub mod calendar;
 pub mod departments;

@@ -231,7 +231,7 @@ fn plan(
         } else {
             placed = true;
         }
-        // Looked up only at a region the row may place the person (there is no roster else).
+        // Only at a region that passed: a bad region's own error says what is wrong.
         let department = match (&row.department_name, region) {
             (Some(name), Some(region)) if placed => {
                 match roster.get(&(region.clone(), name.clone())) {
