@@ -44,11 +44,11 @@ enum Command {
     VerifyStats,
     /// Print the OpenAPI document the server implements (the source of `openapi.yaml`).
     Openapi,
-    /// Import a CSV file of enterprises, cadres or pairings, or a calendar (formats in the
-    /// README): the whole file or, when any row is bad, nothing. Acts as the operator, without
-    /// a region limit. A calendar file replaces each year it names.
+    /// Import a CSV file of enterprises, departments, cadres or pairings, or a calendar (formats
+    /// in the README): the whole file or, when any row is bad, nothing. Acts as the operator,
+    /// without a region limit. A calendar file replaces each year it names.
     Import {
-        /// enterprises, cadres, pairings or calendar
+        /// enterprises, departments, cadres, pairings or calendar
         #[arg(value_parser = parse_import_file)]
         kind: ImportFile,
         file: PathBuf,
@@ -91,7 +91,7 @@ fn parse_import_file(text: &str) -> Result<ImportFile, String> {
         "calendar" => Ok(ImportFile::Calendar),
         _ => ImportKind::from_str(text, false)
             .map(ImportFile::Rows)
-            .map_err(|_| "enterprises, cadres, pairings or calendar".to_owned()),
+            .map_err(|_| "enterprises, departments, cadres, pairings or calendar".to_owned()),
     }
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 #[serde(rename_all = "lowercase")]
 pub enum ImportKind {
     Enterprises,
+    Departments,
     Cadres,
     Pairings,
 }

@@ -44,6 +44,15 @@ pub struct DepartmentChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+/// A change to one department among many (an import): `None` keeps a field, and a set of
+/// categories replaces the department's.
+#[derive(Debug, Clone)]
+pub struct RosterChange {
+    pub active: Option<bool>,
+    pub categories: Option<Vec<String>>,
+    pub updated_at: NaiveDateTime,
+}
+
 /// Inserts a department; [`DbError::Duplicate`] when its region has one of that name.
 pub fn insert(conn: &mut DbConnection, new: &NewDepartment) -> Result<Department, DbError> {
     let statement = diesel::insert_into(departments::table).values(new);
@@ -70,6 +79,79 @@ pub fn update(
         .get_result(c))?)
 }
 
+/// Inserts departments, each with its categories, a thousand rows per statement (an import of
+/// a whole roster); [`DbError::Duplicate`] when a region has one of a name already.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[(NewDepartment, Vec<String>)],
+) -> Result<(), DbError> {
+    // By key: the order of a multi-row insert's answer is not promised.
+    let mut ids: BTreeMap<(RegionCode, String), DepartmentId> = BTreeMap::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<&NewDepartment> = chunk.iter().map(|(new, _)| new).collect();
+        let statement = diesel::insert_into(departments::table).values(values);
+        let inserted: Vec<(DepartmentId, RegionCode, String)> =
+            crate::on_backend!(conn, |c| statement
+                .returning((departments::id, departments::region_code, departments::name))
+                .get_results(c))?;
+        ids.extend(
+            inserted
+                .into_iter()
+                .map(|(id, region, name)| ((region, name), id)),
+        );
+    }
+    let links: Vec<(DepartmentId, &String)> = rows
+        .iter()
+        .flat_map(|(new, codes)| {
+            let id = ids[&(new.region_code.clone(), new.name.clone())];
+            codes.iter().map(move |code| (id, code))
+        })
+        .collect();
+    add_categories(conn, &links)
+}
+
+/// Applies the changes a thousand departments per statement, rather than a few statements for
+/// each department (a roster whose every category changes: 10,000 departments in tens of
+/// statements).
+pub fn change_many(
+    conn: &mut DbConnection,
+    changes: &[(DepartmentId, RosterChange)],
+) -> Result<(), DbError> {
+    let mut alike: BTreeMap<(Option<bool>, NaiveDateTime), Vec<DepartmentId>> = BTreeMap::new();
+    for (id, change) in changes {
+        let key = (change.active, change.updated_at);
+        alike.entry(key).or_default().push(*id);
+    }
+    for ((active, updated_at), ids) in alike {
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let changes = DepartmentChanges {
+                name: None,
+                active,
+                updated_at: Some(updated_at),
+            };
+            diesel::update(departments::table.filter(departments::id.eq_any(chunk)))
+                .set(&changes)
+                .execute(conn)?;
+        }
+    }
+    let recategorised: Vec<DepartmentId> = changes
+        .iter()
+        .filter(|(_, change)| change.categories.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    for chunk in recategorised.chunks(ROWS_PER_STATEMENT) {
+        diesel::delete(
+            department_categories::table.filter(department_categories::department_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
+    let links: Vec<(DepartmentId, &String)> = changes
+        .iter()
+        .flat_map(|(id, change)| change.categories.iter().flatten().map(|code| (*id, code)))
+        .collect();
+    add_categories(conn, &links)
+}
+
 /// Makes `categories` the department's whole set.
 pub fn set_categories(
     conn: &mut DbConnection,
@@ -80,12 +162,20 @@ pub fn set_categories(
         department_categories::table.filter(department_categories::department_id.eq(id)),
     )
     .execute(conn)?;
-    let rows: Vec<_> = categories
+    let links: Vec<(DepartmentId, &String)> = categories.iter().map(|code| (id, code)).collect();
+    add_categories(conn, &links)
+}
+
+fn add_categories(
+    conn: &mut DbConnection,
+    links: &[(DepartmentId, &String)],
+) -> Result<(), DbError> {
+    let rows: Vec<_> = links
         .iter()
-        .map(|code| {
+        .map(|(id, code)| {
             (
-                department_categories::department_id.eq(id),
-                department_categories::category.eq(code),
+                department_categories::department_id.eq(*id),
+                department_categories::category.eq(*code),
             )
         })
         .collect();

@@ -211,6 +211,7 @@ fn person(
         region: place.map(|p| p.code.clone()),
         department,
         display_name: Some(display_name),
+        department_name: None,
         enterprise_id: None,
         password_hash: None,
     }

@@ -9,15 +9,19 @@ use crate::error::{Error, Problem};
 use crate::services::imports;
 use crate::state::AppState;
 
-/// Import a CSV file of enterprises, cadres or pairings.
+/// Import a CSV file of enterprises, departments, cadres or pairings.
 ///
 /// The body is the file: UTF-8, `Content-Type: text/csv`, at most 10 MiB. Its first line
 /// names the columns, in any order:
 ///
 /// - `enterprises`: `uscc`, `name`, `county_code`; optional `industry`, `contact_name`,
 ///   `contact_phone`. A registered USCC updates that enterprise.
-/// - `cadres`: `username`, `region_code`; optional `department`, `display_name`, `password`.
-///   An existing username updates that cadre (never their password). A new cadre without a
+/// - `departments`: `region_code`, `name`; optional `categories` (category codes separated by
+///   `;` or `|`), `active` (`true`/`false`). A name the region's roster has updates that
+///   department's categories and state.
+/// - `cadres`: `username`, `region_code`; optional `department`, `display_name`, `password`,
+///   `department_name` (a department of the cadre's region: sets `department_id`). An
+///   existing username updates that cadre (never their password). A new cadre without a
 ///   password cannot log in until an administrator or supervisor sets one.
 /// - `pairings`: `uscc`, `username`, `primary` (`true`/`false`). Each enterprise named gets
 ///   exactly the cadres listed for it, one of them primary.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::api::departments::{CreateDepartment, Department as DepartmentView, UpdateDepartment};
 use crate::auth::{Principal, policy};
 use crate::db::departments::{Department, DepartmentChanges, DepartmentFilter, NewDepartment};
-use crate::db::{DbConnection, categories, departments, write_transaction};
+use crate::db::{DbConnection, DbError, categories, departments, write_transaction};
 use crate::domain::ids::DepartmentId;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text;
@@ -18,35 +18,47 @@ use crate::state::AppState;
 const NAME_MAX: usize = 100;
 /// Categories one department may list: more than there are is a mistake.
 const CATEGORIES_MAX: usize = 100;
-const NAME_TAKEN: &str = "the region has a department of that name";
+pub(crate) const NAME_TAKEN: &str = "the region has a department of that name";
 const NO_SUCH_DEPARTMENT: &str = "no such department";
 
 /// A department's name: one line of at most 100 characters.
-fn name_field(errors: &mut FieldErrors, name: &str) -> Option<String> {
+pub(crate) fn name_field(errors: &mut FieldErrors, name: &str) -> Option<String> {
     errors.check("name", text::single_line(name, NAME_MAX))
 }
 
-/// Checks a set of category codes (each existing; duplicates dropped), in code order.
-fn categories_field(
-    conn: &mut DbConnection,
-    errors: &mut FieldErrors,
-    codes: &[String],
-) -> Result<Vec<String>, Error> {
-    if codes.len() > CATEGORIES_MAX {
-        errors.add("categories", format!("at most {CATEGORIES_MAX} categories"));
-        return Ok(Vec::new());
-    }
-    let known: BTreeSet<String> = categories::list(conn)?
+/// The codes of the categories there are.
+pub(crate) fn known_categories(conn: &mut DbConnection) -> Result<BTreeSet<String>, DbError> {
+    Ok(categories::list(conn)?
         .into_iter()
         .map(|c| c.code)
-        .collect();
+        .collect())
+}
+
+/// Checks a set of category codes (each one of `known`; duplicates dropped), in code order.
+pub(crate) fn checked_categories(
+    known: &BTreeSet<String>,
+    errors: &mut FieldErrors,
+    codes: &[String],
+) -> Vec<String> {
+    if codes.len() > CATEGORIES_MAX {
+        errors.add("categories", format!("at most {CATEGORIES_MAX} categories"));
+        return Vec::new();
+    }
     let wanted: BTreeSet<String> = codes.iter().cloned().collect();
     for code in &wanted {
         if !known.contains(code) {
             errors.add("categories", format!("no category {code:?}"));
         }
     }
-    Ok(wanted.into_iter().collect())
+    wanted.into_iter().collect()
+}
+
+fn categories_field(
+    conn: &mut DbConnection,
+    errors: &mut FieldErrors,
+    codes: &[String],
+) -> Result<Vec<String>, Error> {
+    Ok(checked_categories(&known_categories(conn)?, errors, codes))
 }
 
 /// A department as the API shows it, its categories read.

@@ -124,6 +124,9 @@ fn resolve_home(
     }
 }
 
+/// Why a cadre cannot join a department.
+pub(crate) const DEPARTMENT_DEACTIVATED: &str = "the department is deactivated";
+
 /// Checks a cadre's department: one of the roster, active, at the cadre's own region.
 fn department_field(
     conn: &mut DbConnection,
@@ -142,7 +145,7 @@ fn department_field(
         return bad("a department of the cadre's own region");
     }
     if !department.active {
-        return bad("the department is deactivated");
+        return bad(DEPARTMENT_DEACTIVATED);
     }
     Ok(department.id)
 }
@@ -358,7 +361,7 @@ pub async fn update_user(
 }
 
 /// Whether a user's department no longer fits them once they have `role` at `region`.
-fn leaves_department(
+pub(crate) fn leaves_department(
     conn: &mut DbConnection,
     user: &User,
     role: Role,

@@ -341,7 +341,339 @@ async fn out_of_scope_passwords_are_never_hashed(app: &TestApp) {
     );
 }
 
+/// The departments of `region`'s subtree (up to 200), by name.
+async fn departments_at(
+    app: &TestApp,
+    token: &str,
+    region: &str,
+) -> std::collections::BTreeMap<String, Value> {
+    let page = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/departments?region={region}&limit=200"),
+            Some(token),
+            None,
+            200,
+        )
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap().to_owned(), d.clone()))
+        .collect()
+}
+
+async fn departments_are_created_then_updated_then_unchanged(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let csv = "region_code,name,categories,active\n\
+               411602,川汇区自然资源局,land;energy,\n\
+               411600,周口市发展和改革委员会, finance | land ,yes\n\
+               411602,\"Trade, Chuanhui\",,FALSE\n";
+    let report = import_twice(app, "departments", csv, [3, 0, 0, 0]).await;
+    assert_eq!(
+        (&report["kind"], &report["rows"]),
+        (&json!("departments"), &json!(3))
+    );
+    let found = departments_at(app, &admin, "411600").await;
+    let land = &found["川汇区自然资源局"];
+    assert_eq!(
+        (&land["region_code"], &land["categories"], &land["active"]),
+        (&json!("411602"), &json!(["energy", "land"]), &json!(true))
+    );
+    assert_eq!(
+        found["周口市发展和改革委员会"]["categories"],
+        json!(["finance", "land"])
+    );
+    let trade = &found["Trade, Chuanhui"];
+    assert_eq!(
+        (&trade["categories"], &trade["active"]),
+        (&json!([]), &json!(false))
+    );
+
+    // A file of names alone changes nothing that exists; columns come in any order.
+    let names = "name,region_code\n川汇区自然资源局,411602\n\"Trade, Chuanhui\",411602\n";
+    import_twice(app, "departments", names, [0, 0, 2, 0]).await;
+    // New categories replace the set, `active` switches; a new name in the file is created.
+    let changed = "region_code,name,categories,active\n\
+                   411602,川汇区自然资源局,land,\n\
+                   411602,\"Trade, Chuanhui\",market,true\n\
+                   411600,周口市发展和改革委员会,,0\n\
+                   411603,淮阳区商务局,market,\n";
+    import_twice(app, "departments", changed, [1, 3, 0, 0]).await;
+    let found = departments_at(app, &admin, "411600").await;
+    assert_eq!(found.len(), 4);
+    assert_eq!(found["川汇区自然资源局"]["categories"], json!(["land"]));
+    let trade = &found["Trade, Chuanhui"];
+    assert_eq!(
+        (&trade["categories"], &trade["active"]),
+        (&json!(["market"]), &json!(true))
+    );
+    let city = &found["周口市发展和改革委员会"];
+    assert_eq!(
+        (&city["categories"], &city["active"]),
+        (&json!(["finance", "land"]), &json!(false)),
+        "a blank categories column keeps the stored ones"
+    );
+    assert_eq!(found["淮阳区商务局"]["region_code"], "411603");
+}
+
+async fn bad_department_rows_are_named_by_line_and_nothing_is_written(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let csv = "region_code,name,categories,active\n\
+               411602,Good One,land,\n\
+               999999,Unknown Region,,\n\
+               419000,At A Heading,,\n\
+               411602,Good One,energy,\n\
+               411602,,,\n\
+               411602,Bad Category,land;nonesuch,\n\
+               411602,Bad Flag,,maybe\n\
+               41160,Short Code,,\n\
+               411602,Good Two,policy|approval,no\n";
+    let problem = import(app, &admin, "departments", csv, 422).await;
+    for field in [
+        "line 3: region_code",
+        "line 4: region_code",
+        "line 5: name",
+        "line 6: name",
+        "line 7: categories",
+        "line 8: active",
+        "line 9: region_code",
+    ] {
+        assert_field_error(&problem, field);
+    }
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 7, "{problem}");
+    assert!(departments_at(app, &admin, "410000").await.is_empty());
+    assert!(departments_at(app, &admin, "411600").await.is_empty());
+    assert_field_error(
+        &import(app, &admin, "departments", "region_code,categories\n", 422).await,
+        "line 1: header",
+    );
+}
+
+async fn supervisors_import_departments_only_inside_their_region(app: &TestApp) {
+    let w = World::build(app).await;
+    let sup = &w.sup_own.token;
+    let inside = "region_code,name\n\
+411600,周口市商务局\n\
+411602,川汇区商务局\n";
+    assert_eq!(
+        counts(&import(app, sup, "departments", inside, 200).await),
+        [2, 0, 0, 0]
+    );
+    let far = "region_code,name,categories\n\
+410102,金水区商务局,land\n";
+    import(app, &w.admin, "departments", far, 200).await;
+    // Another region's department can be neither created nor changed; the rows inside are
+    // not written either.
+    let mixed = "region_code,name,active\n\
+411602,川汇区商务局,false\n\
+410102,金水区商务局,false\n\
+410100,郑州市商务局,\n";
+    let problem = import(app, sup, "departments", mixed, 422).await;
+    assert_field_error(&problem, "line 3: region_code");
+    assert_field_error(&problem, "line 4: region_code");
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
+    assert_eq!(
+        departments_at(app, &w.admin, "411602").await["川汇区商务局"]["active"],
+        true
+    );
+    assert_eq!(
+        departments_at(app, &w.admin, "410100").await["金水区商务局"]["active"],
+        true
+    );
+    // The supervisor of Zhengzhou may, for their own.
+    let theirs = "region_code,name,active\n\
+410102,金水区商务局,false\n";
+    assert_eq!(
+        counts(&import(app, &w.sup_foreign.token, "departments", theirs, 200).await),
+        [0, 1, 0, 0]
+    );
+    for token in [&w.cadre.token, &w.staff1.token] {
+        import(app, token, "departments", inside, 403).await;
+    }
+    let response = app
+        .post_csv("/api/v1/imports/departments", None, inside)
+        .await;
+    expect_json(response, 401).await;
+}
+
+/// The cadres the administrator sees, by username.
+async fn cadres(app: &TestApp, admin: &str) -> std::collections::BTreeMap<String, Value> {
+    let page = app
+        .call(
+            Method::GET,
+            "/api/v1/users?role=cadre&limit=200",
+            Some(admin),
+            None,
+            200,
+        )
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["username"].as_str().unwrap().to_owned(), u.clone()))
+        .collect()
+}
+
+async fn a_cadre_file_names_the_cadres_departments(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let roster = "region_code,name,active\n\
+                  411602,川汇区商务局,\n\
+                  411602,川汇区旧局,false\n\
+                  411600,周口市发展和改革委员会,\n";
+    import(app, &admin, "departments", roster, 200).await;
+    let ids: std::collections::BTreeMap<String, Value> = departments_at(app, &admin, "411600")
+        .await
+        .into_iter()
+        .map(|(name, d)| (name, d["id"].clone()))
+        .collect();
+
+    // Set: the free-text department defaults to the department's name for a new cadre.
+    let file = "username,region_code,department_name,department\n\
+                cadre.a,411602,川汇区商务局,\n\
+                cadre.b,411602,,\n\
+                cadre.c,411600,周口市发展和改革委员会,发改委\n";
+    import_twice(app, "cadres", file, [3, 0, 0, 0]).await;
+    let found = cadres(app, &admin).await;
+    let a = &found["cadre.a"];
+    assert_eq!(
+        (&a["department_id"], &a["department"]),
+        (&ids["川汇区商务局"], &json!("川汇区商务局"))
+    );
+    assert_eq!(found["cadre.b"]["department_id"], Value::Null);
+    let c = &found["cadre.c"];
+    assert_eq!(
+        (&c["department_id"], &c["department"]),
+        (&ids["周口市发展和改革委员会"], &json!("发改委"))
+    );
+
+    // Refused: another region's department, an inactive one, a name no roster has; nothing is
+    // written, not even the good row.
+    let bad = "username,region_code,department_name\n\
+               cadre.b,411602,川汇区商务局\n\
+               cadre.b2,411602,周口市发展和改革委员会\n\
+               cadre.b3,411602,川汇区旧局\n\
+               cadre.b4,411602,No Such Bureau\n";
+    let problem = import(app, &admin, "cadres", bad, 422).await;
+    for field in [
+        "line 3: department_name",
+        "line 4: department_name",
+        "line 5: department_name",
+    ] {
+        assert_field_error(&problem, field);
+    }
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 3, "{problem}");
+    assert!(
+        problem
+            .to_string()
+            .contains("no department of that name at 411602"),
+        "{problem}"
+    );
+    let found = cadres(app, &admin).await;
+    assert_eq!(found.len(), 3);
+    assert_eq!(found["cadre.b"]["department_id"], Value::Null);
+
+    // Blank keeps the department; a move without one leaves it (as PATCH does); a move naming
+    // one of the new region joins that one.
+    let keep = "username,region_code,department_name\n\
+cadre.a,411602,\n";
+    assert_eq!(
+        counts(&import(app, &admin, "cadres", keep, 200).await),
+        [0, 0, 1, 0]
+    );
+    let moves = "username,region_code,department_name\n\
+                 cadre.a,411603,\n\
+                 cadre.b,411600,周口市发展和改革委员会\n";
+    import_twice(app, "cadres", moves, [0, 2, 0, 0]).await;
+    let found = cadres(app, &admin).await;
+    let a = &found["cadre.a"];
+    assert_eq!(
+        (&a["region_code"], &a["department_id"], &a["department"]),
+        (&json!("411603"), &Value::Null, &json!("川汇区商务局")),
+        "the free-text department is only a display name: it stays"
+    );
+    assert_eq!(
+        found["cadre.b"]["department_id"],
+        ids["周口市发展和改革委员会"]
+    );
+}
+
+/// `enterprise-assist import departments FILE`, the binary against the application's database:
+/// the counts on standard output, and every bad row on standard error with nothing written.
+async fn the_command_line_imports_departments(app: &TestApp) {
+    let admin = app.admin_token().await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |csv: &str| {
+        let file = dir.path().join("departments.csv");
+        std::fs::write(&file, csv).unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_enterprise-assist"));
+        command
+            .args(["import", "departments"])
+            .arg(&file)
+            .env_clear()
+            .env("DATABASE_URL", &app.database_url)
+            .env("DATA_DIR", dir.path())
+            .env("LOG_LEVEL", "warn");
+        async move {
+            tokio::task::spawn_blocking(move || command.output())
+                .await
+                .unwrap()
+                .expect("the binary runs")
+        }
+    };
+    let csv = "region_code,name,categories\n\
+411602,川汇区商务局,market\n\
+410102,金水区商务局,\n";
+    for expected in [
+        "2 created, 0 updated, 0 unchanged, 0 removed",
+        "0 created, 0 updated, 2 unchanged, 0 removed",
+    ] {
+        let output = run(csv).await;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            stdout.starts_with("2 rows in ") && stdout.contains(expected),
+            "{stdout}"
+        );
+    }
+    assert_eq!(
+        departments_at(app, &admin, "411602").await["川汇区商务局"]["categories"],
+        json!(["market"])
+    );
+
+    let bad = "region_code,name\n\
+411602,New One\n\
+419000,At A Heading\n\
+411602,川汇区商务局\n\
+411602,川汇区商务局\n";
+    let output = run(bad).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("line 3: region_code")
+            && stderr.contains("line 5: name")
+            && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    assert!(
+        !departments_at(app, &admin, "411602")
+            .await
+            .contains_key("New One")
+    );
+}
+
 both_backends!(
+    departments_are_created_then_updated_then_unchanged,
+    bad_department_rows_are_named_by_line_and_nothing_is_written,
+    supervisors_import_departments_only_inside_their_region,
+    a_cadre_file_names_the_cadres_departments,
+    the_command_line_imports_departments,
     out_of_scope_passwords_are_never_hashed,
     enterprises_are_created_then_updated_then_unchanged,
     bad_rows_are_named_by_line_and_nothing_is_written,

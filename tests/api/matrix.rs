@@ -98,6 +98,7 @@ fn rows() -> Vec<Row> {
         row([200, 200, 404, 200, 404, 404, 404, 404, 401], "list the cadre's enterprises", M::GET, "/api/v1/users/{cadre}/enterprises", None),
         // A string body is sent as a CSV file.
         row([200, 200, 422, 403, 403, 403, 403, 403, 401], "import an enterprise in 411602", M::POST, "/api/v1/imports/enterprises", csv("uscc,name,county_code\n{uscc},M{n},411602\n")),
+        row([200, 200, 422, 403, 403, 403, 403, 403, 401], "import a department in 411602", M::POST, "/api/v1/imports/departments", csv("region_code,name\n411602,M{n}\n")),
         row([403, 403, 403, 403, 403, 201, 201, 201, 401], "file a ticket", M::POST, "/api/v1/tickets", Some(json!({"category": "land", "title": "t{n}", "description": "d"}))),
         row([200, 200, 200, 200, 200, 200, 200, 200, 401], "list tickets", M::GET, "/api/v1/tickets", None),
         row([200, 200, 404, 404, 200, 200, 404, 200, 401], "read E1's ticket", M::GET, "/api/v1/tickets/{ticket}", None),

@@ -1,11 +1,13 @@
 //! Bulk import of CSV files, for a county bringing its existing roster: enterprises (matched by
-//! USCC), cadres (by username) and pairings (by USCC and username). A file is applied whole in
-//! one transaction or not at all; every bad row is reported with its line; a row that matches
-//! what is stored changes nothing, so importing a file twice changes nothing the second time.
-//! The column lists below are the documented formats (README, OpenAPI). Calendar files
-//! (`calendar`, the command line only) replace whole years instead.
+//! USCC), departments (by region and name), cadres (by username) and pairings (by USCC and
+//! username). A file is applied whole in one transaction or not at all; every bad row is
+//! reported with its line; a row that matches what is stored changes nothing, so importing a
+//! file twice changes nothing the second time. The column lists below are the documented
+//! formats (README, OpenAPI). Calendar files (`calendar`, the command line only) replace whole
+//! years instead.
 
 pub mod calendar;
+pub mod departments;
 pub mod enterprises;
 pub mod pairings;
 pub mod people;
@@ -65,6 +67,10 @@ pub async fn import(
             let rows = enterprises::parse(&text, now, &mut errors);
             in_one_transaction(db, scope, rows, errors, now, enterprises::apply).await?
         }
+        ImportKind::Departments => {
+            let rows = departments::parse(&text, &mut errors);
+            in_one_transaction(db, scope, rows, errors, now, departments::apply).await?
+        }
         ImportKind::Cadres => {
             let rows = people::parse(&text, &mut errors);
             let rows = people::check_then_hash(db, &scope, rows, errors, now).await?;
@@ -121,6 +127,9 @@ fn people_by_username(
 /// it, and nothing about who has it.
 const NOT_AVAILABLE: &str = "not available";
 
+/// Writes rows of a plan, many at a time.
+type WriteMany<T> = fn(&mut DbConnection, &[T]) -> Result<(), DbError>;
+
 /// What applying a file will write: the new rows, the changes to stored ones (by id), and how
 /// many rows already match what is stored.
 struct Plan<Id, New, Change> {
@@ -150,19 +159,35 @@ impl<Id: Copy, New, Change> Plan<Id, New, Change> {
     fn write<T>(
         self,
         conn: &mut DbConnection,
-        insert_many: fn(&mut DbConnection, &[New]) -> Result<(), DbError>,
+        insert_many: WriteMany<New>,
         update: fn(&mut DbConnection, Id, &Change) -> Result<T, DbError>,
     ) -> Result<Changes, DbError> {
         insert_many(conn, &self.new)?;
         for (id, change) in &self.changed {
             update(conn, *id, change)?;
         }
-        Ok(Changes {
+        Ok(self.counts())
+    }
+
+    /// Inserts the new rows and updates the changed ones, each all at once.
+    fn write_all(
+        self,
+        conn: &mut DbConnection,
+        insert_many: WriteMany<New>,
+        update_many: WriteMany<(Id, Change)>,
+    ) -> Result<Changes, DbError> {
+        insert_many(conn, &self.new)?;
+        update_many(conn, &self.changed)?;
+        Ok(self.counts())
+    }
+
+    fn counts(&self) -> Changes {
+        Changes {
             created: self.new.len(),
             updated: self.changed.len(),
             unchanged: self.unchanged,
             removed: 0,
-        })
+        }
     }
 }
 

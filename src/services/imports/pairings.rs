@@ -40,14 +40,6 @@ struct PairingRecord {
     primary: String,
 }
 
-fn parse_flag(text: &str) -> Result<bool, &'static str> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "1" => Ok(true),
-        "false" | "no" | "0" => Ok(false),
-        _ => Err("true or false"),
-    }
-}
-
 pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<PairingRow>> {
     let mut first_line: HashMap<(String, String), u64> = HashMap::new();
     let mut rows = Vec::new();
@@ -55,7 +47,7 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<PairingRow>> {
         let mut e = FieldErrors::default();
         e.check("uscc", uscc::validate(&row.uscc));
         let username = e.check("username", normalize_username(&row.username));
-        let primary = e.check("primary", parse_flag(&row.primary));
+        let primary = e.check("primary", table::flag(&row.primary));
         let valid = e.is_empty();
         errors.absorb(&format!("line {line}: "), e);
         let (Some(username), Some(primary), true) = (username, primary, valid) else {

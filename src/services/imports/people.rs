@@ -1,6 +1,9 @@
-//! Cadre files: `username,region_code` and optionally `department,display_name,password`.
-//! A row whose username exists updates that cadre's region, department and display name (a
-//! blank optional column leaves the stored value); passwords are only ever set on creation.
+//! Cadre files: `username,region_code` and optionally `department,display_name,password,
+//! department_name`. A row whose username exists updates that cadre's region, department and
+//! display name (a blank optional column leaves the stored value); passwords are only ever set
+//! on creation. `department_name` names a department of the cadre's region's roster, which
+//! the cadre joins; a cadre the file moves elsewhere without naming one leaves theirs, as
+//! `PATCH /users/{id}` does.
 //!
 //! A new cadre without a password can be paired and assigned at once, but no password verifies
 //! for them until an administrator or supervisor sets one (`PATCH /users/{id}`). That keeps a
@@ -11,7 +14,7 @@
 //! The demo writes its administrator and supervisors through [`apply`] as well, hence rows
 //! with a role.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -21,18 +24,18 @@ use super::{Applied, Lined, NOT_AVAILABLE, Plan, distinct, people_by_username};
 use crate::auth::password;
 use crate::auth::policy::ImportScope;
 use crate::db::users::{self, NewUser, User, UserChanges};
-use crate::db::{Database, DbConnection, regions};
+use crate::db::{Database, DbConnection, departments, regions};
 use crate::domain::account::{check_password, normalize_username};
-use crate::domain::ids::{EnterpriseId, UserId};
+use crate::domain::ids::{DepartmentId, EnterpriseId, UserId};
 use crate::domain::region::RegionCode;
 use crate::domain::role::Role;
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::users::USERNAME_TAKEN;
-use crate::services::users::{HEADING, optional_name};
+use crate::services::users::{DEPARTMENT_DEACTIVATED, HEADING, leaves_department, optional_name};
 
 pub const COLUMNS: Columns = Columns {
     required: &["username", "region_code"],
-    optional: &["department", "display_name", "password"],
+    optional: &["department", "display_name", "password", "department_name"],
 };
 
 /// A person to create or update.
@@ -43,6 +46,8 @@ pub struct PersonRow {
     pub region: Option<RegionCode>,
     pub department: Option<String>,
     pub display_name: Option<String>,
+    /// A department of the roster of the person's region, to join (cadres only).
+    pub department_name: Option<String>,
     /// An enterprise user's enterprise (the demo's staff accounts; files hold cadres only).
     pub enterprise_id: Option<EnterpriseId>,
     /// Used only when the account is new.
@@ -64,6 +69,7 @@ struct CadreRecord {
     department: Option<String>,
     display_name: Option<String>,
     password: Option<String>,
+    department_name: Option<String>,
 }
 
 pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
@@ -75,6 +81,8 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
         let region = e.check("region_code", RegionCode::parse(&row.region_code));
         let department = optional_name(&mut e, "department", row.department.as_deref());
         let display_name = optional_name(&mut e, "display_name", row.display_name.as_deref());
+        let department_name =
+            optional_name(&mut e, "department_name", row.department_name.as_deref());
         let password = row.password.filter(|p| !p.is_empty());
         if let Some(password) = &password {
             e.check("password", check_password(password));
@@ -95,6 +103,7 @@ pub fn parse(text: &str, errors: &mut FieldErrors) -> Vec<Lined<CadreRow>> {
             region,
             department: department.flatten(),
             display_name: display_name.flatten(),
+            department_name: department_name.flatten(),
             enterprise_id: None,
             password_hash: None,
         };
@@ -202,19 +211,46 @@ fn plan(
     );
     let known = regions::existing_among(conn, &codes)?;
     let stored = people_by_username(conn, rows.iter().map(|r| r.row.username.clone()))?;
+    let joining: BTreeSet<RegionCode> = rows
+        .iter()
+        .filter(|r| r.row.department_name.is_some())
+        .filter_map(|r| r.row.region.clone())
+        .collect();
+    let roster = departments::in_regions(conn, &joining.into_iter().collect::<Vec<_>>())?;
 
     let mut plan = Plan::new();
     for Lined { line, row } in rows {
         let region = row.region.as_ref();
+        let mut placed = false;
         if region.is_some_and(|r| !known.contains(r.as_str())) {
             errors.add(&at(*line, "region_code"), "no region has this code");
         } else if region.is_some_and(RegionCode::is_heading) {
             errors.add(&at(*line, "region_code"), HEADING);
         } else if !within(scope, region) {
             errors.add(&at(*line, "region_code"), "outside your region");
+        } else {
+            placed = true;
         }
+        // Only at a region that passed: a bad region's own error says what is wrong.
+        let department = match (&row.department_name, region) {
+            (Some(name), Some(region)) if placed => {
+                match roster.get(&(region.clone(), name.clone())) {
+                    None => {
+                        let why = format!("no department of that name at {region}");
+                        errors.add(&at(*line, "department_name"), why);
+                        None
+                    }
+                    Some(d) if !d.active => {
+                        errors.add(&at(*line, "department_name"), DEPARTMENT_DEACTIVATED);
+                        None
+                    }
+                    Some(d) => Some(d.id),
+                }
+            }
+            _ => None,
+        };
         match stored.get(&row.username) {
-            None => plan.new.push(new_user(row, now)),
+            None => plan.new.push(new_user(row, department, now)),
             Some((_, facts)) if !scope.sees_person(facts) => {
                 errors.add(&at(*line, "username"), NOT_AVAILABLE)
             }
@@ -225,14 +261,28 @@ fn plan(
                     row.role.as_str()
                 ),
             ),
-            Some((old, _)) => plan.compare(old.id, difference(old, row, now)),
+            Some((old, _)) => {
+                let moves = region.is_some_and(|r| Some(r) != old.region_code.as_ref());
+                let department_id = match department {
+                    Some(id) => (old.department_id != Some(id)).then_some(Some(id)),
+                    None if row.department_name.is_none()
+                        && moves
+                        && leaves_department(conn, old, row.role, region)? =>
+                    {
+                        Some(None)
+                    }
+                    None => None,
+                };
+                plan.compare(old.id, difference(old, row, department_id, now))
+            }
         }
     }
     errors.into_result()?;
     Ok(plan)
 }
 
-fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
+/// A new account; a cadre joining a department without a free-text `department` shows its name.
+fn new_user(row: &PersonRow, department_id: Option<DepartmentId>, now: NaiveDateTime) -> NewUser {
     NewUser {
         username: row.username.clone(),
         password_hash: row.password_hash.clone(),
@@ -240,18 +290,23 @@ fn new_user(row: &PersonRow, now: NaiveDateTime) -> NewUser {
         kind: users::KIND_PERSON.to_owned(),
         region_code: row.region.clone(),
         enterprise_id: row.enterprise_id,
-        department: row.department.clone(),
+        department: (row.department.clone()).or_else(|| row.department_name.clone()),
         display_name: row.display_name.clone(),
         active: true,
         created_at: now,
         updated_at: now,
-        department_id: None,
+        department_id,
     }
 }
 
-/// The change that makes `old` say what `row` says, if any; blank optional columns keep
-/// what is stored.
-fn difference(old: &User, row: &PersonRow, now: NaiveDateTime) -> Option<UserChanges> {
+/// The change that makes `old` say what `row` says, if any, with `department_id` as the plan
+/// found it; blank optional columns keep what is stored.
+fn difference(
+    old: &User,
+    row: &PersonRow,
+    department_id: Option<Option<DepartmentId>>,
+    now: NaiveDateTime,
+) -> Option<UserChanges> {
     let differs = |new: &Option<String>, old: &Option<String>| {
         new.clone().filter(|n| Some(n) != old.as_ref())
     };
@@ -261,6 +316,7 @@ fn difference(old: &User, row: &PersonRow, now: NaiveDateTime) -> Option<UserCha
             .cloned(),
         department: differs(&row.department, &old.department),
         display_name: differs(&row.display_name, &old.display_name),
+        department_id,
         ..UserChanges::default()
     };
     (changes != UserChanges::default()).then_some(UserChanges {

@@ -12,6 +12,15 @@ pub struct Columns {
     pub optional: &'static [&'static str],
 }
 
+/// A yes-or-no column: `true` or `false`, also `yes`/`no` and `1`/`0`, in any case.
+pub fn flag(text: &str) -> Result<bool, &'static str> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err("true or false"),
+    }
+}
+
 /// The field name of a problem on `line` with `column`.
 pub fn at(line: u64, column: &str) -> String {
     format!("line {line}: {column}")

@@ -1,6 +1,7 @@
-// #/imports — admins and supervisors: upload a CSV file of enterprises, cadres or pairings
-// (POST /imports/{kind}, the raw file as text/csv). The file is applied whole or not at all; the
-// answer counts what changed, a 422 names each bad row (`line 7: uscc`) and shows as a problem.
+// #/imports — admins and supervisors: upload a CSV file of enterprises, departments, cadres or
+// pairings (POST /imports/{kind}, the raw file as text/csv). The file is applied whole or not at
+// all; the answer counts what changed, a 422 names each bad row (`line 7: uscc`) and shows as a
+// problem.
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -8,7 +9,7 @@ import { api } from '../api.js';
 import { field, showProblem, busy, dataTable } from '../ui.js';
 import { num } from '../format.js';
 
-const KINDS = ['enterprises', 'cadres', 'pairings'];
+const KINDS = ['enterprises', 'departments', 'cadres', 'pairings'];
 
 export function importsView() {
   const slot = h('div', { class: 'problem-slot', id: 'import-problem' });
