@@ -289,6 +289,7 @@ fn print_demo(summary: &demo::DemoSummary) {
         "demo programme for {} {} ({} county-level units):",
         summary.region.code, summary.region.name, summary.counties
     );
+    line("departments", &summary.departments);
     line("accounts", &summary.people);
     line("enterprises", &summary.enterprises);
     line("pairings", &summary.pairings);

@@ -1,16 +1,17 @@
-//! The programme itself, computed from the places and a seed alone (no I/O): enterprises in
-//! every county, cadres at county, city and province level, each enterprise paired with a
-//! primary cadre of its county (and some with a second, from its city or province), one staff
-//! account for every enterprise, and a supervisor at every level the region spans.
+//! The programme itself, computed from the places and a seed alone (no I/O): the promotion
+//! centres' departments of every government, enterprises in every county, cadres at county,
+//! city and province level (each in a department of their government), each enterprise paired
+//! with a primary cadre of its county (and some with a second, from its city or province), one
+//! staff account for every enterprise, and a supervisor at every level the region spans.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
-use super::names::{self, DEPARTMENTS, INDUSTRIES};
+use super::names::{self, INDUSTRIES, ROSTER};
 use super::rng::Rng;
 use crate::db::enterprises::NewEnterprise;
-use crate::domain::region::RegionCode;
+use crate::domain::region::{RegionCode, RegionLevel};
 use crate::domain::role::Role;
 use crate::domain::uscc;
 use crate::services::imports::pairings::PairingRow;
@@ -54,12 +55,22 @@ pub struct Geography {
 
 #[derive(Debug)]
 pub struct Programme {
+    /// The departments of every government the region spans, by region.
+    pub departments: Vec<Department>,
     pub enterprises: Vec<NewEnterprise>,
     /// The administrator, the supervisors, then the cadres; without password hashes.
     pub people: Vec<PersonRow>,
     pub pairings: Vec<PairingRow>,
     /// One staff account per enterprise, `ent.<county>.<n>` for the county's n-th enterprise.
     pub staff: Vec<Staff>,
+}
+
+/// A department of a government's promotion centre and the categories of demand it handles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    pub region: RegionCode,
+    pub name: String,
+    pub categories: &'static [&'static str],
 }
 
 /// An enterprise's staff account, known by the enterprise's code until the enterprise is stored.
@@ -103,9 +114,10 @@ pub fn programme(
         let username = format!("sup.{}", place.code);
         people.push(person(&username, Role::Supervisor, Some(place), None, name));
     }
+    let departments = rosters(geo);
     // Usernames of the cadres at each place.
     let mut staff: HashMap<RegionCode, Vec<String>> = HashMap::new();
-    for (place, departments) in assign_cadres(geo, cadres, &mut rng) {
+    for (place, departments) in assign_cadres(geo, &departments, cadres, &mut rng) {
         for (n, department) in departments.into_iter().enumerate() {
             let username = format!("cadre.{}.{:03}", place.code, n + 1);
             let name = names::person(&mut rng);
@@ -120,6 +132,7 @@ pub fn programme(
         }
     }
     let mut programme = Programme {
+        departments,
         enterprises: Vec::with_capacity(enterprises),
         people,
         pairings: Vec::with_capacity(enterprises * 13 / 10),
@@ -152,10 +165,47 @@ pub fn programme(
     Ok(programme)
 }
 
+/// The departments of every government the programme spans (the province, the cities, the
+/// counties, and any other place with a supervisor), named after the place: the province's by
+/// their provincial names, a county's without the bureaus counties do not have.
+fn rosters(geo: &Geography) -> Vec<Department> {
+    let governments: BTreeMap<&RegionCode, &Place> = geo
+        .supervised
+        .iter()
+        .chain(&geo.cities)
+        .chain(geo.counties.iter().map(|c| &c.place))
+        .chain(std::iter::once(&geo.province))
+        .map(|p| (&p.code, p))
+        .collect();
+    governments
+        .into_values()
+        .flat_map(|place| {
+            let level = place.code.level();
+            ROSTER
+                .iter()
+                .filter(move |b| b.in_counties || level != RegionLevel::County)
+                .map(move |b| Department {
+                    region: place.code.clone(),
+                    name: format!(
+                        "{}{}",
+                        place.name,
+                        if level == RegionLevel::Province {
+                            b.provincial
+                        } else {
+                            b.local
+                        }
+                    ),
+                    categories: b.categories,
+                })
+        })
+        .collect()
+}
+
 /// How many cadres each place gets, and their departments: every county at least one, then
-/// the shares by level.
+/// the shares by level; a place's cadres fill its departments in turn, from a random one on.
 fn assign_cadres<'g>(
     geo: &'g Geography,
+    departments: &[Department],
     total: usize,
     rng: &mut Rng,
 ) -> Vec<(&'g Place, Vec<String>)> {
@@ -185,15 +235,16 @@ fn assign_cadres<'g>(
         .into_iter()
         .filter(|(_, n)| *n > 0)
         .map(|(place, n)| {
-            let level_is_province = place.code == geo.province.code;
-            let departments = (0..n)
-                .map(|_| {
-                    let (local, provincial) = rng.pick(DEPARTMENTS);
-                    let bureau = if level_is_province { provincial } else { local };
-                    format!("{}{bureau}", place.name)
-                })
+            let own: Vec<&str> = departments
+                .iter()
+                .filter(|d| d.region == place.code)
+                .map(|d| d.name.as_str())
                 .collect();
-            (place, departments)
+            let first = rng.below(own.len());
+            let names = (0..n)
+                .map(|i| own[(first + i) % own.len()].to_owned())
+                .collect();
+            (place, names)
         })
         .collect()
 }

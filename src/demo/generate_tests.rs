@@ -1,6 +1,6 @@
-//! The generator's own rules: counts, codes, pairings, staff accounts, seeds.
+//! The generator's own rules: counts, codes, departments, pairings, staff accounts, seeds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::*;
 
@@ -60,6 +60,69 @@ fn counts_codes_and_names_are_right() {
     );
     let usernames: HashSet<&str> = p.people.iter().map(|x| x.username.as_str()).collect();
     assert_eq!(usernames.len(), p.people.len());
+}
+
+#[test]
+fn every_government_has_a_roster_handling_every_category_and_each_cadre_is_in_one() {
+    let p = build(6);
+    let regions: BTreeSet<&str> = p.departments.iter().map(|d| d.region.as_str()).collect();
+    let governments = ["410000", "411600", "411602", "411681", "419001"];
+    assert_eq!(regions, governments.into());
+    let keys: HashSet<(&str, &str)> = p
+        .departments
+        .iter()
+        .map(|d| (d.region.as_str(), d.name.as_str()))
+        .collect();
+    assert_eq!(
+        keys.len(),
+        p.departments.len(),
+        "names are unique per region"
+    );
+    for region in governments {
+        let handled: HashSet<&str> = p
+            .departments
+            .iter()
+            .filter(|d| d.region.as_str() == region)
+            .flat_map(|d| d.categories.iter().copied())
+            .collect();
+        for category in [
+            "policy",
+            "land",
+            "energy",
+            "finance",
+            "employment",
+            "approval",
+            "market",
+            "infrastructure",
+            "legal",
+            "other",
+        ] {
+            assert!(handled.contains(category), "{region} handles no {category}");
+        }
+    }
+    for name in [
+        "河南省自然资源厅",
+        "河南省地方金融监督管理局",
+        "周口市自然资源和规划局",
+        "周口市地方金融监督管理局",
+        "川汇区自然资源和规划局",
+        "项城市供电公司",
+    ] {
+        assert!(keys.iter().any(|(_, n)| *n == name), "no {name}");
+    }
+    assert!(
+        !keys.iter().any(|(_, n)| *n == "川汇区地方金融监督管理局"),
+        "counties have no financial regulator"
+    );
+    for cadre in p.people.iter().filter(|x| x.role == Role::Cadre) {
+        let region = cadre.region.as_ref().unwrap().as_str();
+        let department = cadre.department.as_deref().unwrap();
+        assert!(
+            keys.contains(&(region, department)),
+            "{} is in {department}, not of {region}",
+            cadre.username
+        );
+    }
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! `demo`: fills a database with a realistic programme for a region, for exploring the service
 //! and for benchmarks. The places come from the region list, the rest from [`generate`] and a
-//! seed; everything is written through the import's own checks in one transaction, so running
-//! it again with the same seed changes nothing.
+//! seed; everything is written through the import's own checks (the departments through the
+//! roster's storage) in one transaction, so running it again with the same seed changes nothing.
 
+mod departments;
 pub mod generate;
 mod names;
 mod rng;
@@ -37,6 +38,8 @@ pub const DEMO_PASSWORD: &str = "demo-password-2024";
 pub struct DemoSummary {
     pub region: Place,
     pub counties: usize,
+    /// The promotion centres' departments.
+    pub departments: Changes,
     pub people: Changes,
     pub enterprises: Changes,
     pub pairings: Changes,
@@ -86,23 +89,28 @@ pub async fn run(
     );
     let enterprise_rows = lined(programme.enterprises);
     let pairing_rows = lined(programme.pairings);
+    let roster = programme.departments;
     let all = ImportScope::All;
-    let (people, enterprises, pairings, staff) = db
+    let (departments, people, enterprises, pairings, staff) = db
         .run(move |conn| {
             write_transaction(conn, |c| {
                 let none = FieldErrors::default;
+                let (departments, ids) = departments::write(c, &roster, now)?;
                 let people = people::apply(c, &all, &people_rows, none(), now)?.changes;
+                let people_only = people_rows.iter().map(|l| &l.row);
+                departments::place_cadres(c, people_only, &ids, now)?;
                 let enterprises = enterprises::apply(c, &all, &enterprise_rows, none(), now)?;
                 let pairings = pairings::apply(c, &all, &pairing_rows, none(), now)?.changes;
                 let staff_rows = lined(staff_of(c, staff, &hash)?);
                 let staff = people::apply(c, &all, &staff_rows, none(), now)?.changes;
-                Ok::<_, Error>((people, enterprises.changes, pairings, staff))
+                Ok::<_, Error>((departments, people, enterprises.changes, pairings, staff))
             })
         })
         .await?;
     Ok(DemoSummary {
         region: place,
         counties: geo.counties.len(),
+        departments,
         people,
         enterprises,
         pairings,

@@ -72,22 +72,68 @@ const FORMS: &[&str] = &[
     "集团有限公司",
 ];
 
-/// Agencies that assist enterprises: the name of a county or city bureau, and of the province's.
-pub const DEPARTMENTS: &[(&str, &str)] = &[
-    ("发展和改革委员会", "发展和改革委员会"),
-    ("工业和信息化局", "工业和信息化厅"),
-    ("自然资源和规划局", "自然资源厅"),
-    ("商务局", "商务厅"),
-    ("财政局", "财政厅"),
-    ("人力资源和社会保障局", "人力资源和社会保障厅"),
-    ("市场监督管理局", "市场监督管理局"),
-    ("生态环境局", "生态环境厅"),
-    ("住房和城乡建设局", "住房和城乡建设厅"),
-    ("科学技术局", "科学技术厅"),
-    ("农业农村局", "农业农村厅"),
-    ("交通运输局", "交通运输厅"),
-    ("税务局", "税务局"),
-    ("行政审批和政务信息管理局", "政务服务和大数据管理局"),
+/// A department of a promotion centre's roster: its name at a city or county (after the
+/// place's name, 周口市自然资源和规划局) and at the province (河南省自然资源厅), whether counties
+/// have one, and the categories of demand it handles.
+pub struct Bureau {
+    pub local: &'static str,
+    pub provincial: &'static str,
+    pub in_counties: bool,
+    pub categories: &'static [&'static str],
+}
+
+const fn bureau(
+    local: &'static str,
+    provincial: &'static str,
+    categories: &'static [&'static str],
+) -> Bureau {
+    Bureau {
+        local,
+        provincial,
+        in_counties: true,
+        categories,
+    }
+}
+
+/// The roster every government of the programme has: every category is handled at every level,
+/// finance at a county by its 财政局 alone (the financial regulator sits at the city and above).
+pub const ROSTER: &[Bureau] = &[
+    bureau(
+        "发展和改革委员会",
+        "发展和改革委员会",
+        &["policy", "energy", "infrastructure"],
+    ),
+    bureau(
+        "工业和信息化局",
+        "工业和信息化厅",
+        &["policy", "energy", "other"],
+    ),
+    bureau("自然资源和规划局", "自然资源厅", &["land"]),
+    bureau("商务局", "商务厅", &["market"]),
+    bureau("财政局", "财政厅", &["policy", "finance"]),
+    bureau(
+        "人力资源和社会保障局",
+        "人力资源和社会保障厅",
+        &["employment"],
+    ),
+    bureau("市场监督管理局", "市场监督管理局", &["market", "approval"]),
+    bureau("生态环境局", "生态环境厅", &["approval"]),
+    bureau(
+        "住房和城乡建设局",
+        "住房和城乡建设厅",
+        &["infrastructure", "approval"],
+    ),
+    bureau("科学技术局", "科学技术厅", &["policy"]),
+    bureau("农业农村局", "农业农村厅", &["policy", "land"]),
+    bureau("交通运输局", "交通运输厅", &["infrastructure"]),
+    bureau("税务局", "税务局", &["policy"]),
+    bureau("行政审批服务局", "政务服务和大数据管理局", &["approval"]),
+    bureau("司法局", "司法厅", &["legal"]),
+    bureau("供电公司", "电力公司", &["energy"]),
+    Bureau {
+        in_counties: false,
+        ..bureau("地方金融监督管理局", "地方金融监督管理局", &["finance"])
+    },
 ];
 
 const SURNAMES: &[&str] = &[

@@ -1,10 +1,12 @@
-//! One demo ticket's life, generated: an enterprise files it, then it is assigned, accepted,
-//! escalated, paused for the enterprise's documents, given more time, resolved, confirmed or
-//! closed on its own, with the assignee's progress feedback (some of it late) on the way; each
-//! move through the ticket's state machine ([`transition`]) and its clocks ([`Timing`]), every
-//! missed clock recorded as the periodic job records it, until the next move would lie in the
-//! future. Pure: the caller
-//! loads who can be assigned and writes what comes out.
+//! One demo ticket's life, generated: an enterprise files it, then it is assigned (by the
+//! level's supervisor, to a cadre whose department handles its category), returned to dispatch,
+//! accepted, escalated and dispatched or delegated back down, helped by an assisting cadre
+//! (协办), paused for the enterprise's documents, given more time, pressed by a supervision order
+//! (督办) once overdue, resolved, confirmed or closed on its own, with the assignee's progress
+//! feedback (some of it late) on the way; each move through the ticket's state machine
+//! ([`transition`]) and its clocks ([`Timing`]), every missed clock recorded as the periodic job
+//! records it, until the next move would lie in the future. Pure: the caller loads who can be
+//! assigned and writes what comes out.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +27,7 @@ use crate::domain::ticket::{Action, Level, Priority, Status, transition};
 use crate::domain::time::{Tz, rfc3339};
 use crate::domain::timing::{Move, Terms, Timing};
 use crate::domain::working_time::{Duration, DurationUnit, WorkingTime};
+use crate::services::supervision::default_respond_within;
 
 /// A title per category, with the details an enterprise would give.
 const DEMANDS: &[(&str, &str, &str)] = &[
@@ -81,11 +84,20 @@ const DEMANDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Who can be assigned where: each enterprise (id, county, primary cadre), its staff account,
-/// and cadres by region.
+/// cadres by region, and a supervisor of each region.
 pub struct Cast {
     pub enterprises: Vec<(EnterpriseId, RegionCode, Option<UserId>)>,
     pub staff: HashMap<EnterpriseId, UserId>,
-    pub cadres_by_region: BTreeMap<RegionCode, Vec<UserId>>,
+    pub cadres_by_region: BTreeMap<RegionCode, Cadres>,
+    pub supervisors: BTreeMap<RegionCode, UserId>,
+}
+
+/// The active cadres of one government, in id order: all of them, and by category those whose
+/// department handles it.
+#[derive(Default)]
+pub struct Cadres {
+    pub all: Vec<UserId>,
+    pub handling: HashMap<String, Vec<UserId>>,
 }
 
 /// One event of a generated ticket.
@@ -98,10 +110,13 @@ pub struct Step {
     pub to: Option<Status>,
     pub at: NaiveDateTime,
     pub details: serde_json::Value,
-    /// The ticket's comment (by index) or extension (by index) the event is about, whose id
-    /// is given when they are written.
+    /// Coordination within the government, hidden from the enterprise.
+    pub internal: bool,
+    /// The ticket's comment, extension or supervision order (by index) the event is about,
+    /// whose id is given when they are written.
     pub comment: Option<usize>,
     pub extension: Option<usize>,
+    pub supervision: Option<usize>,
 }
 
 /// One comment of a generated ticket.
@@ -120,12 +135,33 @@ pub struct Asked {
     pub decision: Option<(bool, UserId, NaiveDateTime)>,
 }
 
-/// One generated ticket: its row, its events, its comments and its requests for more time.
+/// An assisting cadre's task on a generated ticket; open while `completed_at` is `None`.
+pub struct Helped {
+    pub user_id: UserId,
+    pub task: &'static str,
+    pub added_by: UserId,
+    pub added_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+/// A supervision order on a generated ticket; open while `answer` is `None`.
+pub struct Pressed {
+    pub issued_by: UserId,
+    pub issued_at: NaiveDateTime,
+    pub respond_by: NaiveDateTime,
+    /// Who answered and when.
+    pub answer: Option<(UserId, NaiveDateTime)>,
+}
+
+/// One generated ticket: its row, its events, its comments, its requests for more time, its
+/// assisting cadres and its supervision orders.
 pub struct Generated {
     pub row: TicketRow,
     pub events: Vec<Step>,
     pub comments: Vec<Said>,
     pub extensions: Vec<Asked>,
+    pub collaborators: Vec<Helped>,
+    pub supervisions: Vec<Pressed>,
 }
 
 #[derive(Insertable)]
@@ -170,6 +206,9 @@ pub struct TicketRow {
     pub resolve_breached: bool,
     pub paused_at: Option<NaiveDateTime>,
     pub paused_seconds: i64,
+    pub open_supervisions: i32,
+    pub supervision_count: i32,
+    pub return_count: i32,
 }
 
 /// What the cadre tells the enterprise while working, what is asked and answered during a
@@ -182,6 +221,25 @@ const PROGRESS: &[&str] = &[
 const QUESTION: &str = "请补充提供营业执照副本及项目备案材料。";
 const ANSWER: &str = "已补充上传营业执照副本及项目备案材料。";
 pub const EXTENSION_REASON: &str = "需等待上级主管部门批复，申请延期办理。";
+const RETURN_REASON: &str = "该事项不属于本部门职责范围，请重新分派。";
+const ESCALATION_REASON: &str = "涉及跨部门协调，本级难以解决，提请上级协调。";
+const WITHDRAWAL_REASON: &str = "问题已自行解决，撤回诉求。";
+const RESOLUTION: &str = "已协调办结。";
+pub const INSTRUCTION: &str = "该诉求已超期，请于两个工作日内报告办理进展并加快办结。";
+pub const RESPONSE: &str = "已召开专题协调会，明确办理时限，正在加快推进。";
+pub const TASK_NOTE: &str = "已按要求完成协办事项，相关意见已反馈主办人。";
+
+/// What an assisting cadre is asked to do, by category.
+fn task(category: &str) -> &'static str {
+    match category {
+        "land" => "请协助核实用地规划条件和用地指标。",
+        "finance" => "请协助对接合作银行，推进融资事项。",
+        "energy" => "请协助制定供电方案，加快接电进度。",
+        "approval" => "请协助开通审批绿色通道，并联办理。",
+        "employment" => "请协助发布招聘信息，组织专场招聘。",
+        _ => "请协助研究提出办理意见。",
+    }
+}
 
 fn hours(h: f64) -> TimeDelta {
     TimeDelta::seconds((h * 3600.0) as i64)
@@ -216,9 +274,13 @@ struct Life<'a> {
     closed_at: Option<NaiveDateTime>,
     rating: Option<i32>,
     resolution: Option<String>,
+    category: &'a str,
+    return_count: i32,
     events: Vec<Step>,
     comments: Vec<Said>,
     extensions: Vec<Asked>,
+    collaborators: Vec<Helped>,
+    supervisions: Vec<Pressed>,
 }
 
 impl Life<'_> {
@@ -293,8 +355,10 @@ impl Life<'_> {
             to,
             at,
             details: json!({}),
+            internal: false,
             comment,
             extension: None,
+            supervision: None,
         });
         self.events.last_mut().expect("just pushed")
     }
@@ -312,11 +376,39 @@ impl Life<'_> {
         }
     }
 
-    /// A cadre of the government at the ticket's level, if it has any.
-    fn cadre(&self) -> Option<UserId> {
-        let region = self.county.ancestor_at(self.level);
-        let ids = self.cast.cadres_by_region.get(&region)?;
-        Some(ids[(self.id.get() as usize) % ids.len()])
+    /// A cadre of `region` other than `except`, as a dispatcher looking at the candidates
+    /// chooses: one whose department handles the ticket's category when there is one; `None`
+    /// when the region has no other cadre.
+    fn cadre_of(&self, region: &RegionCode, except: Option<UserId>) -> Option<UserId> {
+        let cadres = self.cast.cadres_by_region.get(region)?;
+        let others = |ids: &&Vec<UserId>| ids.iter().any(|id| Some(*id) != except);
+        let ids = (cadres.handling.get(self.category).filter(others))
+            .or(Some(&cadres.all).filter(others))?;
+        let n = self.id.get() as usize;
+        let pick = ids[n % ids.len()];
+        Some(if Some(pick) == except {
+            ids[(n + 1) % ids.len()]
+        } else {
+            pick
+        })
+    }
+
+    /// The supervisor of `region`, if it has one.
+    fn supervisor(&self, region: &RegionCode) -> Option<UserId> {
+        self.cast.supervisors.get(region).copied()
+    }
+
+    /// An internal event of the government's coordination, which moves nothing.
+    fn coordinate(
+        &mut self,
+        action: Action,
+        actor: UserId,
+        at: NaiveDateTime,
+        details: serde_json::Value,
+    ) -> &mut Step {
+        let step = self.push(action, Some(actor), (None, None), at, None);
+        (step.details, step.internal) = (details, true);
+        step
     }
 
     /// `action` by `actor` at `at`, as the state machine moves the ticket and its clocks;
@@ -340,12 +432,125 @@ impl Life<'_> {
         Some(self.push(action, actor, (Some(from), Some(to)), at, None))
     }
 
-    /// Dispatch to a cadre at the ticket's level, when it has no assignee.
-    fn assign(&mut self, rng: &mut Rng) -> Option<()> {
+    /// Dispatch by the supervisor at the ticket's level, when it has no assignee: to a cadre of
+    /// that level other than `except`, or `delegated` to one of its county (the ticket keeps
+    /// its level, which stays accountable).
+    fn assign(&mut self, rng: &mut Rng, except: Option<UserId>, delegated: bool) -> Option<()> {
         let at = self.next(rng, (0.01, 0.1))?;
-        let cadre = self.cadre()?;
-        self.act(Action::Assign, None, at)?.details = json!({ "assignee_id": cadre });
+        let government = self.county.ancestor_at(self.level);
+        let cadre = self.cadre_of(if delegated { &self.county } else { &government }, except)?;
+        let dispatcher = self.supervisor(&government);
+        self.act(Action::Assign, dispatcher, at)?.details =
+            json!({ "assignee_id": cadre, "delegated": delegated });
         self.assignee = Some(cadre);
+        Some(())
+    }
+
+    /// The assignee, before or after taking it on, sends it back to dispatch as not their
+    /// department's, and it is dispatched to another cadre of the level (unless it `stalls`
+    /// there); nothing happens when the level has no other.
+    fn send_back(&mut self, rng: &mut Rng, stalls: bool) -> Option<()> {
+        let Some(returner) = self.assignee else {
+            return Some(());
+        };
+        let government = self.county.ancestor_at(self.level);
+        if self.cadre_of(&government, Some(returner)).is_none() {
+            return Some(());
+        }
+        if rng.chance(40) {
+            self.accept(rng)?;
+        }
+        let at = self.next(rng, (0.02, 0.15))?;
+        let details = json!({ "reason": RETURN_REASON, "level": self.level });
+        self.act(Action::Return, Some(returner), at)?.details = details;
+        (self.assignee, self.return_count) = (None, self.return_count + 1);
+        if stalls {
+            // Back in the dispatch queue.
+            return None;
+        }
+        self.assign(rng, Some(returner), false)
+    }
+
+    /// The assignee asks a cadre whose department handles the category for help: for land and
+    /// finance mostly one of the city's (or the province's), else one of the county's. The task
+    /// is done some time on (`None` while it is open: the ticket is not resolved before).
+    fn ask_for_help(&mut self, rng: &mut Rng) -> Option<()> {
+        let Some(assignee) = self.assignee else {
+            return Some(());
+        };
+        let mut levels = [Level::County, Level::City, Level::Province];
+        if matches!(self.category, "land" | "finance") && rng.chance(70) {
+            levels.rotate_left(1);
+        }
+        let Some(helper) = levels
+            .iter()
+            .find_map(|l| self.cadre_of(&self.county.ancestor_at(*l), Some(assignee)))
+        else {
+            return Some(());
+        };
+        let at = self.next(rng, (0.05, 0.25))?;
+        let task = task(self.category);
+        self.collaborators.push(Helped {
+            user_id: helper,
+            task,
+            added_by: assignee,
+            added_at: at,
+            completed_at: None,
+        });
+        let details = json!({ "user_id": helper, "task": task });
+        self.coordinate(Action::CollaboratorAdded, assignee, at, details);
+        let done = self.next(rng, (0.05, 0.3))?;
+        self.collaborators.last_mut()?.completed_at = Some(done);
+        let details = json!({ "user_id": helper, "note": TASK_NOTE });
+        self.coordinate(Action::CollaboratorCompleted, helper, done, details);
+        Some(())
+    }
+
+    /// Once the ticket runs past its due time before `until` (its resolution, or now), a
+    /// supervisor from above (mostly the city's, else the province's) issues an order with two
+    /// working days to answer; the assignee, if `answers`, answers mostly in time, now and then
+    /// late. `None` while the answer is owed.
+    fn press(&mut self, rng: &mut Rng, until: NaiveDateTime, answers: bool) -> Option<()> {
+        let Some(assignee) = self.assignee else {
+            return Some(());
+        };
+        let overdue = self.timing.deadlines.due_at.max(self.clock);
+        let issued_at = overdue + hours(fraction(rng, 2.0, 48.0));
+        let city = (self.level == Level::County && rng.chance(70))
+            .then(|| self.supervisor(&self.county.ancestor_at(Level::City)))
+            .flatten();
+        let issuer = city.or_else(|| self.supervisor(&self.county.ancestor_at(Level::Province)));
+        let Some(issuer) = issuer.filter(|_| issued_at < until.min(self.now)) else {
+            return Some(());
+        };
+        self.reach(rng, issued_at)?;
+        let respond_by = self.reckon.due(issued_at, default_respond_within());
+        self.supervisions.push(Pressed {
+            issued_by: issuer,
+            issued_at,
+            respond_by,
+            answer: None,
+        });
+        let index = Some(self.supervisions.len() - 1);
+        let details = json!({
+            "instruction": INSTRUCTION,
+            "respond_by": rfc3339(&respond_by),
+            "level": self.level,
+        });
+        self.coordinate(Action::SupervisionIssued, issuer, issued_at, details)
+            .supervision = index;
+        if !answers {
+            return None;
+        }
+        let late = rng.chance(20);
+        let share = fraction(rng, 0.1, if late { 1.8 } else { 0.95 });
+        let window = (respond_by - issued_at).num_seconds() as f64;
+        let answered_at = issued_at + TimeDelta::seconds((window * share) as i64);
+        self.reach(rng, answered_at)?;
+        self.supervisions.last_mut()?.answer = Some((assignee, answered_at));
+        let details = json!({ "response": RESPONSE, "overdue": answered_at > respond_by });
+        self.coordinate(Action::SupervisionAnswered, assignee, answered_at, details)
+            .supervision = index;
         Some(())
     }
 
@@ -439,24 +644,37 @@ impl Life<'_> {
     /// or the ticket waits. What happens to it is drawn beforehand.
     fn live(&mut self, rng: &mut Rng, plot: Plot) -> Option<()> {
         if self.assignee.is_none() {
-            self.assign(rng)?;
+            self.assign(rng, None, false)?;
         }
         if plot.withdraws {
             let at = self.next(rng, (0.01, 0.15))?;
-            self.act(Action::Withdraw, Some(self.enterprise), at)?;
+            self.act(Action::Withdraw, Some(self.enterprise), at)?
+                .details = json!({ "reason": WITHDRAWAL_REASON });
             return Some(());
+        }
+        if plot.returns {
+            self.send_back(rng, plot.stalls)?;
         }
         self.accept(rng)?;
         if plot.escalates {
             let at = self.next(rng, (0.05, 0.2))?;
-            self.act(Action::Escalate, self.assignee, at)?;
+            let (escalator, from) = (self.assignee, self.level);
+            self.act(Action::Escalate, escalator, at)?;
+            let details =
+                json!({ "reason": ESCALATION_REASON, "from_level": from, "to_level": self.level });
+            self.events.last_mut()?.details = details;
             self.assignee = None;
             if plot.stalls {
                 // Waiting for dispatch at the level above.
                 return None;
             }
-            self.assign(rng)?;
+            // Some come back down to a cadre of the county for execution.
+            let delegated = plot.delegates && self.county.level() > self.level;
+            self.assign(rng, escalator.filter(|_| delegated), delegated)?;
             self.accept(rng)?;
+        }
+        if plot.assisted {
+            self.ask_for_help(rng)?;
         }
         if plot.waits {
             self.wait_for_enterprise(rng)?;
@@ -465,15 +683,23 @@ impl Life<'_> {
             self.ask_for_time(rng);
         }
         if plot.stalls {
+            // The backlog running late is pressed, and half the orders wait for an answer.
+            let answers = rng.chance(50);
+            self.press(rng, self.now, answers)?;
             // Still being worked on: its feedback owed, given or missed, until now.
             self.give_feedback(rng, self.now);
             return None;
         }
         // Most are resolved well in time; about one in six runs past its due time.
         let late = rng.chance(16);
-        let at = self.next(rng, (0.1, if late { 1.6 } else { 0.7 }))?;
-        self.act(Action::Resolve, self.assignee, at)?;
-        (self.resolved_at, self.resolution) = (Some(at), Some("已协调办结。".to_owned()));
+        let share = fraction(rng, 0.1, if late { 1.6 } else { 0.7 });
+        let target = self.clock + hours(self.window * share);
+        if plot.pressed {
+            self.press(rng, target, true)?;
+        }
+        let at = self.reach(rng, target.max(self.clock + TimeDelta::minutes(30)))?;
+        self.act(Action::Resolve, self.assignee, at)?.details = json!({ "resolution": RESOLUTION });
+        (self.resolved_at, self.resolution) = (Some(at), Some(RESOLUTION.to_owned()));
         self.settle(rng, at)
     }
 
@@ -491,7 +717,7 @@ impl Life<'_> {
         } else {
             let rating = 3 + rng.below(3) as i32;
             self.act(Action::Confirm, Some(self.enterprise), at)?
-                .details = json!({ "rating": rating });
+                .details = json!({ "rating": rating, "comment": null });
             self.closed_at = Some(at);
             self.rating = Some(rating);
         }
@@ -510,7 +736,16 @@ impl Life<'_> {
 #[derive(Clone, Copy)]
 struct Plot {
     withdraws: bool,
+    /// Its first assignee sends it back to dispatch.
+    returns: bool,
     escalates: bool,
+    /// Escalated, it is delegated back down to a cadre of its county.
+    delegates: bool,
+    /// A cadre assists the assignee (协办).
+    assisted: bool,
+    /// A supervisor presses it with an order (督办) once it runs past its due time (every
+    /// stalled one is).
+    pressed: bool,
     /// Some recent tickets stall before resolution, so warnings of every colour show.
     stalls: bool,
     /// The cadre waits for documents from the enterprise.
@@ -590,8 +825,10 @@ pub fn generate(
         to: Some(status),
         at: created,
         details: json!({}),
+        internal: false,
         comment: None,
         extension: None,
+        supervision: None,
     };
     let timing = Timing {
         deadlines,
@@ -627,13 +864,21 @@ pub fn generate(
         closed_at: None,
         rating: None,
         resolution: None,
+        category: &demand.category.code,
+        return_count: 0,
         events: vec![filing],
         comments: vec![],
         extensions: vec![],
+        collaborators: vec![],
+        supervisions: vec![],
     };
     let plot = Plot {
         withdraws: rng.chance(5),
+        returns: rng.chance(5),
         escalates: rng.chance(12),
+        delegates: rng.chance(33),
+        assisted: rng.chance(10),
+        pressed: rng.chance(40),
         stalls: created > now - TimeDelta::days(30) && rng.chance(12),
         waits: rng.chance(10),
         extends: rng.chance(8),
@@ -648,6 +893,8 @@ pub fn generate(
         events: life.events,
         comments: life.comments,
         extensions: life.extensions,
+        collaborators: life.collaborators,
+        supervisions: life.supervisions,
     }
 }
 
@@ -697,5 +944,12 @@ fn row(life: &Life, demand: &Demand, clocks: &Clocks, tz: Tz) -> TicketRow {
         resolve_breached: t.clocks.breaches.resolve,
         paused_at: t.paused_at,
         paused_seconds: t.paused_seconds,
+        open_supervisions: life
+            .supervisions
+            .iter()
+            .filter(|s| s.answer.is_none())
+            .count() as i32,
+        supervision_count: life.supervisions.len() as i32,
+        return_count: life.return_count,
     }
 }
