@@ -7,6 +7,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::rollup::{PeriodFigures, WarningCounts};
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 /// The region a report is about.
@@ -38,6 +39,31 @@ pub struct ChildRow {
     pub figures: Figures,
 }
 
+/// A category a child row is about.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CategoryRef {
+    #[schema(example = "land")]
+    pub code: String,
+    #[schema(example = "用地")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CategoryRow {
+    pub category: CategoryRef,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The child rows of a report: one per child region (`group_by=region`, the default), or one
+/// per category (`group_by=category`: every category in code order, or the one of `category`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Children {
+    Regions(Vec<ChildRow>),
+    Categories(Vec<CategoryRow>),
+}
+
 /// A region's figures for a period (a frozen monthly report is stored as this, JSON).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StatsReport {
@@ -48,8 +74,9 @@ pub struct StatsReport {
     pub to: String,
     pub category: Option<String>,
     pub totals: Figures,
-    /// City → its counties, province → its cities, country → its provinces.
-    pub children: Vec<ChildRow>,
+    /// By region: city → its counties, province → its cities, country → its provinces. By
+    /// category: the totals split by category, which add up to them.
+    pub children: Children,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -87,6 +114,44 @@ pub struct StatsParams {
     /// Only this category.
     #[param(example = "land")]
     pub category: Option<String>,
+}
+
+/// What the child rows of `/stats` are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// One row per child region.
+    #[default]
+    Region,
+    /// One row per category.
+    Category,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Grouping {
+    /// The child rows: `region` (default), one per child region, or `category`, one per
+    /// category (every category in code order, or only the one of `category`), with
+    /// `"category":{"code","name"}` in place of `region`. The totals are the same either way.
+    #[param(inline)]
+    pub group_by: Option<GroupBy>,
+}
+
+/// The parameters of `/stats`: those of the trend, and the grouping of the child rows.
+#[derive(Debug, Deserialize)]
+pub struct GroupedStatsParams {
+    #[serde(flatten)]
+    pub stats: StatsParams,
+    #[serde(flatten)]
+    pub grouping: Grouping,
+}
+
+impl IntoParams for GroupedStatsParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = StatsParams::into_params(&parameter_in);
+        params.extend(Grouping::into_params(parameter_in));
+        params
+    }
 }
 
 /// A month's report as frozen after the month ended: what `/stats` answered for that month
