@@ -48,3 +48,4 @@ mod ticket_rules;
 mod tickets;
 mod users;
 mod web;
+mod workload;

@@ -169,7 +169,7 @@ async fn statistics_are_scoped(app: &TestApp) {
 }
 
 /// GETs `path` as CSV; the lines after the byte-order mark.
-async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
+pub async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
     let response = app
         .client
         .get(app.url(path))
@@ -193,7 +193,7 @@ async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
         .collect()
 }
 
-const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg,accepted_on_time_rate,feedback_breaches,extended,on_time_rate_original";
+const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg,accepted_on_time_rate,feedback_breaches,extended,on_time_rate_original,supervised,returned";
 
 /// The stats CSV: the region's own totals first, then its children; the trend CSV: `month`
 /// and the figures, one line per month (section 15).
@@ -209,12 +209,12 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(lines.len(), 1 + 1 + 11, "header, totals, eleven counties");
     assert_eq!(
         lines[1],
-        "411600,周口市,city,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"
+        "411600,周口市,city,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0,0,0"
     );
     assert!(
         lines[2..]
             .iter()
-            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"),
+            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0,0,0"),
         "{lines:?}"
     );
     let month = this_month();
@@ -243,13 +243,17 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(lines[0], format!("month,{FIGURES}"));
     assert_eq!(
         lines[1..],
-        ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,,,0,0,"))
+        ["2024-11", "2024-12", "2025-01", "2025-02"]
+            .map(|m| format!("{m},0,0,0,0,0,,,,,,0,0,,0,0"))
     );
     let now = format!("/api/v1/stats/trend?region=411600&from={month}&to={month}");
     let trend = app.get(&now).as_(sup).expect(200).await;
     assert_eq!(trend["months"][0]["filed"], 1);
     let lines = csv_lines(app, sup, &now).await;
-    assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,,,0,0,")]);
+    assert_eq!(
+        lines[1..],
+        [format!("{month},1,0,1,0,0,0.0000,,,,,0,0,,0,0")]
+    );
 }
 
 /// The warning snapshot of Zhoukou as its supervisor reads it, for one category or all:
