@@ -499,6 +499,68 @@ async fn the_workload_is_scoped_and_its_parameters_checked(app: &TestApp) {
     }
 }
 
+/// Minutes from filing to resolution are cut as the statistics cut them (whole seconds, then
+/// whole minutes), on either backend, also when the second's fraction at resolution is smaller
+/// than at filing (SQLite keeps the fraction as text, to the nanosecond).
+async fn minutes_are_cut_as_the_statistics_cut_them(app: &TestApp) {
+    use chrono::TimeZone;
+    let start = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    app.clock.set(start + TimeDelta::nanoseconds(700_000_123));
+    let d = Desk::build(app).await;
+    let (staff, cadre) = (&d.world.staff1.token, &d.world.cadre.token);
+    let first = d.file(app, staff, json!({})).await;
+    act(app, cadre, &first, "accept", json!({}), 200).await;
+    // 1 h 59 min 59.5 s: 119 minutes, though the whole seconds of the two moments differ by 7,200.
+    app.clock.advance(TimeDelta::milliseconds(7_199_500));
+    let (staff, cadre) = (
+        token_for(app, "staff.one").await,
+        token_for(app, "cadre.own").await,
+    );
+    act(
+        app,
+        &cadre,
+        &first,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
+    let second = d.file(app, &staff, json!({})).await;
+    act(app, &cadre, &second, "accept", json!({}), 200).await;
+    // 119.9 s: one minute.
+    app.clock.advance(TimeDelta::milliseconds(119_900));
+    act(
+        app,
+        &cadre,
+        &second,
+        "resolve",
+        json!({"resolution": "ok"}),
+        200,
+    )
+    .await;
+
+    let sup = token_for(app, "sup.own").await;
+    let period = "region=411602&from=2026-03&to=2026-03";
+    let stats = app
+        .get(&format!("/api/v1/stats?{period}"))
+        .as_(&sup)
+        .expect(200)
+        .await;
+    assert_eq!(
+        stats["totals"]["avg_resolution_hours"], 1.0,
+        "120 minutes over 2"
+    );
+    let report = app
+        .get(&format!("/api/v1/stats/workload?{period}"))
+        .as_(&sup)
+        .expect(200)
+        .await;
+    let own = row(&report, "cadres", "user_id", &d.world.cadre.user["id"]);
+    assert_eq!(own["resolved"], 2);
+    assert_eq!(own["avg_resolution_hours"], 1.0, "{own}");
+    assert_verified(app).await;
+}
+
 async fn statistics_by_category_split_the_totals(app: &TestApp) {
     let d = Desk::build(app).await;
     let staff = &d.world.staff1.token;
@@ -615,5 +677,6 @@ both_backends!(
     the_workload_counts_each_cadre_and_sums_the_departments,
     the_workload_csv_has_a_row_per_cadre_or_department,
     the_workload_is_scoped_and_its_parameters_checked,
+    minutes_are_cut_as_the_statistics_cut_them,
     statistics_by_category_split_the_totals,
 );
