@@ -32,13 +32,6 @@ pub struct Figures {
     pub warnings: WarningCounts,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ChildRow {
-    pub region: RegionRef,
-    #[serde(flatten)]
-    pub figures: Figures,
-}
-
 /// A category a child row is about.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CategoryRef {
@@ -48,20 +41,21 @@ pub struct CategoryRef {
     pub name: String,
 }
 
+/// What a child row is about: a child region (`group_by=region`, the default), or a category
+/// (`group_by=category`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CategoryRow {
-    pub category: CategoryRef,
-    #[serde(flatten)]
-    pub figures: Figures,
+#[serde(untagged)]
+pub enum ChildOf {
+    Region { region: RegionRef },
+    Category { category: CategoryRef },
 }
 
-/// The child rows of a report: one per child region (`group_by=region`, the default), or one
-/// per category (`group_by=category`: every category in code order, or the one of `category`).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(untagged)]
-pub enum Children {
-    Regions(Vec<ChildRow>),
-    Categories(Vec<CategoryRow>),
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChildRow {
+    #[serde(flatten)]
+    pub of: ChildOf,
+    #[serde(flatten)]
+    pub figures: Figures,
 }
 
 /// A region's figures for a period (a frozen monthly report is stored as this, JSON).
@@ -75,8 +69,9 @@ pub struct StatsReport {
     pub category: Option<String>,
     pub totals: Figures,
     /// By region: city → its counties, province → its cities, country → its provinces. By
-    /// category: the totals split by category, which add up to them.
-    pub children: Children,
+    /// category: every category in code order (or the one of `category`), which add up to the
+    /// totals.
+    pub children: Vec<ChildRow>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::extract::Query;
 use crate::api::reports::{
-    Children, Figures, GroupBy, GroupedStatsParams, MonthlyParams, MonthlyReport, StatsParams,
+    ChildOf, Figures, GroupBy, GroupedStatsParams, MonthlyParams, MonthlyReport, StatsParams,
     StatsReport, TrendReport,
 };
 use crate::api::workload::{WorkloadParams, WorkloadReport, WorkloadRows};
@@ -128,31 +128,35 @@ fn stats_record(key: &[&str], figures: &Figures) -> Vec<String> {
 /// the one asked for, whose figures the totals then are).
 const ALL_CATEGORIES: [&str; 2] = ["*", "全部"];
 
-/// The stats CSV: the region's own totals first, then one line per child row. By region the
+/// The stats CSV: the report's own totals first, then one line per child row. By region the
 /// lines start `code,name,level` of the region; by category `code,name` of the category, the
 /// totals as [`ALL_CATEGORIES`].
-fn stats_csv(stats: &StatsReport) -> Result<HttpResponse, Error> {
+fn stats_csv(stats: &StatsReport, group_by: GroupBy) -> Result<HttpResponse, Error> {
     let r = &stats.region;
-    let figures = FIGURE_COLUMNS.into_iter().chain(WARNING_COLUMNS);
-    match &stats.children {
-        Children::Regions(rows) => {
-            let totals = stats_record(&[&r.code, &r.name, &r.level], &stats.totals);
-            let children = rows.iter().map(|c| {
-                let region = &c.region;
-                stats_record(&[&region.code, &region.name, &region.level], &c.figures)
-            });
-            let header = ["code", "name", "level"].into_iter().chain(figures);
-            csv_response(header, std::iter::once(totals).chain(children))
+    let (header, totals): (&[&str], _) = match group_by {
+        GroupBy::Region => (
+            &["code", "name", "level"],
+            stats_record(&[&r.code, &r.name, &r.level], &stats.totals),
+        ),
+        GroupBy::Category => (
+            &["code", "name"],
+            stats_record(&ALL_CATEGORIES, &stats.totals),
+        ),
+    };
+    let children = stats.children.iter().map(|c| match &c.of {
+        ChildOf::Region { region } => {
+            stats_record(&[&region.code, &region.name, &region.level], &c.figures)
         }
-        Children::Categories(rows) => {
-            let totals = stats_record(&ALL_CATEGORIES, &stats.totals);
-            let children = rows
-                .iter()
-                .map(|c| stats_record(&[&c.category.code, &c.category.name], &c.figures));
-            let header = ["code", "name"].into_iter().chain(figures);
-            csv_response(header, std::iter::once(totals).chain(children))
+        ChildOf::Category { category } => {
+            stats_record(&[&category.code, &category.name], &c.figures)
         }
-    }
+    });
+    let header = header
+        .iter()
+        .copied()
+        .chain(FIGURE_COLUMNS)
+        .chain(WARNING_COLUMNS);
+    csv_response(header, std::iter::once(totals).chain(children))
 }
 
 /// The figures' columns of the workload CSV.
@@ -272,7 +276,7 @@ pub async fn report(
     let query = parse(&state, params.stats, group_by)?;
     let report = reports::report(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return stats_csv(&report);
+        return stats_csv(&report, group_by);
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -331,7 +335,7 @@ pub async fn monthly_report(
     };
     let frozen = monthly::report(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return stats_csv(&frozen.report);
+        return stats_csv(&frozen.report, GroupBy::Region);
     }
     Ok(HttpResponse::Ok().json(frozen))
 }

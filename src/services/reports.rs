@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use crate::api::reports::{
-    CategoryRef, CategoryRow, ChildRow, Children, Figures, GroupBy, MonthRow, RegionRef,
-    StatsReport, TrendReport,
+    CategoryRef, ChildOf, ChildRow, Figures, GroupBy, MonthRow, RegionRef, StatsReport, TrendReport,
 };
 use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
@@ -131,10 +130,12 @@ impl Within<'_> {
             .into_iter()
             .map(|child| ChildRow {
                 figures: self.figures(&child.code.subtree()),
-                region: child.into(),
+                of: ChildOf::Region {
+                    region: child.into(),
+                },
             })
             .collect();
-        self.report_with(region_ref, range, Children::Regions(children), query)
+        self.report_with(region_ref, range, children, query)
     }
 
     /// The report of the region `region_ref` covering `range`, with these child rows.
@@ -142,7 +143,7 @@ impl Within<'_> {
         &self,
         region_ref: RegionRef,
         range: &CodeRange,
-        children: Children,
+        children: Vec<ChildRow>,
         query: &StatsQuery,
     ) -> StatsReport {
         StatsReport {
@@ -163,7 +164,7 @@ fn category_rows(
     range: &CodeRange,
     query: &StatsQuery,
     now: NaiveDateTime,
-) -> Result<Vec<CategoryRow>, Error> {
+) -> Result<Vec<ChildRow>, Error> {
     let counts: BTreeMap<String, Counters> =
         counters::sums_by_category(conn, range, (query.from, query.to))?
             .into_iter()
@@ -172,14 +173,16 @@ fn category_rows(
     Ok(categories::list(conn)?
         .into_iter()
         .filter(|c| query.category.as_ref().is_none_or(|only| *only == c.code))
-        .map(|c| CategoryRow {
+        .map(|c| ChildRow {
             figures: Figures {
                 period: counts.get(&c.code).copied().unwrap_or_default().into(),
                 warnings: warnings.get(&c.code).copied().unwrap_or_default(),
             },
-            category: CategoryRef {
-                code: c.code,
-                name: c.name,
+            of: ChildOf::Category {
+                category: CategoryRef {
+                    code: c.code,
+                    name: c.name,
+                },
             },
         })
         .collect())
@@ -214,7 +217,7 @@ pub async fn report(
                     }
                     GroupBy::Category => {
                         let rows = category_rows(conn, &range, &query, now)?;
-                        within.report_with(region_ref, &range, Children::Categories(rows), &query)
+                        within.report_with(region_ref, &range, rows, &query)
                     }
                 })
             })
