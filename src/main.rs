@@ -146,9 +146,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{d}");
             }
             if !differences.is_empty() {
-                anyhow::bail!("{} counters differ from the recount", differences.len());
+                anyhow::bail!(
+                    "{} counters or workload rows differ from the recount",
+                    differences.len()
+                );
             }
-            println!("every statistics counter equals the recount of the tickets");
+            println!("every statistics counter and workload row equals the recount of the tickets");
         }
         Command::Openapi => print!("{}", enterprise_assist::openapi::yaml()),
         Command::Import { kind, file } => {

@@ -28,6 +28,7 @@ pub mod supervision;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
+pub mod workload;
 
 /// Reads a field that may be absent (`None`, with `#[serde(default)]`), null (`Some(None)`) or
 /// a value, for changes where null means "take it away".

@@ -7,6 +7,7 @@ use crate::domain::region::RegionCode;
 use crate::domain::rollup::{PeriodFigures, WarningCounts};
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 
 /// The region a report is about.
@@ -31,9 +32,28 @@ pub struct Figures {
     pub warnings: WarningCounts,
 }
 
+/// A category a child row is about.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CategoryRef {
+    #[schema(example = "land")]
+    pub code: String,
+    #[schema(example = "用地")]
+    pub name: String,
+}
+
+/// What a child row is about: a child region (`group_by=region`, the default), or a category
+/// (`group_by=category`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ChildOf {
+    Region { region: RegionRef },
+    Category { category: CategoryRef },
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ChildRow {
-    pub region: RegionRef,
+    #[serde(flatten)]
+    pub of: ChildOf,
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -48,7 +68,9 @@ pub struct StatsReport {
     pub to: String,
     pub category: Option<String>,
     pub totals: Figures,
-    /// City → its counties, province → its cities, country → its provinces.
+    /// By region: city → its counties, province → its cities, country → its provinces. By
+    /// category: every category in code order (or the one of `category`), which add up to the
+    /// totals.
     pub children: Vec<ChildRow>,
 }
 
@@ -87,6 +109,44 @@ pub struct StatsParams {
     /// Only this category.
     #[param(example = "land")]
     pub category: Option<String>,
+}
+
+/// What the child rows of `/stats` are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// One row per child region.
+    #[default]
+    Region,
+    /// One row per category.
+    Category,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Grouping {
+    /// The child rows: `region` (default), one per child region, or `category`, one per
+    /// category (every category in code order, or only the one of `category`), with
+    /// `"category":{"code","name"}` in place of `region`. The totals are the same either way.
+    #[param(inline)]
+    pub group_by: Option<GroupBy>,
+}
+
+/// The parameters of `/stats`: those of the trend, and the grouping of the child rows.
+#[derive(Debug, Deserialize)]
+pub struct GroupedStatsParams {
+    #[serde(flatten)]
+    pub stats: StatsParams,
+    #[serde(flatten)]
+    pub grouping: Grouping,
+}
+
+impl IntoParams for GroupedStatsParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = StatsParams::into_params(&parameter_in);
+        params.extend(Grouping::into_params(parameter_in));
+        params
+    }
 }
 
 /// A month's report as frozen after the month ended: what `/stats` answered for that month

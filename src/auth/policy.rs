@@ -335,24 +335,42 @@ pub fn read_extension_queue(
     oversight_range(p, region, "read the approval queue")
 }
 
-/// A list of a region's oversight (approval queues, supervision orders, workload): admins
-/// anywhere, supervisors inside their own region (a region outside it answers as if it did
-/// not exist); the counties it covers.
+/// A region's oversight (statistics, approval queues, supervision orders, workload) for
+/// `region` (the country when `None`): admins anywhere, supervisors inside their own region,
+/// which is also their default (a region outside it answers as if it did not exist). Returns
+/// the region to look at.
+fn oversight_region(
+    p: &Principal,
+    region: Option<&RegionCode>,
+    what: &str,
+) -> Result<Option<RegionCode>, Refusal> {
+    match (p, region) {
+        (Principal::Admin { .. }, region) => Ok(region.cloned()),
+        (Principal::Supervisor { region: own, .. }, None) => Ok(Some(own.clone())),
+        (Principal::Supervisor { region: own, .. }, Some(asked)) if own.contains(asked) => {
+            Ok(Some(asked.clone()))
+        }
+        (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
+        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => Err(forbidden(p, what)),
+    }
+}
+
+/// [`oversight_region`] as the counties it covers.
 fn oversight_range(
     p: &Principal,
     region: Option<&RegionCode>,
     what: &str,
 ) -> Result<CodeRange, Refusal> {
-    match (p, region) {
-        (Principal::Admin { .. }, None) => Ok(CodeRange::all()),
-        (Principal::Admin { .. }, Some(asked)) => Ok(asked.subtree()),
-        (Principal::Supervisor { region: own, .. }, None) => Ok(own.subtree()),
-        (Principal::Supervisor { region: own, .. }, Some(asked)) if own.contains(asked) => {
-            Ok(asked.subtree())
-        }
-        (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
-        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => Err(forbidden(p, what)),
-    }
+    Ok(oversight_region(p, region, what)?.map_or_else(CodeRange::all, |r| r.subtree()))
+}
+
+/// The workload report of `region`'s cadres (default: a supervisor's own region, the country
+/// for admins), as for statistics. Returns the region to report on.
+pub fn read_workload(
+    p: &Principal,
+    region: Option<&RegionCode>,
+) -> Result<Option<RegionCode>, Refusal> {
+    oversight_region(p, region, "read workloads")
 }
 
 /// Reading the departments of the rosters: the government side (they are public rosters of
@@ -525,17 +543,7 @@ pub fn read_stats(
     p: &Principal,
     region: Option<&RegionCode>,
 ) -> Result<Option<RegionCode>, Refusal> {
-    match (p, region) {
-        (Principal::Admin { .. }, region) => Ok(region.cloned()),
-        (Principal::Supervisor { region: own, .. }, None) => Ok(Some(own.clone())),
-        (Principal::Supervisor { region: own, .. }, Some(asked)) if own.contains(asked) => {
-            Ok(Some(asked.clone()))
-        }
-        (Principal::Supervisor { .. }, Some(_)) => Err(hide(p, "no such region in your scope")),
-        (Principal::Cadre { .. } | Principal::Enterprise { .. }, _) => {
-            Err(forbidden(p, "read statistics"))
-        }
-    }
+    oversight_region(p, region, "read statistics")
 }
 
 pub fn manage_categories(p: &Principal) -> Result<(), Refusal> {

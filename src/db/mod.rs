@@ -27,6 +27,7 @@ mod text_enums;
 pub mod ticket_activity;
 pub mod tickets;
 pub mod users;
+pub mod workload;
 
 pub use connection::{
     Backend, Database, DbConnection, PoolOptions, checkpoint, read_snapshot, write_transaction,

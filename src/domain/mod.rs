@@ -19,3 +19,4 @@ pub mod timing;
 pub mod uscc;
 pub mod work_hours;
 pub mod working_time;
+pub mod workload;

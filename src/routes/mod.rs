@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::report)
                 .service(reports::trend)
                 .service(reports::monthly_report)
+                .service(reports::workload_report)
                 .service(pairings::list_cadres)
                 .service(pairings::set_cadres)
                 .service(pairings::paired_enterprises)

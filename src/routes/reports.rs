@@ -1,18 +1,23 @@
-//! `/stats`: completion rates rolled up county → city → province, as JSON or CSV; month by
-//! month; and the frozen monthly reports.
+//! `/stats`: completion rates rolled up county → city → province (or split by category), as
+//! JSON or CSV; month by month; the frozen monthly reports; and the workload of the cadres.
 
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::extract::Query;
 use crate::api::reports::{
-    Figures, MonthlyParams, MonthlyReport, RegionRef, StatsParams, StatsReport, TrendReport,
+    ChildOf, Figures, GroupBy, GroupedStatsParams, MonthlyParams, MonthlyReport, StatsParams,
+    StatsReport, TrendReport,
 };
+use crate::api::workload::{WorkloadParams, WorkloadReport, WorkloadRows};
 use crate::auth::Principal;
+use crate::domain::ids::DepartmentId;
 use crate::domain::rollup::{Month, PeriodFigures};
+use crate::domain::workload::WorkloadFigures;
 use crate::error::{Error, Problem};
 use crate::services::monthly::{self, MonthlyQuery};
 use crate::services::reports::{self, StatsQuery};
+use crate::services::workload::{self, WorkloadQuery};
 use crate::state::AppState;
 
 /// A month parameter as `YYYY-MM`; anything else is a 400 naming the parameter.
@@ -24,24 +29,33 @@ fn month_param(name: &str, text: &str) -> Result<Month, Error> {
     })
 }
 
-fn parse(state: &AppState, params: StatsParams) -> Result<StatsQuery, Error> {
+/// The period of `from` to `to`; by default from January of this year to this month
+/// (programme time).
+fn period(
+    state: &AppState,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<(Month, Month), Error> {
     let this_month = Month::of(state.clock.now(), state.timezone);
     let month = |name: &str, text: Option<String>, default: Month| match text {
         None => Ok(default),
         Some(text) => month_param(name, &text),
     };
+    let january = Month {
+        month: 1,
+        ..this_month
+    };
+    Ok((month("from", from, january)?, month("to", to, this_month)?))
+}
+
+fn parse(state: &AppState, params: StatsParams, group_by: GroupBy) -> Result<StatsQuery, Error> {
+    let (from, to) = period(state, params.from, params.to)?;
     Ok(StatsQuery {
         region: params.region,
-        from: month(
-            "from",
-            params.from,
-            Month {
-                month: 1,
-                ..this_month
-            },
-        )?,
-        to: month("to", params.to, this_month)?,
+        from,
+        to,
         category: params.category,
+        group_by,
     })
 }
 
@@ -53,7 +67,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// The columns of the figures of section 5, in both CSV exports.
-const FIGURE_COLUMNS: [&str; 13] = [
+const FIGURE_COLUMNS: [&str; 15] = [
     "filed",
     "withdrawn",
     "open",
@@ -67,13 +81,19 @@ const FIGURE_COLUMNS: [&str; 13] = [
     "feedback_breaches",
     "extended",
     "on_time_rate_original",
+    "supervised",
+    "returned",
 ];
 
 /// The warning snapshot's columns (the stats CSV only: the snapshot is not a month's).
 const WARNING_COLUMNS: [&str; 3] = ["warnings_yellow", "warnings_orange", "warnings_red"];
 
+/// A rate or mean with four decimals; empty when there is none.
+fn rate(r: Option<f64>) -> String {
+    r.map(|r| format!("{r:.4}")).unwrap_or_default()
+}
+
 fn figure_fields(f: &PeriodFigures) -> impl Iterator<Item = String> {
-    let rate = |r: Option<f64>| r.map(|r| format!("{r:.4}")).unwrap_or_default();
     [
         f.filed.to_string(),
         f.withdrawn.to_string(),
@@ -88,36 +108,118 @@ fn figure_fields(f: &PeriodFigures) -> impl Iterator<Item = String> {
         f.feedback_breaches.to_string(),
         f.extended.to_string(),
         rate(f.on_time_rate_original),
+        f.supervised.to_string(),
+        f.returned.to_string(),
     ]
     .into_iter()
 }
 
-/// A region's line of the stats CSV: where, its figures, its warnings.
-fn region_record(region: &RegionRef, figures: &Figures) -> Vec<String> {
+/// A line of the stats CSV: what it is about (`key`), its figures, its warnings.
+fn stats_record(key: &[&str], figures: &Figures) -> Vec<String> {
     let w = &figures.warnings;
-    [
-        region.code.clone(),
-        region.name.clone(),
-        region.level.clone(),
-    ]
-    .into_iter()
-    .chain(figure_fields(&figures.period))
-    .chain([w.yellow, w.orange, w.red].map(|n| n.to_string()))
-    .collect()
+    key.iter()
+        .map(|k| (*k).to_owned())
+        .chain(figure_fields(&figures.period))
+        .chain([w.yellow, w.orange, w.red].map(|n| n.to_string()))
+        .collect()
 }
 
-/// The stats CSV: the region's own totals first, then one line per child region.
-fn stats_csv(figures: &StatsReport) -> Result<HttpResponse, Error> {
-    let header = ["code", "name", "level"]
-        .into_iter()
+/// The code and name the totals line of the stats CSV by category shows: all categories (or
+/// the one asked for, whose figures the totals then are).
+const ALL_CATEGORIES: [&str; 2] = ["*", "全部"];
+
+/// The stats CSV: the report's own totals first, then one line per child row. By region the
+/// lines start `code,name,level` of the region; by category `code,name` of the category, the
+/// totals as [`ALL_CATEGORIES`].
+fn stats_csv(stats: &StatsReport, group_by: GroupBy) -> Result<HttpResponse, Error> {
+    let r = &stats.region;
+    let (header, totals): (&[&str], _) = match group_by {
+        GroupBy::Region => (
+            &["code", "name", "level"],
+            stats_record(&[&r.code, &r.name, &r.level], &stats.totals),
+        ),
+        GroupBy::Category => (
+            &["code", "name"],
+            stats_record(&ALL_CATEGORIES, &stats.totals),
+        ),
+    };
+    let children = stats.children.iter().map(|c| match &c.of {
+        ChildOf::Region { region } => {
+            stats_record(&[&region.code, &region.name, &region.level], &c.figures)
+        }
+        ChildOf::Category { category } => {
+            stats_record(&[&category.code, &category.name], &c.figures)
+        }
+    });
+    let header = header
+        .iter()
+        .copied()
         .chain(FIGURE_COLUMNS)
         .chain(WARNING_COLUMNS);
-    let totals = region_record(&figures.region, &figures.totals);
-    let children = figures
-        .children
-        .iter()
-        .map(|c| region_record(&c.region, &c.figures));
     csv_response(header, std::iter::once(totals).chain(children))
+}
+
+/// The figures' columns of the workload CSV.
+const WORKLOAD_COLUMNS: [&str; 7] = [
+    "open",
+    "orange",
+    "red",
+    "resolved",
+    "avg_resolution_hours",
+    "satisfaction_avg",
+    "assisting",
+];
+
+/// A line of the workload CSV: what it is about (`key`), then its figures.
+fn workload_record(key: [String; 4], f: &WorkloadFigures) -> Vec<String> {
+    key.into_iter()
+        .chain([
+            f.open.to_string(),
+            f.orange.to_string(),
+            f.red.to_string(),
+            f.resolved.to_string(),
+            rate(f.avg_resolution_hours),
+            rate(f.satisfaction_avg),
+            f.assisting.to_string(),
+        ])
+        .collect()
+}
+
+/// The workload CSV: one line per cadre, or per department.
+fn workload_csv(carried: &WorkloadReport, rows: WorkloadRows) -> Result<HttpResponse, Error> {
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    match rows {
+        WorkloadRows::Cadres => {
+            let header = ["user_id", "display_name", "department_id", "department"];
+            let lines = carried.cadres.iter().map(|c| {
+                let key = [
+                    c.user_id.to_string(),
+                    text(&c.display_name),
+                    number(c.department_id),
+                    text(&c.department),
+                ];
+                workload_record(key, &c.figures)
+            });
+            csv_response(header.into_iter().chain(WORKLOAD_COLUMNS), lines)
+        }
+        WorkloadRows::Departments => {
+            let header = ["department_id", "name", "region_code", "cadres"];
+            let lines = carried.departments.iter().map(|d| {
+                let key = [
+                    number(d.department_id),
+                    text(&d.name),
+                    d.region_code
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    d.cadres.to_string(),
+                ];
+                workload_record(key, &d.figures)
+            });
+            csv_response(header.into_iter().chain(WORKLOAD_COLUMNS), lines)
+        }
+    }
 }
 
 /// The trend CSV: one line per month, `month` then its figures.
@@ -150,13 +252,13 @@ fn csv_response<'a>(
         .body(body))
 }
 
-/// A region's figures and one row per child region.
+/// A region's figures and one row per child region (or per category).
 #[utoipa::path(
     tag = "stats",
     security(("bearer" = [])),
-    params(StatsParams),
+    params(GroupedStatsParams),
     responses(
-        (status = 200, description = "The figures; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`code,name,level`, the figures, `warnings_yellow,warnings_orange,warnings_red`), the region's own totals, then one row per child region",
+        (status = 200, description = "The figures; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`code,name,level`, the figures, `warnings_yellow,warnings_orange,warnings_red`), the region's own totals, then one row per child region. With `group_by=category` the rows start `code,name` of the category instead, the totals row `*,全部`",
             content((StatsReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only supervisors and admins read statistics", body = Problem, content_type = "application/problem+json"),
@@ -168,12 +270,13 @@ pub async fn report(
     state: web::Data<AppState>,
     caller: Principal,
     req: HttpRequest,
-    Query(params): Query<StatsParams>,
+    Query(params): Query<GroupedStatsParams>,
 ) -> Result<HttpResponse, Error> {
-    let query = parse(&state, params)?;
+    let group_by = params.grouping.group_by.unwrap_or_default();
+    let query = parse(&state, params.stats, group_by)?;
     let report = reports::report(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return stats_csv(&report);
+        return stats_csv(&report, group_by);
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -184,7 +287,7 @@ pub async fn report(
     security(("bearer" = [])),
     params(StatsParams),
     responses(
-        (status = 200, description = "Month by month; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`month`, then the figures `filed` to `satisfaction_avg`) and one row per month, without the warning snapshot",
+        (status = 200, description = "Month by month; with `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): a header row (`month`, then the figures `filed` to `returned`) and one row per month, without the warning snapshot",
             content((TrendReport = "application/json"), (String = "text/csv"))),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only supervisors and admins read statistics", body = Problem, content_type = "application/problem+json"),
@@ -198,7 +301,7 @@ pub async fn trend(
     req: HttpRequest,
     Query(params): Query<StatsParams>,
 ) -> Result<HttpResponse, Error> {
-    let query = parse(&state, params)?;
+    let query = parse(&state, params, GroupBy::Region)?;
     let trend = reports::trend(&state, &caller, query).await?;
     if wants_csv(&req) {
         return trend_csv(&trend);
@@ -232,7 +335,43 @@ pub async fn monthly_report(
     };
     let frozen = monthly::report(&state, &caller, query).await?;
     if wants_csv(&req) {
-        return stats_csv(&frozen.report);
+        return stats_csv(&frozen.report, GroupBy::Region);
     }
     Ok(HttpResponse::Ok().json(frozen))
+}
+
+/// Who carries how much: one row per cadre of the region's subtree and per department, with
+/// their open tickets and colours now, the resolutions of the tickets of the period assigned
+/// to them, and their open assisting tasks.
+#[utoipa::path(
+    tag = "stats",
+    security(("bearer" = [])),
+    params(WorkloadParams),
+    responses(
+        (status = 200, description = "The workload. Per cadre: `open` = tickets assigned to the cadre now and not settled (submitted, assigned, in progress, awaiting the enterprise), `orange` and `red` = of those the ones of that colour now (snapshots, not bound to the period); `resolved` = tickets filed in the period (programme-time months, as for `/stats`) assigned to the cadre now that were ever resolved, `avg_resolution_hours` = their mean time from filing to the first resolution (whole minutes summed, as for `/stats`), `satisfaction_avg` = the mean rating of the rated closed ones among them; `assisting` = the cadre's open assisting tasks (协办, a snapshot). Department rows are sums over their member cadres' rows, the means recomputed from the sums. With `Accept: text/csv`, CSV (UTF-8 with a byte-order mark): `user_id,display_name,department_id,department` and the figures `open,orange,red,resolved,avg_resolution_hours,satisfaction_avg,assisting`, one row per cadre; with `rows=departments`, `department_id,name,region_code,cadres` and the figures, one row per department",
+            content((WorkloadReport = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A bad query parameter, or a department not of the region", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only supervisors and admins read workloads", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such region in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stats/workload")]
+pub async fn workload_report(
+    state: web::Data<AppState>,
+    caller: Principal,
+    req: HttpRequest,
+    Query(params): Query<WorkloadParams>,
+) -> Result<HttpResponse, Error> {
+    let (from, to) = period(&state, params.from, params.to)?;
+    let query = WorkloadQuery {
+        region: params.region,
+        from,
+        to,
+        department: params.department.map(DepartmentId),
+    };
+    let carried = workload::report(&state, &caller, query).await?;
+    if wants_csv(&req) {
+        return workload_csv(&carried, params.rows.unwrap_or_default());
+    }
+    Ok(HttpResponse::Ok().json(carried))
 }

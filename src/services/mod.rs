@@ -25,3 +25,4 @@ pub mod ticket_moves;
 pub mod tickets;
 pub mod users;
 pub mod warnings;
+pub mod workload;

@@ -18,7 +18,7 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 
 use super::reports::{StatsQuery, Within, country};
-use crate::api::reports::{MonthlyReport, RegionRef, StatsReport};
+use crate::api::reports::{GroupBy, MonthlyReport, RegionRef, StatsReport};
 use crate::auth::{Principal, policy};
 use crate::db::monthly::{self, StoredReport};
 use crate::db::regions::{self, Region};
@@ -39,6 +39,7 @@ fn month_query(month: Month, region: Option<RegionCode>) -> StatsQuery {
         from: month,
         to: month,
         category: None,
+        group_by: GroupBy::Region,
     }
 }
 

@@ -6,13 +6,16 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use crate::api::reports::{ChildRow, Figures, MonthRow, RegionRef, StatsReport, TrendReport};
+use crate::api::reports::{
+    CategoryRef, ChildOf, ChildRow, Figures, GroupBy, MonthRow, RegionRef, StatsReport, TrendReport,
+};
 use crate::auth::{Principal, policy};
 use crate::db::regions::{self, Region};
 use crate::db::{Database, DbConnection, categories, counters, read_snapshot};
 use crate::domain::region::{CodeRange, RegionCode};
 use crate::domain::rollup::{Counters, Month, WarningCounts};
 use crate::domain::time::Tz;
+use crate::domain::workload::WorkloadCounts;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -44,6 +47,37 @@ pub struct StatsQuery {
     pub from: Month,
     pub to: Month,
     pub category: Option<String>,
+    /// What the child rows are (`/stats` only).
+    pub group_by: GroupBy,
+}
+
+/// A period of `from` to `to`: not backwards, and at most [`MAX_YEARS`] long.
+pub(super) fn check_period(from: Month, to: Month) -> Result<(), Error> {
+    if from > to {
+        return Err(Error::BadRequest("`from` must not be after `to`".into()));
+    }
+    if to.year - from.year >= MAX_YEARS {
+        return Err(Error::BadRequest(format!(
+            "a period spans at most {MAX_YEARS} years"
+        )));
+    }
+    Ok(())
+}
+
+/// The code range and reference of `region` (the country when `None`); 404 when there is no
+/// such region.
+pub(super) fn region_scope(
+    conn: &mut DbConnection,
+    region: Option<&RegionCode>,
+) -> Result<(CodeRange, RegionRef), Error> {
+    match region {
+        None => Ok((CodeRange::all(), country())),
+        Some(code) => {
+            let found =
+                regions::get(conn, code)?.ok_or_else(|| Error::not_found("no such region"))?;
+            Ok((code.subtree(), found.into()))
+        }
+    }
 }
 
 /// The region to report on (checked against the caller), its code range, and its reference.
@@ -52,14 +86,7 @@ fn scope(
     caller: &Principal,
     query: &StatsQuery,
 ) -> Result<(Option<RegionCode>, CodeRange, RegionRef), Error> {
-    if query.from > query.to {
-        return Err(Error::BadRequest("`from` must not be after `to`".into()));
-    }
-    if query.to.year - query.from.year >= MAX_YEARS {
-        return Err(Error::BadRequest(format!(
-            "a period spans at most {MAX_YEARS} years"
-        )));
-    }
+    check_period(query.from, query.to)?;
     if let Some(category) = &query.category
         && categories::find(conn, category)?.is_none()
     {
@@ -68,14 +95,8 @@ fn scope(
         )));
     }
     let region = policy::read_stats(caller, query.region.as_ref())?;
-    match region {
-        None => Ok((None, CodeRange::all(), country())),
-        Some(code) => {
-            let found =
-                regions::get(conn, &code)?.ok_or_else(|| Error::not_found("no such region"))?;
-            Ok((Some(code.clone()), code.subtree(), found.into()))
-        }
-    }
+    let (range, region_ref) = region_scope(conn, region.as_ref())?;
+    Ok((region, range, region_ref))
 }
 
 /// Counts by county (the county-level codes that hold tickets) for a period, and the warning
@@ -109,9 +130,22 @@ impl Within<'_> {
             .into_iter()
             .map(|child| ChildRow {
                 figures: self.figures(&child.code.subtree()),
-                region: child.into(),
+                of: ChildOf::Region {
+                    region: child.into(),
+                },
             })
             .collect();
+        self.report_with(region_ref, range, children, query)
+    }
+
+    /// The report of the region `region_ref` covering `range`, with these child rows.
+    fn report_with(
+        &self,
+        region_ref: RegionRef,
+        range: &CodeRange,
+        children: Vec<ChildRow>,
+        query: &StatsQuery,
+    ) -> StatsReport {
         StatsReport {
             region: region_ref,
             from: query.from.to_string(),
@@ -121,6 +155,37 @@ impl Within<'_> {
             children,
         }
     }
+}
+
+/// One row per category (every category in code order, or the one asked for) of the counts
+/// inside `range`: the counters kept per category, and the warning snapshot per category.
+fn category_rows(
+    conn: &mut DbConnection,
+    range: &CodeRange,
+    query: &StatsQuery,
+    now: NaiveDateTime,
+) -> Result<Vec<ChildRow>, Error> {
+    let counts: BTreeMap<String, Counters> =
+        counters::sums_by_category(conn, range, (query.from, query.to))?
+            .into_iter()
+            .collect();
+    let warnings = counters::warnings_by_category(conn, range, now)?;
+    Ok(categories::list(conn)?
+        .into_iter()
+        .filter(|c| query.category.as_ref().is_none_or(|only| *only == c.code))
+        .map(|c| ChildRow {
+            figures: Figures {
+                period: counts.get(&c.code).copied().unwrap_or_default().into(),
+                warnings: warnings.get(&c.code).copied().unwrap_or_default(),
+            },
+            of: ChildOf::Category {
+                category: CategoryRef {
+                    code: c.code,
+                    name: c.name,
+                },
+            },
+        })
+        .collect())
 }
 
 pub async fn report(
@@ -141,12 +206,20 @@ pub async fn report(
                         .into_iter()
                         .collect();
                 let warnings = counters::warnings_by_county(conn, &range, category, now)?;
-                let children = regions::children(conn, region.as_ref())?;
                 let within = Within {
                     counties: &counties,
                     warnings: &warnings,
                 };
-                Ok(within.report(region_ref, &range, children, &query))
+                Ok(match query.group_by {
+                    GroupBy::Region => {
+                        let children = regions::children(conn, region.as_ref())?;
+                        within.report(region_ref, &range, children, &query)
+                    }
+                    GroupBy::Category => {
+                        let rows = category_rows(conn, &range, &query, now)?;
+                        within.report_with(region_ref, &range, rows, &query)
+                    }
+                })
             })
         })
         .await
@@ -217,6 +290,15 @@ pub enum Difference {
         served: WarningCounts,
         recounted: WarningCounts,
     },
+    /// A row of a region's workload report for a period (`row`: `cadre N`, `department N` or
+    /// `no department`) as served, against the recount of the tickets.
+    Workload {
+        region: String,
+        period: String,
+        row: String,
+        served: WorkloadCounts,
+        recounted: WorkloadCounts,
+    },
 }
 
 impl std::fmt::Display for Difference {
@@ -248,12 +330,22 @@ impl std::fmt::Display for Difference {
                 f,
                 "{county_code} warnings now: served {served:?}, recounted {recounted:?}"
             ),
+            Difference::Workload {
+                region,
+                period,
+                row,
+                served,
+                recounted,
+            } => write!(
+                f,
+                "{region} workload {period} {row}: served {served:?}, recounted {recounted:?}"
+            ),
         }
     }
 }
 
 /// Pairs every key of two maps, the missing side as its default, and keeps the pairs that differ.
-fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
+pub(super) fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
     a: &BTreeMap<K, V>,
     b: &BTreeMap<K, V>,
 ) -> Vec<(K, V, V)> {
@@ -267,9 +359,11 @@ fn differing<K: Ord + Clone, V: Default + Copy + PartialEq>(
         .collect()
 }
 
-/// Recounts every counter from the tickets (each in its month of programme time `tz`), and the
-/// warning snapshot as of `now`, and lists the differences from what is stored and served
-/// (none when all is well). It reads one snapshot, so it holds while the service keeps writing.
+/// Recounts every counter from the tickets (each in its month of programme time `tz`), the
+/// warning snapshot as of `now`, and every region's workload report (see
+/// [`workload::verify`](super::workload::verify)), and lists the differences from what is
+/// stored and served (none when all is well). It reads one snapshot, so it holds while the
+/// service keeps writing.
 pub async fn verify(db: &Database, now: NaiveDateTime, tz: Tz) -> Result<Vec<Difference>, Error> {
     db.run(move |conn| {
         read_snapshot(conn, |conn| {
@@ -304,7 +398,12 @@ pub async fn verify(db: &Database, now: NaiveDateTime, tz: Tz) -> Result<Vec<Dif
                     recounted,
                 },
             );
-            Ok(period.chain(counted).chain(snapshot).collect())
+            let workload = super::workload::verify(conn, now, tz)?;
+            Ok(period
+                .chain(counted)
+                .chain(snapshot)
+                .chain(workload)
+                .collect())
         })
     })
     .await

@@ -50,3 +50,4 @@ mod ticket_rules;
 mod tickets;
 mod users;
 mod web;
+mod workload;

@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 use enterprise_assist::domain::ids::TicketId;
 use enterprise_assist::domain::region::RegionCode;
 use enterprise_assist::domain::rollup::{CountedFacts, Counters, Month, PeriodFigures};
+use enterprise_assist::domain::sla::Warning;
 use enterprise_assist::domain::ticket::Status;
+use enterprise_assist::domain::workload::{AssignedFacts, WorkloadCounts, WorkloadFigures};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::fixtures::{client_token, id, new_client, new_enterprise, token_for};
-use crate::helpers::{TestApp, holds_null};
+use crate::helpers::{ADMIN_PASSWORD, ADMIN_USERNAME, TestApp, holds_null};
 use crate::ticket_fixtures::{Desk, act};
 
 /// This month in programme time, where the statistics cut their months.
@@ -169,7 +171,7 @@ async fn statistics_are_scoped(app: &TestApp) {
 }
 
 /// GETs `path` as CSV; the lines after the byte-order mark.
-async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
+pub async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
     let response = app
         .client
         .get(app.url(path))
@@ -193,7 +195,7 @@ async fn csv_lines(app: &TestApp, token: &str, path: &str) -> Vec<String> {
         .collect()
 }
 
-const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg,accepted_on_time_rate,feedback_breaches,extended,on_time_rate_original";
+const FIGURES: &str = "filed,withdrawn,open,resolved,closed,completion_rate,on_time_rate,avg_resolution_hours,satisfaction_avg,accepted_on_time_rate,feedback_breaches,extended,on_time_rate_original,supervised,returned";
 
 /// The stats CSV: the region's own totals first, then its children; the trend CSV: `month`
 /// and the figures, one line per month (section 15).
@@ -209,12 +211,12 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(lines.len(), 1 + 1 + 11, "header, totals, eleven counties");
     assert_eq!(
         lines[1],
-        "411600,周口市,city,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"
+        "411600,周口市,city,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0,0,0"
     );
     assert!(
         lines[2..]
             .iter()
-            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0"),
+            .any(|r| r == "411602,川汇区,county,1,0,1,0,0,0.0000,,,,,0,0,,0,0,0,0,0"),
         "{lines:?}"
     );
     let month = this_month();
@@ -243,13 +245,17 @@ async fn csv_and_trend(app: &TestApp) {
     assert_eq!(lines[0], format!("month,{FIGURES}"));
     assert_eq!(
         lines[1..],
-        ["2024-11", "2024-12", "2025-01", "2025-02"].map(|m| format!("{m},0,0,0,0,0,,,,,,0,0,"))
+        ["2024-11", "2024-12", "2025-01", "2025-02"]
+            .map(|m| format!("{m},0,0,0,0,0,,,,,,0,0,,0,0"))
     );
     let now = format!("/api/v1/stats/trend?region=411600&from={month}&to={month}");
     let trend = app.get(&now).as_(sup).expect(200).await;
     assert_eq!(trend["months"][0]["filed"], 1);
     let lines = csv_lines(app, sup, &now).await;
-    assert_eq!(lines[1..], [format!("{month},1,0,1,0,0,0.0000,,,,,0,0,")]);
+    assert_eq!(
+        lines[1..],
+        [format!("{month},1,0,1,0,0,0.0000,,,,,0,0,,0,0")]
+    );
 }
 
 /// The warning snapshot of Zhoukou as its supervisor reads it, for one category or all:
@@ -493,29 +499,223 @@ async fn wait_for_a_lock_wait(app: &TestApp) {
     panic!("the move never waited for the job's lock");
 }
 
-/// A figure as JSON, for comparison with what the API served.
-fn expected(counts: Counters) -> Value {
-    serde_json::to_value(PeriodFigures::from(counts)).unwrap()
+fn assert_figures(served: &Value, counts: Counters, what: &str) {
+    assert_same(served, &PeriodFigures::from(counts), what);
 }
 
-fn assert_figures(served: &Value, counts: Counters, what: &str) {
-    let want = expected(counts);
-    for (field, value) in want.as_object().unwrap() {
-        let got = &served[field];
-        let same = match (got.as_f64(), value.as_f64()) {
-            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-            _ => got == value,
-        };
-        assert!(same, "{what}: {field} served {got}, recount {value}");
+/// What the random moves did to a ticket, for the checks after them.
+#[derive(Debug, Default)]
+struct Fate {
+    /// Given a supervision order (督办); sent back to dispatch by its assignee.
+    supervised: bool,
+    returned: bool,
+    /// The username of the cadre whose assisting task on it is still open.
+    assisting: Option<&'static str>,
+    /// The username of its assignee when it is in progress and may be resolved later.
+    resolvable_by: Option<&'static str>,
+}
+
+/// The cadres of Chuanhui (411602) who work the random workload, by username and token.
+struct Worker<'a> {
+    username: &'static str,
+    person: &'a crate::fixtures::Person,
+}
+
+/// The moves of ticket `i` of the random workload (filed by `filers[i % filers]`, the `k`-th of
+/// its filer). The tickets of Chuanhui (the paired enterprise's, assigned at filing, and the
+/// unpaired one's, dispatched by the city's supervisor to one of two cadres) go through the
+/// lifecycle: a third withdrawn; some returned to dispatch (half of those dispatched again),
+/// some escalated to the city and delegated back down, some supervised (half the orders
+/// answered), some with an assisting cadre (half the tasks done), some given more time, some
+/// waiting for the enterprise, half resolved, a quarter closed with a rating. The other
+/// enterprises' tickets wait for dispatch, a third withdrawn.
+async fn random_moves(
+    app: &TestApp,
+    d: &Desk,
+    cadres: [&Worker<'_>; 2],
+    (i, filers): (usize, usize),
+    (token, ticket): &(String, Value),
+) -> Fate {
+    let (f, k) = (i % filers, i / filers);
+    let mut fate = Fate::default();
+    if k % 3 == 0 {
+        act(app, token, ticket, "withdraw", json!({"reason": "r"}), 200).await;
+    }
+    if k % 3 == 0 || f > 1 {
+        return fate;
+    }
+    let supervisor = &d.world.sup_own.token;
+    let (x, y) = if f == 0 || k % 2 == 0 {
+        (cadres[0], cadres[1])
+    } else {
+        (cadres[1], cadres[0])
+    };
+    let to_x = json!({"assignee_id": x.person.user["id"]});
+    let path = |rest: &str| format!("/api/v1/tickets/{}/{rest}", id(ticket));
+    if f == 1 {
+        act(app, supervisor, ticket, "assign", to_x.clone(), 200).await;
+    }
+    let cadre = &x.person.token;
+    if k % 11 == 5 && k % 7 != 3 {
+        act(
+            app,
+            cadre,
+            ticket,
+            "return",
+            json!({"reason": "非本部门职责"}),
+            200,
+        )
+        .await;
+        fate.returned = true;
+        if k % 2 == 0 {
+            return fate;
+        }
+        act(app, supervisor, ticket, "assign", to_x.clone(), 200).await;
+    }
+    if k % 7 == 3 {
+        // To the city, and delegated back down to a county cadre: the city stays accountable.
+        act(
+            app,
+            cadre,
+            ticket,
+            "escalate",
+            json!({"reason": "需市级协调"}),
+            200,
+        )
+        .await;
+        let delegate = json!({"assignee_id": x.person.user["id"], "delegate": true});
+        let assigned = act(app, supervisor, ticket, "assign", delegate, 200).await;
+        assert_eq!(assigned["level"], "city");
+    }
+    act(app, cadre, ticket, "accept", json!({}), 200).await;
+    if k % 5 == 1 {
+        let order = app
+            .post(&path("supervision"))
+            .as_(supervisor)
+            .json(json!({"instruction": "请加快办理"}))
+            .expect(201)
+            .await;
+        fate.supervised = true;
+        if k % 10 == 1 {
+            app.post(&path(&format!("supervision/{}/respond", id(&order))))
+                .as_(cadre)
+                .json(json!({"response": "已加快办理"}))
+                .expect(200)
+                .await;
+        }
+    }
+    if k % 9 == 4 {
+        let helper = json!({"user_id": y.person.user["id"], "task": "协助核实"});
+        app.post(&path("collaborators"))
+            .as_(cadre)
+            .json(helper)
+            .expect(201)
+            .await;
+        if k % 18 == 4 {
+            app.post(&path(&format!("collaborators/{}/complete", y.person.id())))
+                .as_(&y.person.token)
+                .json(json!({"note": "已核实"}))
+                .expect(200)
+                .await;
+        } else {
+            fate.assisting = Some(y.username);
+        }
+    }
+    if k % 5 < 2 {
+        let asked = app
+            .post(&path("extensions"))
+            .as_(cadre)
+            .json(json!({"working_days": 1 + k % 3, "reason": "r"}))
+            .expect(201)
+            .await;
+        let verdict = if k % 5 == 0 { "approve" } else { "reject" };
+        app.post(&path(&format!("extensions/{}/{verdict}", id(&asked))))
+            .as_(supervisor)
+            .json(json!({"comment": "c"}))
+            .expect(200)
+            .await;
+    }
+    let waiting = k % 2 != 0 && k % 7 < 3;
+    if waiting {
+        act(
+            app,
+            cadre,
+            ticket,
+            "request-info",
+            json!({"question": "q"}),
+            200,
+        )
+        .await;
+        if k % 7 == 0 {
+            act(
+                app,
+                token,
+                ticket,
+                "provide-info",
+                json!({"answer": "a"}),
+                200,
+            )
+            .await;
+        }
+    }
+    if k % 2 == 0 {
+        act(
+            app,
+            cadre,
+            ticket,
+            "resolve",
+            json!({"resolution": "r"}),
+            200,
+        )
+        .await;
+        if k % 4 == 0 {
+            let rating = json!({"rating": (k % 5 + 1) as i64});
+            act(app, token, ticket, "confirm", rating, 200).await;
+        }
+    } else if (!waiting || k % 7 == 0) && fate.assisting.is_none() {
+        fate.resolvable_by = Some(x.username);
+    }
+    fate
+}
+
+/// Every ticket as the admin sees it.
+async fn every_ticket(app: &TestApp, admin: &str) -> Vec<Value> {
+    let mut tickets = Vec::new();
+    let mut path = "/api/v1/tickets?limit=200".to_owned();
+    loop {
+        let page = app.get(&path).as_(admin).expect(200).await;
+        tickets.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/tickets?limit=200&cursor={cursor}"),
+            None => return tickets,
+        }
     }
 }
 
-/// Thousands of tickets pushed at random through the lifecycle by concurrent clients; then
-/// the stored counters equal the recount, and every figure of every region equals the recount.
+/// Thousands of tickets pushed at random through the lifecycle by concurrent clients, with
+/// supervision orders, returns, delegations and assisting cadres among the moves; then the
+/// stored counters equal the recount, and every figure of every region, by region and by
+/// category, and every row of the workload report, equals a recount from the tickets.
 async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     let d = Desk::build(app).await;
     crate::ticket_fixtures::clocks_in_plain_hours(app).await;
     let admin = &d.world.admin;
+    let two = crate::fixtures::person(
+        app,
+        admin,
+        "cadre.two",
+        "cadre",
+        json!({"region_code": "411602"}),
+    )
+    .await;
+    let own = Worker {
+        username: "cadre.own",
+        person: &d.world.cadre,
+    };
+    let second = Worker {
+        username: "cadre.two",
+        person: &two,
+    };
     let mut filers = vec![
         d.world.staff1.token.clone(),
         d.staff3.token.clone(),
@@ -534,129 +734,70 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         async move { (token.clone(), app.post("/api/v1/tickets").as_(&token).json(body).expect(201).await) }
     });
     let filed = in_waves(files.collect()).await;
-    // Every third ticket is withdrawn; of the rest, the assigned ones are worked and half closed.
-    // Along the way some get more time (asked by the cadre, decided by the county's supervisor),
-    // and some wait for the enterprise, a few of those answered.
-    let moves = filed.iter().enumerate().map(|(i, (token, ticket))| {
-        let cadre = d.world.cadre.token.clone();
-        let supervisor = d.world.sup_own.token.clone();
-        async move {
-            if i % 3 == 0 {
-                act(app, token, ticket, "withdraw", json!({"reason": "r"}), 200).await;
-            } else if ticket["status"] == "assigned" {
-                act(app, &cadre, ticket, "accept", json!({}), 200).await;
-                if i % 5 < 2 {
-                    let path = format!("/api/v1/tickets/{}/extensions", id(ticket));
-                    let asked = app
-                        .post(&path)
-                        .as_(&cadre)
-                        .json(json!({"working_days": 1 + i % 3, "reason": "r"}))
-                        .expect(201)
-                        .await;
-                    let verdict = if i % 5 == 0 { "approve" } else { "reject" };
-                    app.post(&format!("{path}/{}/{verdict}", id(&asked)))
-                        .as_(&supervisor)
-                        .json(json!({"comment": "c"}))
-                        .expect(200)
-                        .await;
-                }
-                if i % 2 != 0 && i % 7 < 3 {
-                    act(
-                        app,
-                        &cadre,
-                        ticket,
-                        "request-info",
-                        json!({"question": "q"}),
-                        200,
-                    )
-                    .await;
-                    if i % 7 == 0 {
-                        act(
-                            app,
-                            token,
-                            ticket,
-                            "provide-info",
-                            json!({"answer": "a"}),
-                            200,
-                        )
-                        .await;
-                    }
-                }
-                if i % 2 == 0 {
-                    act(
-                        app,
-                        &cadre,
-                        ticket,
-                        "resolve",
-                        json!({"resolution": "r"}),
-                        200,
-                    )
-                    .await;
-                    if i % 4 == 0 {
-                        act(
-                            app,
-                            token,
-                            ticket,
-                            "confirm",
-                            json!({"rating": (i % 5 + 1) as i64}),
-                            200,
-                        )
-                        .await;
-                    }
-                }
-            }
-        }
-    });
-    in_waves(moves.collect()).await;
+    let moves = filed
+        .iter()
+        .enumerate()
+        .map(|(i, ticket)| random_moves(app, &d, [&own, &second], (i, filers.len()), ticket));
+    let fates = in_waves(moves.collect()).await;
     assert_verified(app).await;
 
-    // Recount by county from the tickets as the admin sees them, then compare every region.
-    let month = Month::parse(&this_month()).unwrap();
-    let mut by_county: BTreeMap<String, Counters> = BTreeMap::new();
-    let mut path = "/api/v1/tickets?limit=200".to_owned();
-    loop {
-        let page = app.get(&path).as_(admin).expect(200).await;
-        for t in page["items"].as_array().unwrap() {
-            let entry = by_county
-                .entry(t["county_code"].as_str().unwrap().to_owned())
-                .or_default();
-            *entry = *entry + counts_of(t);
-        }
-        match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/api/v1/tickets?limit=200&cursor={cursor}"),
-            None => break,
-        }
+    // Recount by county and category from the tickets as the admin sees them, then compare
+    // every region, by region and by category.
+    let tickets = every_ticket(app, admin).await;
+    assert_eq!(tickets.len(), TICKETS);
+    let mut by_key: BTreeMap<(String, String), Counters> = BTreeMap::new();
+    for t in &tickets {
+        let key = (
+            t["county_code"].as_str().unwrap().to_owned(),
+            t["category"].as_str().unwrap().to_owned(),
+        );
+        let entry = by_key.entry(key).or_default();
+        *entry = *entry + counts_of(t);
     }
-    assert_eq!(
-        by_county.values().map(|c| c.filed).sum::<i64>(),
-        TICKETS as i64
-    );
-    let within = |code: &str| -> Counters {
+    let within = |code: &str, category: Option<&str>| -> Counters {
         let region = RegionCode::parse(code).unwrap();
-        by_county
+        by_key
             .iter()
-            .filter(|(c, _)| region.subtree().contains(c))
+            .filter(|((c, k), _)| region.subtree().contains(c) && category.is_none_or(|x| x == k))
             .map(|(_, c)| *c)
             .sum()
     };
+    let all: Counters = by_key.values().copied().sum();
+    let supervised = fates.iter().filter(|f| f.supervised).count() as i64;
+    let returned = fates.iter().filter(|f| f.returned).count() as i64;
+    assert!(supervised > 0 && returned > 0);
+    assert_eq!((all.supervised, all.returned), (supervised, returned));
+    let month = Month::parse(&this_month()).unwrap();
     for region in ["410000", "411600", "410100"] {
         let report = app.get(&stats_path(region)).as_(admin).expect(200).await;
-        assert_figures(&report["totals"], within(region), region);
+        assert_figures(&report["totals"], within(region, None), region);
         for row in report["children"].as_array().unwrap() {
             let code = row["region"]["code"].as_str().unwrap();
-            assert_figures(row, within(code), code);
+            assert_figures(row, within(code, None), code);
         }
+        let path = format!("{}&group_by=category", stats_path(region));
+        let report = app.get(&path).as_(admin).expect(200).await;
+        assert_figures(&report["totals"], within(region, None), &path);
+        let rows = report["children"].as_array().unwrap();
+        let mut summed = Counters::default();
+        for row in rows {
+            let category = row["category"]["code"].as_str().unwrap();
+            let counts = within(region, Some(category));
+            assert_figures(row, counts, &format!("{path} {category}"));
+            summed = summed + counts;
+        }
+        assert_figures(
+            &report["totals"],
+            summed,
+            "the categories add up to the totals",
+        );
     }
     let country = app
         .get(&format!("/api/v1/stats?from={month}&to={month}"))
         .as_(admin)
         .expect(200)
         .await;
-    assert_figures(
-        &country["totals"],
-        by_county.values().copied().sum(),
-        "country",
-    );
+    assert_figures(&country["totals"], all, "country");
     // Whole years are read from the yearly counters, the months around them from the monthly
     // ones: the same figures either way.
     let year: i32 = this_month()[..4].parse().unwrap();
@@ -666,35 +807,36 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
     ] {
         let path = format!("/api/v1/stats?region=410000&from={from}&to={to}");
         let report = app.get(&path).as_(admin).expect(200).await;
-        assert_figures(&report["totals"], within("410000"), &path);
+        assert_figures(&report["totals"], within("410000", None), &path);
         for row in report["children"].as_array().unwrap() {
             let code = row["region"]["code"].as_str().unwrap();
-            assert_figures(row, within(code), code);
+            assert_figures(row, within(code, None), code);
         }
     }
+    assert_workload(app, admin, &tickets, &fates, [&own, &second]).await;
 
     // 80 hours on, the urgent tickets still open are orange. Instances move their warning
-    // counts on while the cadre resolves the tickets in progress: the counts still add up.
+    // counts on while the cadres resolve the tickets in progress: the counts still add up.
     app.clock.advance(chrono::TimeDelta::hours(80));
-    let cadre = token_for(app, "cadre.own").await;
+    let tokens: BTreeMap<&str, String> = BTreeMap::from([
+        ("cadre.own", token_for(app, "cadre.own").await),
+        ("cadre.two", token_for(app, "cadre.two").await),
+    ]);
     let now = enterprise_assist::clock::Clock::now(app.clock.as_ref());
     let resolves = filed
         .iter()
-        .enumerate()
-        .filter(|(i, (_, t))| i % 3 != 0 && t["status"] == "assigned" && i % 2 != 0)
-        .map(|(_, (_, ticket))| {
-            let cadre = cadre.clone();
-            async move {
-                act(
-                    app,
-                    &cadre,
-                    ticket,
-                    "resolve",
-                    json!({"resolution": "r"}),
-                    200,
-                )
-                .await;
-            }
+        .zip(&fates)
+        .filter_map(|((_, ticket), fate)| Some((ticket, tokens[fate.resolvable_by?].clone())))
+        .map(|(ticket, cadre)| async move {
+            act(
+                app,
+                &cadre,
+                ticket,
+                "resolve",
+                json!({"resolution": "r"}),
+                200,
+            )
+            .await;
         });
     let jobs = (0..4).map(|_| enterprise_assist::jobs::run_once(&app.state, now));
     let (runs, _) = futures_util::future::join(join_all(jobs), in_waves(resolves.collect())).await;
@@ -724,6 +866,104 @@ async fn a_random_concurrent_workload_adds_up(app: &TestApp) {
         .unwrap();
     assert_eq!(unfolded, 0);
     assert_verified(app).await;
+    // The same report after the resolutions, the colours 80 hours on.
+    let signed_in = app.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let admin = signed_in["access_token"].as_str().unwrap();
+    let tickets = every_ticket(app, admin).await;
+    assert_workload(app, admin, &tickets, &fates, [&own, &second]).await;
+}
+
+/// The workload report of Chuanhui and of Zhoukou this month against a recount from the
+/// tickets' JSON (and, for the assisting tasks, from what the moves left open).
+async fn assert_workload(
+    app: &TestApp,
+    admin: &str,
+    tickets: &[Value],
+    fates: &[Fate],
+    cadres: [&Worker<'_>; 2],
+) {
+    let month = this_month();
+    let mut recount: BTreeMap<String, WorkloadCounts> = BTreeMap::new();
+    for t in tickets {
+        let Some(assignee) = t["assignee_id"].as_i64() else {
+            continue;
+        };
+        let facts = assigned_facts(t);
+        let mut counts = WorkloadCounts::snapshot(&facts);
+        if filed_month(t) == month {
+            counts = counts + WorkloadCounts::resolution(&facts);
+        }
+        let entry = recount.entry(assignee.to_string()).or_default();
+        *entry = *entry + counts;
+    }
+    for worker in cadres {
+        let open_tasks = fates
+            .iter()
+            .filter(|f| f.assisting == Some(worker.username))
+            .count() as i64;
+        let entry = recount.entry(worker.person.id()).or_default();
+        entry.assisting += open_tasks;
+    }
+    assert!(recount.values().any(|c| c.assisting > 0 && c.rated > 0));
+    for region in ["411602", "411600"] {
+        let path = format!("/api/v1/stats/workload?region={region}&from={month}&to={month}");
+        let report = app.get(&path).as_(admin).expect(200).await;
+        let rows = report["cadres"].as_array().unwrap();
+        assert!(rows.len() >= 2, "{report}");
+        let mut summed = WorkloadCounts::default();
+        for row in rows {
+            let user = row["user_id"].to_string();
+            let counts = recount.get(&user).copied().unwrap_or_default();
+            assert_same(
+                row,
+                &WorkloadFigures::from(counts),
+                &format!("{path} {user}"),
+            );
+            summed = summed + counts;
+        }
+        let none = report["departments"].as_array().unwrap().last().unwrap();
+        assert_same(
+            none,
+            &WorkloadFigures::from(summed),
+            "no department: every cadre",
+        );
+    }
+}
+
+/// The month a ticket was filed in, in programme time.
+fn filed_month(t: &Value) -> String {
+    let filed = time(&t["created_at"]).unwrap();
+    Month::of(filed, enterprise_assist::domain::time::DEFAULT_TIMEZONE).to_string()
+}
+
+fn time(v: &Value) -> Option<chrono::NaiveDateTime> {
+    v.as_str()
+        .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc())
+}
+
+/// What the workload looks at of a ticket, from its JSON (no ticket of the workload is
+/// reopened, so its latest resolution is its first).
+fn assigned_facts(t: &Value) -> AssignedFacts {
+    AssignedFacts {
+        status: Status::parse(t["status"].as_str().unwrap()).unwrap(),
+        warning: t["warning"].as_str().and_then(Warning::parse),
+        created_at: time(&t["created_at"]).unwrap(),
+        first_resolved_at: time(&t["resolved_at"]),
+        rating: t["rating"].as_i64().map(|r| r as i32),
+    }
+}
+
+/// Asserts that every field of `want` is served as `served` has it.
+fn assert_same(served: &Value, want: &impl serde::Serialize, what: &str) {
+    let want = serde_json::to_value(want).unwrap();
+    for (field, value) in want.as_object().unwrap() {
+        let got = &served[field];
+        let same = match (got.as_f64(), value.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            _ => got == value,
+        };
+        assert!(same, "{what}: {field} served {got}, recount {value}");
+    }
 }
 
 /// Runs the requests 24 at a time: concurrent, without opening a connection per request at once.
@@ -738,19 +978,13 @@ async fn in_waves<F: std::future::Future>(mut pending: Vec<F>) -> Vec<F::Output>
 
 /// One ticket's counts, recomputed from its JSON as the API shows it.
 fn counts_of(t: &Value) -> Counters {
-    let status = t["status"].as_str().unwrap();
-    let time = |v: &Value| {
-        v.as_str()
-            .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc())
-    };
     // The API shows the latest resolution; in this workload no ticket is reopened, so the
     // first resolution is the latest one.
-    let resolved_at = time(&t["resolved_at"]);
     Counters::of(&CountedFacts {
-        status: Status::parse(status).unwrap(),
+        status: Status::parse(t["status"].as_str().unwrap()).unwrap(),
         created_at: time(&t["created_at"]).unwrap(),
         due_at: time(&t["due_at"]).unwrap(),
-        first_resolved_at: resolved_at,
+        first_resolved_at: time(&t["resolved_at"]),
         rating: t["rating"].as_i64().map(|r| r as i32),
         response_due_at: time(&t["response_due_at"]).unwrap(),
         first_response_at: time(&t["first_response_at"]),

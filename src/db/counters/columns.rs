@@ -94,5 +94,5 @@ counter_columns!(
 counter_columns!(
     /// `ticket_warnings`: the open tickets of a county and category by colour.
     colours: ticket_warnings,
-    WarningCounts { yellow, orange, red }
+    WarningCounts { yellow, orange, red } summed
 );

@@ -17,7 +17,10 @@ mod warnings;
 pub use columns::periods::{COUNT as PERIOD_COUNTS, numbers as period_numbers};
 pub use periods::{
     ALL_CATEGORIES, CounterRow, Key, POSTGRES_SLOTS, add, earliest_month, filing_insert_sql,
-    fold_slots, record, stored, sums_by_county, sums_by_month,
+    fold_slots, record, stored, sums_by_category, sums_by_county, sums_by_month,
 };
 pub use recount::{CountedTicket, Recount, add_counts, each_ticket, recount};
-pub use warnings::{WarningRow, add_warnings, record_warning, stored_warnings, warnings_by_county};
+pub use warnings::{
+    WarningRow, add_warnings, record_warning, stored_warnings, warnings_by_category,
+    warnings_by_county,
+};

@@ -179,13 +179,13 @@ pub fn fold_slots(conn: &mut DbConnection) -> Result<usize, DbError> {
     Ok(folded)
 }
 
-/// The counts of `periods` inside `range` of one category (or all), grouped by a text column.
+/// The counts of `periods` inside `range` of the categories `$categories` selects, grouped by
+/// a text column.
 macro_rules! grouped_sums {
-    ($conn:expr, $group:expr, $range:expr, $periods:expr, $category:expr) => {{
-        let category: Option<&str> = $category;
+    ($conn:expr, $group:expr, $range:expr, $periods:expr, $categories:expr) => {{
         let periods: Vec<String> = $periods.map(|p| p.to_string()).collect();
         let rows: Vec<(String, periods::Sums)> = ticket_stats::table
-            .filter(ticket_stats::category.eq(category.unwrap_or(ALL_CATEGORIES).to_owned()))
+            .filter($categories)
             .filter(ticket_stats::period.eq_any(periods))
             .filter(ticket_stats::county_code.between($range.first.clone(), $range.last.clone()))
             .group_by($group)
@@ -207,7 +207,21 @@ pub fn sums_by_county(
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
     let periods = Period::covering(months.0, months.1).into_iter();
-    grouped_sums!(conn, ticket_stats::county_code, range, periods, category)
+    let categories = ticket_stats::category.eq(one_or_all(category));
+    grouped_sums!(conn, ticket_stats::county_code, range, periods, categories)
+}
+
+/// The counts of the months from `months.0` to `months.1` inside `range` per category (the
+/// rows of all categories left out): each ticket counts under its own category once, so the
+/// categories add up to the all-categories counts.
+pub fn sums_by_category(
+    conn: &mut DbConnection,
+    range: &CodeRange,
+    months: (Month, Month),
+) -> Result<Vec<(String, Counters)>, DbError> {
+    let periods = Period::covering(months.0, months.1).into_iter();
+    let categories = ticket_stats::category.ne(ALL_CATEGORIES);
+    grouped_sums!(conn, ticket_stats::category, range, periods, categories)
 }
 
 /// The counts of each month from `months.0` to `months.1` inside `range`, optionally for one
@@ -219,7 +233,13 @@ pub fn sums_by_month(
     category: Option<&str>,
 ) -> Result<Vec<(String, Counters)>, DbError> {
     let periods = months.0.through(months.1);
-    grouped_sums!(conn, ticket_stats::period, range, periods, category)
+    let categories = ticket_stats::category.eq(one_or_all(category));
+    grouped_sums!(conn, ticket_stats::period, range, periods, categories)
+}
+
+/// The key of one category's counts, or of all categories'.
+fn one_or_all(category: Option<&str>) -> String {
+    category.unwrap_or(ALL_CATEGORIES).to_owned()
 }
 
 /// The earliest month any ticket was filed in (programme time), from the monthly rows of all

@@ -96,6 +96,31 @@ pub fn warnings_by_county(
     Ok(by_county)
 }
 
+/// Open tickets by colour per category inside `range`, as of `now`, as [`warnings_by_county`]
+/// counts them: the stored counts summed per category (the all-categories rows left out), plus
+/// the change of the tickets whose count expired.
+pub fn warnings_by_category(
+    conn: &mut DbConnection,
+    range: &CodeRange,
+    now: NaiveDateTime,
+) -> Result<BTreeMap<String, WarningCounts>, DbError> {
+    let stored: Vec<(String, colours::Sums)> = ticket_warnings::table
+        .filter(ticket_warnings::category.ne(ALL_CATEGORIES))
+        .filter(ticket_warnings::county_code.between(range.first.clone(), range.last.clone()))
+        .group_by(ticket_warnings::category)
+        .select((ticket_warnings::category, colours::sums()))
+        .load(conn)?;
+    let mut by_category: BTreeMap<String, WarningCounts> = stored
+        .into_iter()
+        .map(|(category, sums)| (category, colours::from_sums(sums)))
+        .collect();
+    for ticket in counts_expired_within(conn, range, None, now)? {
+        let entry = by_category.entry(ticket.category.clone()).or_default();
+        *entry = *entry + ticket.warning_change(now);
+    }
+    Ok(by_category)
+}
+
 /// The tickets inside `range` (of one category, or all) whose warning count has expired by
 /// `now`: what a report adds to the stored counts.
 fn counts_expired_within(
