@@ -283,16 +283,6 @@ async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &s
     let assignee = username_of(app, admin, &json!(primary)).await;
     let helper_name = "cadre.411600.001";
     let helper = user_id(app, admin, helper_name).await;
-    // The city cadre is paired with the enterprise too: the assignee picks among its cadres.
-    let pairing = json!({"cadres": [
-        {"user_id": primary, "primary": true},
-        {"user_id": helper, "primary": false},
-    ]});
-    app.put(&format!("/api/v1/enterprises/{enterprise}/cadres"))
-        .as_(admin)
-        .json(pairing)
-        .expect(200)
-        .await;
     let filed = app
         .post("/api/v1/tickets")
         .as_(&staff)
@@ -528,7 +518,9 @@ async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &s
         .wait("#supervision li.order[data-status=\"open\"]")
         .await;
     browser.wait(".ticket-badges .tag-supervised").await;
-    browser.open("#/oversight").await;
+    // The county's open orders, oldest first (the province has a page of the demo's own).
+    let county = filed["county_code"].as_str().unwrap();
+    browser.open(&format!("#/oversight?region={county}")).await;
     browser
         .wait(&format!(
             "tr.supervision-row[data-ticket-id=\"{id}\"][data-status=\"open\"]"
