@@ -4,51 +4,24 @@
 //! task is open (`ticket_moves`). Each step writes one internal event: the coordination is the
 //! government's own.
 
-use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::api::collaborators::{AddCollaborator, Collaborator as CollaboratorView, CompleteTask};
 use crate::auth::{Principal, policy};
 use crate::db::collaborators::{self, Collaborator};
-use crate::db::ticket_activity::{self, NewEvent};
-use crate::db::tickets::Ticket;
-use crate::db::{DbConnection, Optional, users, write_transaction};
+use crate::db::{Optional, users, write_transaction};
 use crate::domain::ids::{TicketId, UserId};
 use crate::domain::pairing::{assist_rule, may_assist};
 use crate::domain::text::ShortText;
 use crate::domain::ticket::{Action, TaskStatus};
 use crate::error::{DbOutcome, Error};
+use crate::services::ticket_activity::record_step;
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
 
 /// Assisting cadres one ticket may have: more is a roster, not a task force.
 pub const MAX_PER_TICKET: usize = 50;
 const NO_SUCH_COLLABORATOR: &str = "no such assisting cadre on this ticket";
-
-/// The one internal event of a step.
-fn record(
-    c: &mut DbConnection,
-    actor: UserId,
-    ticket: &Ticket,
-    action: Action,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> Result<(), Error> {
-    ticket_activity::insert_event(
-        c,
-        NewEvent {
-            ticket_id: ticket.id,
-            actor_id: Some(actor),
-            action: action.as_str(),
-            from_status: None,
-            to_status: None,
-            details,
-            internal: true,
-            now,
-        },
-    )?;
-    Ok(())
-}
 
 /// The assignee or a covering supervisor adds an assisting cadre to an open ticket.
 pub async fn add(
@@ -114,12 +87,13 @@ pub async fn add(
                 )
                 .on_duplicate("that cadre assists this ticket already")?;
                 let details = json!({ "user_id": helper, "task": task });
-                record(
+                record_step(
                     c,
-                    caller.user_id(),
-                    &ticket,
+                    &caller,
+                    ticket.id,
                     Action::CollaboratorAdded,
                     details,
+                    true,
                     now,
                 )?;
                 Ok(CollaboratorView::new(row, cadre.display_name))
@@ -173,12 +147,13 @@ pub async fn complete(
                 let row = collaborators::complete(c, ticket_id, helper, &note, now)?
                     .ok_or_else(|| Error::Conflict("the task is completed already".into()))?;
                 let details = json!({ "user_id": helper, "note": note });
-                record(
+                record_step(
                     c,
-                    caller.user_id(),
-                    &ticket,
+                    &caller,
+                    ticket.id,
                     Action::CollaboratorCompleted,
                     details,
+                    true,
                     now,
                 )?;
                 let name = users::find(c, helper)?.display_name;
@@ -209,12 +184,13 @@ pub async fn remove(
                 collaborators::remove(c, ticket_id, helper)?;
                 let details =
                     json!({ "user_id": helper, "task": task.task, "status": task.status });
-                record(
+                record_step(
                     c,
-                    caller.user_id(),
-                    &ticket,
+                    &caller,
+                    ticket.id,
                     Action::CollaboratorRemoved,
                     details,
+                    true,
                     now,
                 )?;
                 Ok(())

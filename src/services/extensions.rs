@@ -11,7 +11,6 @@ use serde_json::json;
 use crate::api::extensions::{ApproveExtension, RejectExtension, RequestExtension};
 use crate::auth::{Principal, policy};
 use crate::db::extensions::{self, Decision, Extension, NewExtension};
-use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{Ticket, TicketChanges};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::ids::TicketId;
@@ -24,6 +23,7 @@ use crate::domain::time;
 use crate::domain::working_time::{Duration, DurationUnit, WorkingTime};
 use crate::error::{DbOutcome, Error, FieldErrors};
 use crate::services::breaches;
+use crate::services::ticket_activity::record_step;
 use crate::services::ticket_moves::{Precondition, retrying, write_versioned};
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
@@ -71,12 +71,13 @@ pub async fn request(
                 let extension = extensions::insert(c, &new)
                     .on_duplicate("the ticket has a request for more time pending already")?;
                 let details = json!({ "extension_id": extension.id, "working_days": days });
-                record(
+                record_step(
                     c,
                     &caller,
-                    &ticket,
+                    ticket.id,
                     Action::ExtensionRequested,
                     details,
+                    false,
                     now,
                 )?;
                 Ok(extension)
@@ -194,7 +195,7 @@ impl Deciding<'_> {
         let decided = extensions::decide(c, extension.id, &decision)?.ok_or_else(|| {
             Error::Conflict("the request for more time was decided meanwhile".into())
         })?;
-        record(c, self.caller, &ticket, action, details, self.now)?;
+        record_step(c, self.caller, ticket.id, action, details, false, self.now)?;
         Ok(Some(decided))
     }
 
@@ -239,32 +240,6 @@ impl Deciding<'_> {
         }
         Ok(moved)
     }
-}
-
-/// The one event of a step: public, with no status change (an extension is not a move of the
-/// lifecycle).
-fn record(
-    c: &mut DbConnection,
-    caller: &Principal,
-    ticket: &Ticket,
-    action: Action,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> Result<(), Error> {
-    ticket_activity::insert_event(
-        c,
-        NewEvent {
-            ticket_id: ticket.id,
-            actor_id: Some(caller.user_id()),
-            action: action.as_str(),
-            from_status: None,
-            to_status: None,
-            details,
-            internal: false,
-            now,
-        },
-    )?;
-    Ok(())
 }
 
 /// One page of a ticket's extensions, oldest first, for whoever may see the ticket.

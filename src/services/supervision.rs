@@ -14,7 +14,6 @@ use crate::api::supervision::{
 };
 use crate::auth::{Principal, policy};
 use crate::db::supervisions::{self, NewSupervision, Supervision, SupervisionFilter};
-use crate::db::ticket_activity::{self, NewEvent};
 use crate::db::tickets::{Ticket, TicketChanges};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::ids::{SupervisionId, TicketId};
@@ -26,6 +25,7 @@ use crate::domain::ticket::{Action, SupervisionStatus};
 use crate::domain::time;
 use crate::domain::working_time::{Duration, DurationUnit};
 use crate::error::{DbOutcome, Error, FieldErrors};
+use crate::services::ticket_activity::record_step;
 use crate::services::ticket_moves::{Precondition, retrying, write_versioned};
 use crate::services::tickets::visible_ticket;
 use crate::state::AppState;
@@ -53,31 +53,6 @@ fn count_orders(
     // The colour is as counted: an order changes none of the ticket's deadlines.
     let counted = sla::counted(ticket.status.clocks_run(), now, &ticket.deadlines());
     write_versioned(c, ticket, changes, counted, Precondition::None)
-}
-
-/// The one internal event of a step.
-fn record(
-    c: &mut DbConnection,
-    caller: &Principal,
-    ticket: TicketId,
-    action: Action,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> Result<(), Error> {
-    ticket_activity::insert_event(
-        c,
-        NewEvent {
-            ticket_id: ticket,
-            actor_id: Some(caller.user_id()),
-            action: action.as_str(),
-            from_status: None,
-            to_status: None,
-            details,
-            internal: true,
-            now,
-        },
-    )?;
-    Ok(())
 }
 
 pub async fn issue(
@@ -128,12 +103,13 @@ pub async fn issue(
                         "respond_by": time::rfc3339(&respond_by),
                         "level": ticket.level,
                     });
-                    record(
+                    record_step(
                         c,
                         &caller,
                         ticket_id,
                         Action::SupervisionIssued,
                         details,
+                        true,
                         now,
                     )?;
                     Ok(Some(View::new(order, now)))
@@ -182,12 +158,13 @@ pub async fn respond(
                         "response": response,
                         "overdue": now > order.respond_by,
                     });
-                    record(
+                    record_step(
                         c,
                         &caller,
                         ticket_id,
                         Action::SupervisionAnswered,
                         details,
+                        true,
                         now,
                     )?;
                     Ok(Some(View::new(answered, now)))

@@ -56,6 +56,33 @@ pub async fn add_comment(
         .await
 }
 
+/// The one event of a step that is not a move of the lifecycle (a request for more time, an
+/// assisting task, a supervision order): no status change; `internal` ones never reach the
+/// enterprise.
+pub fn record_step(
+    c: &mut DbConnection,
+    actor: &Principal,
+    ticket_id: TicketId,
+    action: Action,
+    details: serde_json::Value,
+    internal: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    ticket_activity::insert_event(
+        c,
+        NewEvent {
+            ticket_id,
+            actor_id: Some(actor.user_id()),
+            action: action.as_str(),
+            from_status: None,
+            to_status: None,
+            details,
+            internal,
+            now,
+        },
+    )
+}
+
 /// How a ticket's comments or events are read: ticket, whether internal ones are included, page.
 type Reader<T> =
     fn(&mut DbConnection, TicketId, bool, &PageRequest<i64>) -> Result<Vec<T>, DbError>;
