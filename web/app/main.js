@@ -20,6 +20,7 @@ import { importsView } from './views/imports.js';
 import { reportsView } from './views/reports.js';
 import { oversightView } from './views/oversight.js';
 import { departmentsView } from './views/departments.js';
+import { workloadView } from './views/workload.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -41,7 +42,8 @@ function navLinks(user) {
   if (!user) return [];
   // The work pages first (their order kept), then the management pages of the role.
   if (STAFF.includes(user.role)) {
-    return [['#/map', t('nav.map')], ['#/oversight', t('nav.oversight')], ['#/queue', t('nav.queue.staff')],
+    return [['#/map', t('nav.map')], ['#/oversight', t('nav.oversight')], ['#/workload', t('nav.workload')],
+      ['#/queue', t('nav.queue.staff')],
       ['#/reports', t('nav.reports')], ['#/users', t('nav.users')], ['#/departments', t('nav.departments')],
       ['#/enterprises', t('nav.enterprises')],
       ['#/imports', t('nav.imports')], ['#/categories', t('nav.categories')], ['#/calendar', t('nav.calendar')],
@@ -115,6 +117,7 @@ function allowed(view, user) {
     case 'reports': return STAFF.includes(user.role);
     case 'oversight': return STAFF.includes(user.role);
     case 'departments': return STAFF.includes(user.role);
+    case 'workload': return STAFF.includes(user.role);
     default: return false;
   }
 }
@@ -159,6 +162,7 @@ async function render() {
     else if (view === 'reports') el = reportsView(ctx);
     else if (view === 'oversight') el = oversightView(ctx);
     else if (view === 'departments') el = departmentsView(ctx);
+    else if (view === 'workload') el = workloadView(ctx);
     else el = portalView(ctx);
     show(el);
   } catch (err) {

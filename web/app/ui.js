@@ -2,7 +2,7 @@
 
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
-import { api, cached, prime, ApiError } from './api.js';
+import { api, cached, prime, download, ApiError } from './api.js';
 import { dateTime } from './format.js';
 
 /** A readable problem: [role=alert].problem with the title, the detail and each bad field. */
@@ -241,6 +241,23 @@ export function pager({ path, draw, onEmpty, slot, more }) {
     }
   }
   load(null);
+}
+
+/**
+ * A CSV download: a.csv-download (plus `attrs`) that fetches `path` with the token and saves it
+ * as `filename`, and a slot beside it for a problem.
+ */
+export function csvLink(label, path, filename, attrs = {}) {
+  const slot = h('span', { class: 'problem-slot' });
+  const a = h('a', {
+    ...attrs, href: `/api/v1${path}`, class: `csv-download${attrs.class ? ` ${attrs.class}` : ''}`, download: filename,
+    onclick: async (e) => {
+      e.preventDefault();
+      showProblem(slot, null);
+      try { await download(path, filename); } catch (err) { showProblem(slot, err); }
+    },
+  }, label);
+  return [a, slot];
 }
 
 /** A labelled form field. */

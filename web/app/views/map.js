@@ -1,16 +1,17 @@
 // #/map?region=CODE&from=YYYY-MM&to=YYYY-MM — the supervisors' battle map (作战图):
-// KPI tiles, a schematic grid of the child areas coloured by their worst light, the ranking,
-// the monthly trend (hand-drawn SVG), CSV downloads, red and orange demands, and the queue of
-// extension requests to decide.
+// KPI tiles, a schematic grid of the child areas coloured by their worst light, the ranking
+// (of the child areas, or of the categories: group_by=category), the monthly trend
+// (hand-drawn SVG), CSV downloads, red and orange demands, and the queue of extension requests
+// to decide; a link to the region's workload (工作量).
 
 import { h, svg, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { api, qs, download, cached } from '../api.js';
+import { api, qs, cached } from '../api.js';
 import { link, go } from '../router.js';
 import { num, pct, dec, dateTime, month, isMonth, daysPast } from '../format.js';
 import {
   problemBox, showProblem, light, lightCounts, worstLight, entLabel, userLabel, categoryLabel,
-  ticketList, pager, field, busy, notice, OPEN_STATUSES, lazyName, supervisedTag,
+  ticketList, pager, field, busy, notice, OPEN_STATUSES, lazyName, supervisedTag, csvLink,
 } from '../ui.js';
 
 function monthsBetween(from, to) {
@@ -50,7 +51,8 @@ export function mapView({ me, route }) {
   const extensions = h('div');
   const areasHeading = h('h2', null, t('map.areas'));
   const areasHint = h('p', { class: 'hint' }, t('map.areas.hint'));
-  const rankingPanel = h('section', { class: 'panel' }, h('h2', null, t('map.ranking')), ranking);
+  const rankingSwitch = h('div', { class: 'toggle-group', id: 'ranking-switch', role: 'group', 'aria-label': t('map.group') });
+  const rankingPanel = h('section', { class: 'panel', id: 'ranking' }, h('h2', null, t('map.ranking')), rankingSwitch, ranking);
   const areasRow = h('div', { class: 'grid-2 grid-even' },
     h('section', { class: 'panel' }, areasHeading, areasHint, areas), rankingPanel);
 
@@ -79,7 +81,10 @@ export function mapView({ me, route }) {
   toInput.addEventListener('change', applyPeriod);
 
   const view = h('section', { class: 'map-view' },
-    h('div', { class: 'page-head' }, h('div', null, crumbs, title), periodForm),
+    h('div', { class: 'page-head' },
+      h('div', null, crumbs, title,
+        h('p', { class: 'page-links' }, h('a', { id: 'workload-link', href: link('/workload', { region, from, to }) }, t('map.workload')))),
+      periodForm),
     h('section', { class: 'panel', 'aria-labelledby': 'kpi-h' },
       h('h2', { id: 'kpi-h', class: 'visually-hidden' }, t('map.period')), kpis),
     areasRow,
@@ -103,19 +108,41 @@ export function mapView({ me, route }) {
     const prevFrom = shiftMonth(from, -monthsBetween(from, to));
     api(`/stats${qs({ ...scope, from: prevFrom, to: prevTo })}`)
       .then((prev) => drawKpis(kpis, report.totals, prev.totals)).catch(() => {});
+    // The ranking's rows: the child areas, or the categories (the same totals split by category,
+    // loaded at the first switch); the map itself stays by area.
+    let shown = null;
+    let categories = null;
+    const show = (group) => {
+      shown = group;
+      for (const b of rankingSwitch.children) b.setAttribute('aria-pressed', String(b.dataset.groupBy === group));
+      if (group === 'region') {
+        replace(ranking, rankingTable(report.children, 'region', here));
+        return;
+      }
+      replace(ranking, h('p', { class: 'loading' }, t('app.loading')));
+      categories ||= api(`/stats${qs({ ...scope, from, to, group_by: 'category' })}`);
+      categories.then((r) => { if (shown === 'category') replace(ranking, rankingTable(r.children, 'category', here)); })
+        .catch((err) => { if (shown === 'category') replace(ranking, problemBox(err)); });
+    };
     if (report.children.length === 0 || report.region.level === 'county') {
-      // A county is the deepest level: its view lists its open demands instead of areas.
+      // A county is the deepest level: its view lists its open demands instead of areas, and
+      // ranks its categories below them.
       areasHeading.textContent = t('map.county.tickets');
       areasHint.textContent = t('queue.count');
-      rankingPanel.remove();
       areasRow.classList.add('single');
+      areasRow.after(rankingPanel);
+      rankingSwitch.remove();
       replace(areas, ticketList(
         (cursor) => `/tickets${qs({ region: report.region.code, status: OPEN_STATUSES.join(','), sort: 'due', limit: 50, cursor })}`,
         {}));
+      show('category');
     } else {
       replace(areas, areaGrid(report.children, here));
+      replace(rankingSwitch, ['region', 'category'].map((group) => h('button', {
+        type: 'button', class: 'btn btn-toggle', 'data-group-by': group, onclick: () => show(group),
+      }, t(`map.group.${group}`))));
+      show('region');
     }
-    replace(ranking, rankingTable(report.children, here));
     if (!region || report.region.code === '000000') drawCrumbs(crumbs, [], me, here);
   }).catch((err) => {
     replace(kpis, problemBox(err));
@@ -133,9 +160,10 @@ export function mapView({ me, route }) {
 
   const code = region || 'all';
   replace(downloads, h('ul', { class: 'download-list' },
-    h('li', null, csvLink(t('map.csv.stats'), `/stats${qs({ ...scope, from, to })}`, `stats-${code}-${from}-${to}.csv`, downloads)),
-    h('li', null, csvLink(t('map.csv.trend'), `/stats/trend${qs({ ...scope, from, to })}`, `trend-${code}-${from}-${to}.csv`, downloads)),
-    h('li', null, csvLink(t('map.csv.monthly', { month: month(-1) }), `/stats/monthly${qs({ ...scope, month: month(-1) })}`, `monthly-${code}-${month(-1)}.csv`, downloads))));
+    h('li', null, csvLink(t('map.csv.stats'), `/stats${qs({ ...scope, from, to })}`, `stats-${code}-${from}-${to}.csv`)),
+    h('li', null, csvLink(t('map.csv.categories'), `/stats${qs({ ...scope, from, to, group_by: 'category' })}`, `stats-by-category-${code}-${from}-${to}.csv`)),
+    h('li', null, csvLink(t('map.csv.trend'), `/stats/trend${qs({ ...scope, from, to })}`, `trend-${code}-${from}-${to}.csv`)),
+    h('li', null, csvLink(t('map.csv.monthly', { month: month(-1) }), `/stats/monthly${qs({ ...scope, month: month(-1) })}`, `monthly-${code}-${month(-1)}.csv`))));
 
   replace(red, warningTable('red', scope));
   replace(orange, warningTable('orange', scope));
@@ -215,11 +243,15 @@ function areaGrid(children, here) {
   }));
 }
 
-function rankingTable(children, here) {
+/**
+ * The child rows ranked by completion rate or satisfaction: `kind` 'region' (each links its
+ * own map; the last fifth flagged 末位) or 'category'.
+ */
+function rankingTable(children, kind, here) {
   if (children.length === 0) return h('p', { class: 'empty' }, t('common.none'));
   let by = 'completion_rate';
   const body = h('tbody');
-  const caption = h('caption', null, t('map.ranking.caption'));
+  const caption = h('caption', null, t(kind === 'region' ? 'map.ranking.caption' : 'map.ranking.caption.category'));
   const buttons = ['completion_rate', 'satisfaction_avg'].map((key) => h('button', {
     type: 'button', class: 'btn btn-toggle', 'aria-pressed': key === by ? 'true' : 'false',
     onclick: (e) => {
@@ -236,12 +268,15 @@ function rankingTable(children, here) {
       if (y === null) return -1;
       return y - x || b.filed - a.filed;
     });
-    const flagged = rows.length >= 5 ? Math.max(1, Math.floor(rows.length / 5)) : 0;
+    const flagged = kind === 'region' && rows.length >= 5 ? Math.max(1, Math.floor(rows.length / 5)) : 0;
     replace(body, rows.map((row, i) => {
       const laggard = i >= rows.length - flagged && row[by] !== null;
-      return h('tr', { class: laggard ? 'laggard' : null },
+      return h('tr', {
+        class: `ranking-row${laggard ? ' laggard' : ''}`,
+        'data-region': row.region?.code, 'data-category': row.category?.code,
+      },
         h('td', { class: 'num' }, i + 1),
-        h('th', { scope: 'row' }, h('a', { href: here(row.region.code) }, row.region.name),
+        h('th', { scope: 'row' }, kind === 'region' ? h('a', { href: here(row.region.code) }, row.region.name) : row.category.name,
           laggard ? h('span', { class: 'tag tag-laggard' }, '末位') : null),
         h('td', { class: 'num' }, num(row.filed)),
         h('td', { class: 'num' }, pct(row.completion_rate)),
@@ -257,7 +292,7 @@ function rankingTable(children, here) {
       h('table', { class: 'data' }, caption,
         h('thead', null, h('tr', null,
           h('th', { scope: 'col', class: 'num' }, t('col.rank')),
-          h('th', { scope: 'col' }, t('col.region')),
+          h('th', { scope: 'col' }, t(kind === 'region' ? 'col.region' : 'col.category')),
           h('th', { scope: 'col', class: 'num' }, t('col.filed')),
           h('th', { scope: 'col', class: 'num' }, t('col.completion_rate')),
           h('th', { scope: 'col', class: 'num' }, t('col.on_time_rate')),
@@ -305,19 +340,6 @@ function trendChart(months) {
     h('figcaption', { class: 'legend' },
       h('span', { class: 'legend-item legend-filed' }, t('map.trend.filed')),
       h('span', { class: 'legend-item legend-closed' }, t('map.trend.closed'))));
-}
-
-function csvLink(label, path, filename, container) {
-  const slot = h('span', { class: 'problem-slot' });
-  const a = h('a', {
-    href: `/api/v1${path}`, class: 'csv-download', download: filename,
-    onclick: async (e) => {
-      e.preventDefault();
-      showProblem(slot, null);
-      try { await download(path, filename); } catch (err) { showProblem(slot, err); }
-    },
-  }, label);
-  return [a, slot];
 }
 
 /** The region's red (or orange) open demands, oldest due first, 10 at a time (each row names its enterprise and assignee). */
