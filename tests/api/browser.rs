@@ -199,6 +199,53 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css} has no {value}: {e}"));
     }
 
+    /// The CSV a click on `css` downloads: the file the page fetched with its token, caught as
+    /// the Blob on its way to the download link.
+    async fn csv_of(&self, css: &str) -> String {
+        self.client
+            .execute(
+                "window.__csv = [];
+                 if (!window.__csvCaught) {
+                     window.__csvCaught = true;
+                     const make = URL.createObjectURL.bind(URL);
+                     URL.createObjectURL = (blob) => { window.__csv.push(blob); return make(blob); };
+                 }",
+                vec![],
+            )
+            .await
+            .unwrap();
+        self.click(css).await;
+        let csv = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const wait = () => window.__csv.length
+                     ? window.__csv[0].text().then(done)
+                     : setTimeout(wait, 50);
+                 wait();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        csv.as_str().unwrap().to_owned()
+    }
+
+    /// Whether the page is no wider than a 375 px phone screen (a screenshot taken as `shot`).
+    async fn fits_a_phone(&self, shot: &str) -> bool {
+        self.client.set_window_size(375, 812).await.unwrap();
+        let fits = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        self.shot(shot).await;
+        self.client.set_window_size(1400, 1000).await.unwrap();
+        fits == json!(true)
+    }
+
     async fn end(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill();
@@ -260,8 +307,9 @@ async fn user_id(app: &TestApp, admin: &str, username: &str) -> i64 {
 /// candidates (the cadre's department handles its category: 对口); the assignee asks a city
 /// cadre to assist; that cadre finds it under 协办, sees nothing but their task to act on and
 /// completes it; the province supervisor issues a supervision order, seen on the oversight
-/// page; the assignee answers it and returns the demand to dispatch.
-async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &str) {
+/// page; the assignee answers it and returns the demand to dispatch. Returns the department
+/// and the cadre put in it.
+async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &str) -> (i64, i64) {
     // An enterprise of Chuanhui files a land demand; its primary cadre sends it back to
     // dispatch (through the API), so it waits for the county's supervisor.
     let staff = token(app, "ent.411602.001").await;
@@ -480,18 +528,10 @@ async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &s
         .accessible("the ticket page of an assisting cadre")
         .await;
     // On a phone too: nothing wider than the screen.
-    browser.client.set_window_size(375, 812).await.unwrap();
-    let fits = browser
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    browser.shot("assisting-task-phone").await;
-    assert_eq!(fits, json!(true), "the ticket page fits a 375 px screen");
-    browser.client.set_window_size(1400, 1000).await.unwrap();
+    assert!(
+        browser.fits_a_phone("assisting-task-phone").await,
+        "the ticket page fits a 375 px screen"
+    );
     browser.click("form#task-complete-form [type=submit]").await;
     browser
         .wait(&format!(
@@ -623,6 +663,188 @@ async fn coordination_in_the_browser(app: &TestApp, browser: &Browser, admin: &s
         .await;
     assert_eq!(helpers["items"][0]["status"], "completed");
     assert_eq!(helpers["items"][0]["note"], "市级指标可调剂30亩。");
+    (found["id"].as_i64().unwrap(), primary)
+}
+
+/// The workload and the statistics by category (SPEC section 10) in the browser: a city
+/// supervisor switches the battle map's ranking to the categories, opens the city's workload
+/// from the map, sorts it, filters it by the department of the coordination journey and
+/// downloads both CSVs.
+async fn workload_in_the_browser(
+    app: &TestApp,
+    browser: &Browser,
+    admin: &str,
+    (department, member): (i64, i64),
+) {
+    browser.login("sup.411600").await;
+    browser.wait(".area-tile[data-region=\"411602\"]").await;
+    browser
+        .click("#ranking-switch button[data-group-by=\"category\"]")
+        .await;
+    let by_category = app
+        .get("/api/v1/stats?region=411600&group_by=category")
+        .as_(admin)
+        .expect(200)
+        .await;
+    let categories = by_category["children"].as_array().unwrap();
+    let land = categories
+        .iter()
+        .find(|c| c["category"]["code"] == "land")
+        .unwrap();
+    let row = browser
+        .wait("#ranking tr.ranking-row[data-category=\"land\"]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains(land["category"]["name"].as_str().unwrap()),
+        "{row}"
+    );
+    let rows = browser
+        .client
+        .find_all(Locator::Css("#ranking tr.ranking-row[data-category]"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), categories.len(), "a row per category");
+    assert!(
+        browser.gone("#ranking tr.ranking-row[data-region]").await
+            && !browser.gone(".area-tile[data-region=\"411602\"]").await,
+        "the ranking is by category, the map still by county"
+    );
+    browser.shot("map-by-category").await;
+
+    // The city's workload, most pressing first: as many rows as the API's (50 at a time).
+    browser.click("a#workload-link").await;
+    let report = app
+        .get("/api/v1/stats/workload?region=411600")
+        .as_(admin)
+        .expect(200)
+        .await;
+    let cadres = report["cadres"].as_array().unwrap();
+    browser
+        .wait("#workload[data-region=\"411600\"] tr.workload-cadre-row")
+        .await;
+    let shown = browser
+        .client
+        .find_all(Locator::Css("tr.workload-cadre-row"))
+        .await
+        .unwrap();
+    assert_eq!(shown.len(), cadres.len().min(50));
+    // The departments with members (the others only on request).
+    let staffed = report["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["cadres"].as_i64() > Some(0))
+        .count();
+    let listed = browser
+        .client
+        .find_all(Locator::Css("tr.workload-department-row"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), staffed.min(50));
+    let most = |key: &str| {
+        cadres
+            .iter()
+            .map(|c| c[key].as_i64().unwrap())
+            .max()
+            .unwrap()
+    };
+    let red = browser
+        .wait("tr.workload-cadre-row:first-child td[data-figure=\"red\"]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let worst = most("red");
+    let label = if worst > 0 {
+        format!("红灯 {worst}")
+    } else {
+        "0".into()
+    };
+    assert_eq!(
+        red, label,
+        "the cadre with the most red demands comes first"
+    );
+    browser.shot("workload").await;
+    browser.accessible("the workload page").await;
+    browser
+        .click("#workload-cadres button.sort[data-sort=\"open\"]")
+        .await;
+    browser
+        .wait("#workload-cadres th[aria-sort=\"descending\"] button[data-sort=\"open\"]")
+        .await;
+    let open = browser
+        .wait("tr.workload-cadre-row:first-child td[data-figure=\"open\"]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(open, most("open").to_string(), "sorted by open demands");
+    browser
+        .client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    assert!(
+        browser.fits_a_phone("workload-phone").await,
+        "the workload page fits a 375 px screen"
+    );
+
+    // Filtered by a department: its row, its members, and the CSV of each.
+    browser
+        .choose("#workload-department", &department.to_string())
+        .await;
+    let mine = format!(
+        "#workload[data-department=\"{department}\"] tr.workload-cadre-row[data-user-id=\"{member}\"]"
+    );
+    browser.wait(&mine).await;
+    let departments = browser
+        .client
+        .find_all(Locator::Css("tr.workload-department-row"))
+        .await
+        .unwrap();
+    assert_eq!(departments.len(), 1);
+    let filtered = app
+        .get(&format!(
+            "/api/v1/stats/workload?region=411600&department={department}"
+        ))
+        .as_(admin)
+        .expect(200)
+        .await;
+    let figures = filtered["cadres"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["user_id"] == member)
+        .unwrap();
+    let open = browser
+        .wait(&format!("{mine} td[data-figure=\"open\"]"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(open, figures["open"].to_string());
+    let csv = browser.csv_of("a.workload-csv[data-rows=\"cadres\"]").await;
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("user_id,display_name,department_id,department,open,orange,red,"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines().any(|l| l.starts_with(&format!("{member},"))),
+        "{csv}"
+    );
+    let csv = browser
+        .csv_of("a.workload-csv[data-rows=\"departments\"]")
+        .await;
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("{department},川汇区自然资源局,411602,"))),
+        "{csv}"
+    );
+    browser.logout().await;
 }
 
 /// The journeys of SPEC sections 10 and 13 and issue 15, one browser session, one role after
@@ -696,31 +918,8 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     browser.click("#lang-switch").await;
     browser.wait("html[lang=\"zh-CN\"]").await;
     // A CSV download: the statistics as the API answers them with the page's token, handed to
-    // the browser as a file (the Blob is caught on its way to the download link).
-    browser
-        .client
-        .execute(
-            "window.__csv = [];
-             const make = URL.createObjectURL.bind(URL);
-             URL.createObjectURL = (blob) => { window.__csv.push(blob); return make(blob); };",
-            vec![],
-        )
-        .await
-        .unwrap();
-    browser.click("a.csv-download").await;
-    let csv = browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const wait = () => window.__csv.length
-                 ? window.__csv[0].text().then(done)
-                 : setTimeout(wait, 50);
-             wait();",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let csv = csv.as_str().unwrap();
+    // the browser as a file.
+    let csv = browser.csv_of("a.csv-download").await;
     assert!(csv.lines().count() > 2, "{csv}");
     assert!(csv.contains("411600"), "Zhoukou's row is in the CSV: {csv}");
     // The period picker: a narrower period reloads the figures for it.
@@ -795,20 +994,12 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     assert_eq!(stored["status"], "resolved");
     assert_eq!(stored["resolution"], "已协调供电公司完成增容。");
     // The workbench on a phone: nothing wider than the screen.
-    browser.client.set_window_size(375, 812).await.unwrap();
     browser.open("#/queue").await;
     browser.wait(".ticket-row").await;
-    let fits = browser
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    browser.shot("workbench-phone").await;
-    assert_eq!(fits, json!(true), "the workbench fits a 375 px screen");
-    browser.client.set_window_size(1400, 1000).await.unwrap();
+    assert!(
+        browser.fits_a_phone("workbench-phone").await,
+        "the workbench fits a 375 px screen"
+    );
     browser.logout().await;
 
     // An enterprise files a demand, and confirms its resolution with a rating.
@@ -955,7 +1146,8 @@ async fn each_role_does_its_work_in_the_browser(app: &TestApp) {
     app.login("cadre.web.001", "second-password-002").await;
     browser.logout().await;
 
-    coordination_in_the_browser(app, &browser, &admin).await;
+    let roster = coordination_in_the_browser(app, &browser, &admin).await;
+    workload_in_the_browser(app, &browser, &admin, roster).await;
 
     // The API's interactive documentation, from the server's own openapi.yaml.
     browser.open("docs").await;
