@@ -296,9 +296,15 @@ def measure(db, server, args, raw, work, fill_seconds):
     resolve = moves("resolve", cadre_queue("in_progress"), json.dumps({"resolution": "已办结"}))
     scenario("resolve", then=resolve, **resolve())
     scenario("province stats", path=stats_path, tokens=write_lines(work / "admin.tokens", [admin]))
-    candidates = county_of_cadres(busiest, queue[0], admin, args.county_cadres)
-    scenario(f"dispatch candidates ({args.county_cadres:,} cadres in the county)", path=candidates,
-             tokens=write_lines(work / "supervisor.tokens", [login(f"sup.{busiest}", DEMO_PASSWORD)]))
+    # Dispatch candidates in a county given 1,500 cadres more: one of the filing counties, and
+    # again the busy cadre's county, whose queue holds the tens of thousands of open tickets the
+    # scenarios above filed (far more than any county has: a worst case, with no target).
+    other = next(e["county_code"] for e in spread if e["county_code"] != busiest)
+    for county, label in [(other, ""), (busiest, ", the busy cadre's county")]:
+        ticket = call("GET", f"/api/v1/tickets?region={county}&limit=1", admin)["items"][0]["id"]
+        candidates = county_of_cadres(county, ticket, admin, args.county_cadres)
+        scenario(f"dispatch candidates ({args.county_cadres:,} cadres{label})", path=candidates,
+                 tokens=write_lines(work / "candidates.tokens", [admin]))
     peak_kib = server.memory_kib("VmHWM")
     return {"rows": rows, "idle_kib": idle_kib, "peak_kib": peak_kib, "baseline": baseline, "fill_seconds": fill_seconds,
             "queue": len(queue)}
@@ -320,7 +326,7 @@ def county_of_cadres(county, ticket, admin, cadres):
                      for i in range(cadres))
     call("POST", "/api/v1/imports/cadres", admin, csv=f"username,region_code,display_name,department_name\n{rows}\n")
     listed = call("GET", f"/api/v1/tickets/{ticket}/candidates?limit=200", admin)["items"]
-    assert listed and listed[0]["matches_category"], listed[:1]
+    assert len(listed) == 200 and listed[0]["matches_category"], listed[:1]
     return f"/api/v1/tickets/{ticket}/candidates"
 
 
@@ -428,7 +434,7 @@ def report(results, scaling, args, raw):
             ("queue page 200 p99 ≤ 1.5 × page 1 p99", rows["queue page 200"]["p99"] / rows["queue page 1"]["p99"], 1.5, False),
             ("peak RSS ≤ 3 × idle RSS", r["peak_kib"] / max(1, r["idle_kib"]), 3.0, False),
         ]
-        candidates = next(row for name, row in rows.items() if name.startswith("dispatch candidates"))
+        candidates = rows[f"dispatch candidates ({args.county_cadres:,} cadres)"]
         checks.append(("dispatch candidates p99 ≤ 20 ms", candidates["p99"], 20.0, False))
         if b["p99"] is not None and backend == "postgres":
             checks.append(("API p99 ≤ 3 × pgbench p99 at the same rate", spread["p99"] / b["p99"], 3.0, False))
